@@ -1,0 +1,1 @@
+"""The algorithm containers: one folder per algorithm, plus the library they share (`common`)."""

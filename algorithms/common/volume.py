@@ -1,0 +1,73 @@
+"""The layout of a job's volume: the one contract between Woken and an algorithm.
+
+Woken creates one directory per job (or per train/test pair), named by a fresh
+UUID, and the algorithm container sees it at ``$JOB_VOLUME`` (``/data`` inside
+Docker). Woken writes the inputs; the algorithm writes its outputs::
+
+    <volume>/
+      job.json              Woken: the job (see below)
+      data.json             Woken: the rows for `compute` and `train`
+      test.json             Woken: the rows to predict for `test`
+      model/                the algorithm: whatever `train` saves for `test`
+      results/<command>.json  the algorithm: {"shape": ..., "data": ..., "error": ...}
+
+``job.json``::
+
+    {"job_id": "…uuid…", "algorithm": "knn",
+     "variables": ["cognitive_task2"], "covariables": ["score_test1", "sex"], "grouping": [],
+     "metadata": {"<code>": {"code", "label", "type", "enumerations": [{"code", "label"}], ...}},
+     "parameters": {"k": "5"}}     # values as the request sent them: strings
+
+``data.json`` and ``test.json`` hold rows as a database returns them::
+
+    {"columns": ["cognitive_task2", "score_test1", "sex"], "rows": [[1.5, 0.2, "M"], ...]}
+
+Nominal values are their enumeration codes (strings); numbers are JSON numbers;
+rows with a missing value in any selected column are not selected.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+VOLUME_ENV = "JOB_VOLUME"
+DEFAULT_VOLUME = "/data"
+
+JOB_FILE = "job.json"
+DATA_FILE = "data.json"
+TEST_DATA_FILE = "test.json"
+MODEL_DIR = "model"
+RESULTS_DIR = "results"
+
+COMMANDS = ("compute", "train", "test")
+
+
+def volume_from_env() -> Path:
+    """The volume this process works in: ``$JOB_VOLUME``, else Docker's mount point."""
+    return Path(os.environ.get(VOLUME_ENV, DEFAULT_VOLUME))
+
+
+def result_path(volume: Path, command: str) -> Path:
+    return volume / RESULTS_DIR / f"{command}.json"
+
+
+def write_json_atomically(path: Path, document: Any) -> None:
+    """Write JSON so that a reader sees the whole file or none of it (write, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(document, out, allow_nan=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as source:
+        return json.load(source)

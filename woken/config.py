@@ -1,0 +1,126 @@
+"""Woken's configuration: defaults, then a TOML file, then ``WOKEN_*`` environment variables.
+
+Every setting has a default that gives the embedded mode (SQLite files under the
+data directory, the local process backend). A TOML file (``--config`` or
+``WOKEN_CONFIG``) overrides defaults; an environment variable ``WOKEN_<NAME>``
+overrides both, e.g. ``WOKEN_PORT=9000`` or ``WOKEN_WOKEN_DB_URL=postgresql://…``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from woken.errors import ConfigurationError
+
+ENV_PREFIX = "WOKEN_"
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 8087
+    data_dir: Path = Path("var")
+    # Empty means: a SQLite file under data_dir.
+    woken_db_url: str = ""
+    features_db_url: str = ""
+    default_dataset: str = "sample"
+    node: str = "local"
+    algorithms_dir: Path = REPOSITORY_ROOT / "algorithms"
+    backend: str = "local"
+    max_concurrent_jobs: int = 2
+    # Wall-clock limit of one job; an algorithm's manifest may ask for another.
+    job_timeout_s: float = 600.0
+    # How long a synchronous HTTP request waits before answering 504 (the job goes on).
+    request_timeout_s: float = 180.0
+    # Job status polling: starts fast (small jobs finish in ~100 ms) and backs off.
+    poll_interval_min_s: float = 0.02
+    poll_interval_max_s: float = 1.0
+    stderr_tail_chars: int = 2000
+    # Load the bundled data sets into an empty features database at start-up.
+    load_sample_data: bool = True
+    # HTTP Basic authentication of the mining routes; both empty means no authentication,
+    # which is only accepted on a loopback host or in dev_mode.
+    auth_user: str = ""
+    auth_password: str = ""
+    dev_mode: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def volumes_dir(self) -> Path:
+        return self.data_dir / "volumes"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def woken_db(self) -> str:
+        return self.woken_db_url or f"sqlite:///{(self.data_dir / 'woken.db').resolve()}"
+
+    @property
+    def features_db(self) -> str:
+        return self.features_db_url or f"sqlite:///{(self.data_dir / 'features.db').resolve()}"
+
+    def with_overrides(self, **overrides: Any) -> Config:
+        return dataclasses.replace(self, **_coerce_all(overrides))
+
+
+def load_config(
+    config_file: Path | None = None,
+    environ: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Config:
+    """Build the configuration: defaults < file < environment < explicit overrides."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    config_file = config_file or (
+        Path(environ["WOKEN_CONFIG"]) if environ.get("WOKEN_CONFIG") else None
+    )
+    if config_file is not None:
+        try:
+            values.update(tomllib.loads(config_file.read_text(encoding="utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ConfigurationError(f"cannot read config file {config_file}: {error}") from error
+    known = {f.name for f in fields(Config)}
+    for name in known - {"extra"}:
+        env_value = environ.get(ENV_PREFIX + name.upper())
+        if env_value is not None:
+            values[name] = env_value
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    unknown = set(values) - known
+    if unknown:
+        raise ConfigurationError(f"unknown configuration keys: {', '.join(sorted(unknown))}")
+    return Config(**_coerce_all(values))
+
+
+def _coerce_all(values: dict[str, Any]) -> dict[str, Any]:
+    types = {f.name: f.type for f in fields(Config)}
+    return {name: _coerce(name, types[name], value) for name, value in values.items()}
+
+
+def _coerce(name: str, type_name: Any, value: Any) -> Any:
+    """Turn a string from the environment (or a TOML value) into the field's type."""
+    try:
+        if type_name == "bool":
+            if isinstance(value, bool):
+                return value
+            if str(value).lower() in {"1", "true", "yes", "on"}:
+                return True
+            if str(value).lower() in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(f"not a boolean: {value!r}")
+        if type_name == "int":
+            return int(value)
+        if type_name == "float":
+            return float(value)
+        if type_name == "Path":
+            return Path(value)
+        return value
+    except (TypeError, ValueError) as error:
+        raise ConfigurationError(f"configuration {name}: {error}") from error

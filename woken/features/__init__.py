@@ -1,0 +1,1 @@
+"""The features database: data tables, the variables' metadata, and safe data selection."""

@@ -1,0 +1,329 @@
+"""The algorithm catalogue: one ``algorithm.toml`` manifest per folder under ``algorithms/``.
+
+A manifest says what the algorithm is (code, label, type, image), what it
+accepts (constraints on the variable and covariables) and its parameters with
+defaults and bounds. Woken checks every request against it before any job
+starts, so that a bad request gets a 400 that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from woken.errors import BadRequest, ConfigurationError
+from woken.features.variables import TypeClass, VariableMeta
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "algorithm.toml"
+ENTRYPOINT = "entrypoint.sh"
+ALGORITHM_TYPES = ("statistics", "features_extraction", "predictive_model")
+PARAMETER_TYPES = ("int", "number", "string", "enumeration")
+
+# Validations and metrics the service offers (contract §1, `GET /mining/algorithms`).
+VALIDATIONS: list[dict[str, Any]] = [
+    {
+        "code": "kfold",
+        "label": "Random k-fold cross-validation",
+        "parameters": [
+            {"code": "k", "label": "Number of folds", "type": "int", "default_value": 5,
+             "min": 2, "max": 20, "description": "How many folds the rows are split into."},
+        ],
+    }
+]
+METRICS: dict[str, list[str]] = {
+    "regression": ["MSE", "RMSE", "R-squared", "MAE", "Explained variance"],
+    "classification": [
+        "Confusion matrix", "Accuracy", "Weighted Recall", "Weighted Precision",
+        "Weighted F1-score", "Weighted false positive rate",
+    ],
+}
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    code: str
+    label: str
+    type: str
+    default_value: Any = None
+    min: float | None = None
+    max: float | None = None
+    values: tuple[str, ...] = ()
+    description: str = ""
+
+    def check(self, raw: Any) -> str:
+        """Validate one value (strings on the wire) and return it as the string the job gets."""
+        text = str(raw).strip()
+        if self.type == "int":
+            try:
+                number: float = int(text)
+            except ValueError:
+                raise BadRequest(f"parameter '{self.code}' must be an integer, got {raw!r}") from None
+        elif self.type == "number":
+            try:
+                number = float(text)
+            except ValueError:
+                raise BadRequest(f"parameter '{self.code}' must be a number, got {raw!r}") from None
+            if not math.isfinite(number):
+                raise BadRequest(f"parameter '{self.code}' must be finite, got {raw!r}")
+        elif self.type == "enumeration":
+            if text not in self.values:
+                raise BadRequest(
+                    f"parameter '{self.code}' must be one of {list(self.values)}, got {raw!r}"
+                )
+            return text
+        else:
+            return text
+        if self.min is not None and number < self.min:
+            raise BadRequest(f"parameter '{self.code}' must be >= {self.min}, got {raw!r}")
+        if self.max is not None and number > self.max:
+            raise BadRequest(f"parameter '{self.code}' must be <= {self.max}, got {raw!r}")
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {
+            "code": self.code, "label": self.label, "type": self.type,
+            "default_value": self.default_value, "description": self.description,
+        }
+        if self.min is not None:
+            document["min"] = self.min
+        if self.max is not None:
+            document["max"] = self.max
+        if self.values:
+            document["values"] = list(self.values)
+        return document
+
+
+@dataclass(frozen=True)
+class CountConstraint:
+    min_count: int = 0
+    max_count: int | None = None
+    # Which type classes are accepted (all by default).
+    accepts: frozenset[TypeClass] = frozenset(TypeClass) - {TypeClass.OTHER}
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {"min_count": self.min_count, "max_count": self.max_count}
+        document.update({t.value: t in self.accepts for t in TypeClass if t is not TypeClass.OTHER})
+        return document
+
+
+@dataclass(frozen=True)
+class AlgorithmSpec:
+    code: str
+    label: str
+    type: str
+    description: str
+    docker_image: str
+    folder: Path
+    environment: str = "Python"
+    predictive: bool = False
+    commands: tuple[str, ...] = ("compute",)
+    variable_types: frozenset[TypeClass] = frozenset({TypeClass.REAL})
+    covariables: CountConstraint = CountConstraint()
+    groupings: CountConstraint = CountConstraint(max_count=0)
+    mixed: bool = True
+    parameters: tuple[ParameterSpec, ...] = ()
+    timeout_s: float | None = None
+    # Legacy MIP images read the features database and insert their own job_result row.
+    legacy_database: bool = False
+    resources: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def entrypoint(self) -> Path:
+        return self.folder / ENTRYPOINT
+
+    def resolve_parameters(self, requested: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+        """Check the request's parameters and fill in defaults; every value is a string."""
+        by_code = {p.code: p for p in self.parameters}
+        resolved: dict[str, str] = {}
+        for item in requested:
+            code = str(item.get("code", ""))
+            if code not in by_code:
+                known = ", ".join(sorted(by_code)) or "none"
+                raise BadRequest(
+                    f"algorithm '{self.code}' has no parameter '{code}' (known: {known})"
+                )
+            if code in resolved:
+                raise BadRequest(f"parameter '{code}' is given twice")
+            resolved[code] = by_code[code].check(item.get("value", ""))
+        for spec in self.parameters:
+            if spec.code not in resolved and spec.default_value is not None:
+                resolved[spec.code] = str(spec.default_value)
+        return resolved
+
+    def check_variables(
+        self,
+        variables: Sequence[VariableMeta],
+        covariables: Sequence[VariableMeta],
+        groupings: Sequence[VariableMeta],
+    ) -> None:
+        """Raise BadRequest if the variables do not fit this algorithm's constraints."""
+        if len(variables) != 1:
+            raise BadRequest(
+                f"algorithm '{self.code}' needs exactly one variable (target), got {len(variables)}"
+            )
+        target = variables[0]
+        if target.type_class not in self.variable_types:
+            accepted = ", ".join(sorted(t.value for t in self.variable_types))
+            raise BadRequest(
+                f"algorithm '{self.code}' does not accept variable '{target.code}' of type "
+                f"'{target.type}' (accepted: {accepted})"
+            )
+        for role, constraint, given in (
+            ("covariables", self.covariables, covariables),
+            ("grouping", self.groupings, groupings),
+        ):
+            if len(given) < constraint.min_count:
+                raise BadRequest(
+                    f"algorithm '{self.code}' needs at least {constraint.min_count} {role}, "
+                    f"got {len(given)}"
+                )
+            if constraint.max_count is not None and len(given) > constraint.max_count:
+                raise BadRequest(
+                    f"algorithm '{self.code}' accepts at most {constraint.max_count} {role}, "
+                    f"got {len(given)}"
+                )
+            for meta in given:
+                if meta.type_class not in constraint.accepts:
+                    raise BadRequest(
+                        f"algorithm '{self.code}' does not accept {role} '{meta.code}' "
+                        f"of type '{meta.type}'"
+                    )
+        features = [*covariables, *groupings]
+        if not self.mixed and features:
+            if len({m.is_nominal for m in features}) > 1:
+                raise BadRequest(
+                    f"algorithm '{self.code}' does not accept a mix of nominal and "
+                    "numeric covariables"
+                )
+
+    def to_json(self) -> dict[str, Any]:
+        """The catalogue entry (contract §1 `GET /mining/algorithms`)."""
+        return {
+            "code": self.code,
+            "label": self.label,
+            "type": self.type,
+            "environment": self.environment,
+            "description": self.description,
+            "docker_image": self.docker_image,
+            "predictive": self.predictive,
+            "commands": list(self.commands),
+            "constraints": {
+                "variable": {
+                    t.value: t in self.variable_types for t in TypeClass if t is not TypeClass.OTHER
+                },
+                "covariables": self.covariables.to_json(),
+                "groupings": self.groupings.to_json(),
+                "mixed": self.mixed,
+            },
+            "parameters": [p.to_json() for p in self.parameters],
+        }
+
+
+class Registry:
+    """The algorithms found under a folder, by code."""
+
+    def __init__(self, algorithms: Iterable[AlgorithmSpec]) -> None:
+        self._by_code = {a.code: a for a in algorithms}
+
+    @classmethod
+    def load(cls, algorithms_dir: Path) -> Registry:
+        manifests = sorted(algorithms_dir.glob(f"*/{MANIFEST}"))
+        if not manifests:
+            raise ConfigurationError(f"no {MANIFEST} found under {algorithms_dir}")
+        registry = cls(parse_manifest(path) for path in manifests)
+        log.info("algorithms: %s", ", ".join(registry.codes()))
+        return registry
+
+    def codes(self) -> list[str]:
+        return sorted(self._by_code)
+
+    def get(self, code: str) -> AlgorithmSpec:
+        try:
+            return self._by_code[code]
+        except KeyError:
+            raise BadRequest(
+                f"unknown algorithm '{code}' (known: {', '.join(self.codes())})"
+            ) from None
+
+    def catalogue(self) -> dict[str, Any]:
+        return {
+            "algorithms": [self._by_code[c].to_json() for c in self.codes()],
+            "validations": VALIDATIONS,
+            "metrics": METRICS,
+        }
+
+
+def parse_manifest(path: Path) -> AlgorithmSpec:
+    """Read one ``algorithm.toml``; any mistake is a ConfigurationError naming the file."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        constraints = raw.get("constraints", {})
+        spec = AlgorithmSpec(
+            code=raw["code"],
+            label=raw["label"],
+            type=raw["type"],
+            description=raw.get("description", ""),
+            docker_image=raw["docker_image"],
+            folder=path.parent,
+            environment=raw.get("environment", "Python"),
+            predictive=bool(raw.get("predictive", False)),
+            commands=tuple(raw.get("commands", ["compute"])),
+            variable_types=_type_classes(constraints.get("variable", {"real": True})),
+            covariables=_count(constraints.get("covariables", {})),
+            groupings=_count(constraints.get("groupings", {"max_count": 0})),
+            mixed=bool(constraints.get("mixed", True)),
+            parameters=tuple(_parameter(p) for p in raw.get("parameters", [])),
+            timeout_s=raw.get("timeout_s"),
+            legacy_database=bool(raw.get("legacy_database", False)),
+            resources=dict(raw.get("resources", {})),
+        )
+    except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as error:
+        raise ConfigurationError(f"invalid manifest {path}: {error!r}") from error
+    if spec.type not in ALGORITHM_TYPES:
+        raise ConfigurationError(f"invalid manifest {path}: type must be one of {ALGORITHM_TYPES}")
+    if spec.folder.name != spec.code:
+        raise ConfigurationError(f"invalid manifest {path}: code must be the folder's name")
+    if not spec.entrypoint.is_file():
+        raise ConfigurationError(f"algorithm {spec.code} has no {ENTRYPOINT}")
+    return spec
+
+
+def _type_classes(flags: Mapping[str, bool]) -> frozenset[TypeClass]:
+    unknown = set(flags) - {t.value for t in TypeClass}
+    if unknown:
+        raise ValueError(f"unknown type classes {sorted(unknown)}")
+    return frozenset(TypeClass(name) for name, accepted in flags.items() if accepted)
+
+
+def _count(raw: Mapping[str, Any]) -> CountConstraint:
+    type_flags = {k: v for k, v in raw.items() if k not in {"min_count", "max_count"}}
+    accepts = (
+        frozenset(TypeClass) - {TypeClass.OTHER} - {TypeClass(k) for k, v in type_flags.items() if not v}
+    )
+    return CountConstraint(
+        min_count=int(raw.get("min_count", 0)),
+        max_count=None if raw.get("max_count") is None else int(raw["max_count"]),
+        accepts=accepts,
+    )
+
+
+def _parameter(raw: Mapping[str, Any]) -> ParameterSpec:
+    if raw["type"] not in PARAMETER_TYPES:
+        raise ValueError(f"parameter {raw.get('code')}: type must be one of {PARAMETER_TYPES}")
+    return ParameterSpec(
+        code=raw["code"],
+        label=raw.get("label", raw["code"]),
+        type=raw["type"],
+        default_value=raw.get("default_value"),
+        min=raw.get("min"),
+        max=raw.get("max"),
+        values=tuple(raw.get("values", ())),
+        description=raw.get("description", ""),
+    )
