@@ -64,7 +64,8 @@ class ParameterSpec:
             try:
                 number: float = int(text)
             except ValueError:
-                raise BadRequest(f"parameter '{self.code}' must be an integer, got {raw!r}") from None
+                message = f"parameter '{self.code}' must be an integer, got {raw!r}"
+                raise BadRequest(message) from None
         elif self.type == "number":
             try:
                 number = float(text)
@@ -196,12 +197,11 @@ class AlgorithmSpec:
                         f"of type '{meta.type}'"
                     )
         features = [*covariables, *groupings]
-        if not self.mixed and features:
-            if len({m.is_nominal for m in features}) > 1:
-                raise BadRequest(
-                    f"algorithm '{self.code}' does not accept a mix of nominal and "
-                    "numeric covariables"
-                )
+        if not self.mixed and features and len({m.is_nominal for m in features}) > 1:
+            raise BadRequest(
+                f"algorithm '{self.code}' does not accept a mix of nominal and "
+                "numeric covariables"
+            )
 
     def to_json(self) -> dict[str, Any]:
         """The catalogue entry (contract §1 `GET /mining/algorithms`)."""
@@ -304,9 +304,8 @@ def _type_classes(flags: Mapping[str, bool]) -> frozenset[TypeClass]:
 
 def _count(raw: Mapping[str, Any]) -> CountConstraint:
     type_flags = {k: v for k, v in raw.items() if k not in {"min_count", "max_count"}}
-    accepts = (
-        frozenset(TypeClass) - {TypeClass.OTHER} - {TypeClass(k) for k, v in type_flags.items() if not v}
-    )
+    refused = {TypeClass(k) for k, v in type_flags.items() if not v}
+    accepts = frozenset(TypeClass) - {TypeClass.OTHER} - refused
     return CountConstraint(
         min_count=int(raw.get("min_count", 0)),
         max_count=None if raw.get("max_count") is None else int(raw["max_count"]),
