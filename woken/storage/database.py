@@ -1,0 +1,157 @@
+"""Access to woken-db: one engine, a short session per call, safe to use from any thread."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from woken.storage.models import Job, JobResult, JobState, utc_now
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """A `job_result` row with its data decoded: what the API answers (the QueryResult)."""
+
+    job_id: str
+    node: str
+    timestamp: datetime
+    function: str | None
+    shape: str
+    data: Any
+    error: str | None
+
+    def to_query_result(self) -> dict[str, Any]:
+        return {
+            "jobId": self.job_id,
+            "node": self.node,
+            "timestamp": self.timestamp.timestamp(),
+            "function": self.function,
+            "shape": self.shape,
+            "data": self.data,
+            "error": self.error,
+        }
+
+
+def create_database_engine(url: str) -> Engine:
+    """An engine tuned for concurrent use by actor threads on SQLite and PostgreSQL."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # WAL lets the HTTP thread read while an actor writes.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class WokenDatabase:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_database_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # Jobs
+
+    def add_job(self, job: Job) -> None:
+        with self.session() as session, session.begin():
+            session.add(job)
+
+    def get_job(self, job_id: str) -> Job | None:
+        with self.session() as session:
+            return session.get(Job, job_id)
+
+    def set_job_state(
+        self,
+        job_id: str,
+        state: JobState,
+        *,
+        exit_code: int | None = None,
+        message: str | None = None,
+    ) -> None:
+        with self.session() as session, session.begin():
+            job = session.get(Job, job_id)
+            if job is None:
+                raise KeyError(job_id)
+            job.state = state.value
+            if state is JobState.RUNNING and job.started_at is None:
+                job.started_at = utc_now()
+            if state.is_terminal:
+                job.finished_at = utc_now()
+            if exit_code is not None:
+                job.exit_code = exit_code
+            if message is not None:
+                job.message = message
+
+    def jobs_in_state(self, *states: JobState) -> list[Job]:
+        with self.session() as session:
+            query = select(Job).where(Job.state.in_([s.value for s in states]))
+            return list(session.scalars(query.order_by(Job.created_at)))
+
+    # Results
+
+    def save_result(
+        self,
+        *,
+        job_id: str,
+        node: str,
+        function: str | None,
+        shape: str,
+        data: Any = None,
+        error: str | None = None,
+        parameters: Any = None,
+    ) -> StoredResult:
+        """Insert or replace the result of a job on a node."""
+        row = JobResult(
+            job_id=job_id,
+            node=node,
+            timestamp=utc_now(),
+            function=function,
+            shape=shape,
+            data=None if data is None else json.dumps(data, allow_nan=False),
+            error=error,
+            parameters=parameters,
+        )
+        with self.session() as session, session.begin():
+            session.merge(row)
+        return _decoded(row)
+
+    def get_result(self, job_id: str, node: str) -> StoredResult | None:
+        with self.session() as session:
+            row = session.get(JobResult, (job_id, node))
+            return None if row is None else _decoded(row)
+
+
+def _decoded(row: JobResult) -> StoredResult:
+    data: Any = row.data
+    if row.data is not None:
+        try:
+            data = json.loads(row.data)
+        except json.JSONDecodeError:
+            # Legacy images may store non-JSON data (YAML, HTML, SVG): hand it on as text.
+            data = row.data
+    return StoredResult(
+        job_id=row.job_id,
+        node=row.node,
+        timestamp=row.timestamp,
+        function=row.function,
+        shape=row.shape,
+        data=data,
+        error=row.error,
+    )

@@ -1,0 +1,95 @@
+"""SQLAlchemy models of woken-db. Alembic migrations in ``migrations/`` create them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, Integer, MetaData, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Constraint names that Alembic autogenerate and `alembic check` can compare.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utc_now() -> datetime:
+    """Naive UTC, as the original's `timestamp` (without time zone) column holds."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class JobState(StrEnum):
+    """A job's coarse state; detail (exit code, message) lives in the row's other columns.
+
+    Terminal states: SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, LOST.
+    """
+
+    PENDING = "pending"
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+    CANCELLED = "cancelled"
+    LOST = "lost"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL_JOB_STATES
+
+
+TERMINAL_JOB_STATES = frozenset(
+    {JobState.SUCCEEDED, JobState.FAILED, JobState.TIMED_OUT, JobState.CANCELLED, JobState.LOST}
+)
+
+
+class JobResult(Base):
+    """One algorithm's result, wire-compatible with the original's `job_result` table."""
+
+    __tablename__ = "job_result"
+
+    job_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    node: Mapped[str] = mapped_column(String(32), primary_key=True)
+    timestamp: Mapped[datetime] = mapped_column(
+        DateTime(), default=utc_now, server_default=func.now()
+    )
+    data: Mapped[str | None] = mapped_column(Text)
+    # Text, not the 2017 varchar(256): long errors must be saved whole.
+    error: Mapped[str | None] = mapped_column(Text)
+    shape: Mapped[str] = mapped_column(String(256))
+    function: Mapped[str | None] = mapped_column(String(256))
+    parameters: Mapped[Any | None] = mapped_column(JsonDocument)
+
+
+class Job(Base):
+    """A job Woken coordinates, written before it is submitted so a restart knows of it."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    algorithm: Mapped[str] = mapped_column(String(128))
+    command: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    node: Mapped[str] = mapped_column(String(32))
+    backend: Mapped[str] = mapped_column(String(32))
+    request: Mapped[Any] = mapped_column(JsonDocument)
+    volume: Mapped[str | None] = mapped_column(Text)
+    timeout_s: Mapped[float] = mapped_column(Float)
+    exit_code: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(), default=utc_now)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime())
