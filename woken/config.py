@@ -41,6 +41,8 @@ class Config:
     # Job status polling: starts fast (small jobs finish in ~100 ms) and backs off.
     poll_interval_min_s: float = 0.02
     poll_interval_max_s: float = 1.0
+    # How long a job may wait for a free slot in the backend before it is given up.
+    queue_timeout_s: float = 3600.0
     stderr_tail_chars: int = 2000
     # Load the bundled data sets into an empty features database at start-up.
     load_sample_data: bool = True
@@ -68,7 +70,8 @@ class Config:
         return self.features_db_url or f"sqlite:///{(self.data_dir / 'features.db').resolve()}"
 
     def with_overrides(self, **overrides: Any) -> Config:
-        return dataclasses.replace(self, **_coerce_all(overrides))
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return dataclasses.replace(self, **_coerce_all(given))
 
 
 def load_config(

@@ -1,0 +1,64 @@
+"""One thread that runs delayed callbacks, shared by every actor.
+
+Actors poll job status and time out states; a `threading.Timer` per wait would
+be a thread per wait. Callbacks must be quick (they only `tell` an actor).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(order=True)
+class TimerHandle:
+    due: float
+    sequence: int
+    callback: Callable[[], None] = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class Timers:
+    def __init__(self) -> None:
+        self._queue: list[TimerHandle] = []
+        self._sequence = itertools.count()
+        self._condition = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def call_later(self, delay_s: float, callback: Callable[[], None]) -> TimerHandle:
+        handle = TimerHandle(time.monotonic() + max(delay_s, 0.0), next(self._sequence), callback)
+        with self._condition:
+            heapq.heappush(self._queue, handle)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="woken-timers", daemon=True)
+                self._thread.start()
+            self._condition.notify()
+        return handle
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                while not self._queue or self._queue[0].due > time.monotonic():
+                    timeout = self._queue[0].due - time.monotonic() if self._queue else None
+                    self._condition.wait(timeout)
+                handle = heapq.heappop(self._queue)
+            if handle.cancelled:
+                continue
+            try:
+                handle.callback()
+            except Exception:
+                log.exception("timer callback failed")
+
+
+# The process-wide instance.
+timers = Timers()

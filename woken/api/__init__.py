@@ -1,0 +1,1 @@
+"""The HTTP front end (aiohttp): app factory, routes, handlers, error middleware."""

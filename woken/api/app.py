@@ -1,0 +1,45 @@
+"""The aiohttp application factory: routes in one table, one error middleware."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from woken.api import handlers_metadata as metadata
+from woken.api import handlers_mining as mining
+from woken.api.keys import CONFIG, SERVICES
+from woken.api.middleware import basic_auth_middleware, error_middleware
+from woken.config import Config
+from woken.lifecycle import start_services, stop_services
+
+ROUTES = [
+    web.get("/health", metadata.health),
+    web.get("/health/db", metadata.health_db),
+    web.get("/readiness", metadata.readiness),
+    web.get("/mining/algorithms", metadata.algorithms),
+    web.get("/mining/list-methods", metadata.algorithms),  # the 2017 name
+    web.get("/metadata/datasets", metadata.datasets),
+    web.get("/metadata/variables", metadata.variables),
+    web.post("/mining/job", mining.run_job),
+    web.get("/mining/jobs/{job_id}", mining.get_job),
+]
+
+
+async def services_context(app: web.Application) -> AsyncIterator[None]:
+    services = await asyncio.to_thread(start_services, app[CONFIG])
+    app[SERVICES] = services
+    yield
+    await asyncio.to_thread(stop_services, services)
+
+
+def create_app(config: Config) -> web.Application:
+    middlewares = [error_middleware]
+    if config.auth_user:
+        middlewares.append(basic_auth_middleware(config.auth_user, config.auth_password))
+    app = web.Application(middlewares=middlewares, client_max_size=16 * 1024**2)
+    app[CONFIG] = config
+    app.cleanup_ctx.append(services_context)
+    app.add_routes(ROUTES)
+    return app

@@ -1,0 +1,1 @@
+"""Where jobs run: one interface (`base.Backend`), several implementations."""

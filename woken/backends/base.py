@@ -1,0 +1,55 @@
+"""The interface every backend implements: submit, status, cancel, logs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from woken.storage.models import JobState
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One run of an algorithm container: what a backend needs and nothing more."""
+
+    job_id: str
+    algorithm: str
+    docker_image: str
+    entrypoint: Path
+    command: str
+    volume: Path
+    environment: dict[str, str]
+    timeout_s: float
+    resources: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    state: JobState
+    exit_code: int | None = None
+    message: str = ""
+    host: str | None = None
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.state.is_terminal
+
+
+class Backend(Protocol):
+    name: str
+
+    def submit(self, spec: JobSpec) -> None:
+        """Accept the job; it runs when the backend has room. Raises BackendError."""
+
+    def status(self, job_id: str) -> JobStatus:
+        """The job's state now; LOST for a job the backend does not know."""
+
+    def cancel(self, job_id: str) -> None:
+        """Stop the job if it has not ended; no error if it has."""
+
+    def logs(self, job_id: str) -> str:
+        """The tail of the job's error output, for error messages."""
+
+    def close(self) -> None:
+        """Stop every job and release resources (service shutdown)."""

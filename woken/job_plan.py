@@ -1,0 +1,52 @@
+"""A job ready to run: the validated request, the selected rows, and what the container gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from woken.features.variables import VariableMeta
+from woken.registry import AlgorithmSpec
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows as the features database returned them (columns in order)."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"columns": self.columns, "rows": self.rows}
+
+
+@dataclass(frozen=True)
+class JobPlan:
+    algorithm: AlgorithmSpec
+    variables: list[VariableMeta]
+    covariables: list[VariableMeta]
+    grouping: list[VariableMeta]
+    parameters: dict[str, str]
+    datasets: list[str]
+    data: Rows
+    # The request as the client sent it, stored with the job.
+    request: dict[str, Any] = field(default_factory=dict)
+    timeout_s: float = 600.0
+    test_data: Rows | None = None
+
+    @property
+    def all_variables(self) -> list[VariableMeta]:
+        return [*self.variables, *self.covariables, *self.grouping]
+
+    def job_document(self, job_id: str) -> dict[str, Any]:
+        """The `job.json` the algorithm reads (see `algorithms.common.volume`)."""
+        return {
+            "job_id": job_id,
+            "algorithm": self.algorithm.code,
+            "variables": [v.code for v in self.variables],
+            "covariables": [v.code for v in self.covariables],
+            "grouping": [v.code for v in self.grouping],
+            "metadata": {v.code: v.to_json() for v in self.all_variables},
+            "parameters": self.parameters,
+            "datasets": self.datasets,
+        }

@@ -1,0 +1,81 @@
+"""Start and stop Woken's parts in dependency order (and in reverse)."""
+
+from __future__ import annotations
+
+import logging
+
+import pykka
+
+from woken.backends.base import Backend
+from woken.backends.local import LocalBackend
+from woken.config import Config
+from woken.errors import ConfigurationError
+from woken.features.database import FeaturesDatabase
+from woken.features.loader import load_datasets
+from woken.registry import Registry
+from woken.services import Services
+from woken.storage.database import WokenDatabase
+from woken.storage.migrate import upgrade_to_head
+from woken.storage.models import JobState
+
+log = logging.getLogger(__name__)
+
+UNFINISHED = (JobState.PENDING, JobState.QUEUED, JobState.RUNNING)
+
+
+def create_backend(config: Config) -> Backend:
+    if config.backend == "local":
+        return LocalBackend(
+            config.logs_dir, config.max_concurrent_jobs, config.stderr_tail_chars
+        )
+    raise ConfigurationError(f"unknown backend '{config.backend}' (known: local)")
+
+
+def check_security(config: Config) -> None:
+    """No unauthenticated mining routes off loopback unless the operator says it is a dev setup."""
+    if bool(config.auth_user) != bool(config.auth_password):
+        raise ConfigurationError("set both auth_user and auth_password, or neither")
+    loopback = config.host in {"127.0.0.1", "localhost", "::1"}
+    if not config.auth_user and not loopback and not config.dev_mode:
+        raise ConfigurationError(
+            f"refusing to serve on {config.host} without authentication: set "
+            "WOKEN_AUTH_USER and WOKEN_AUTH_PASSWORD, or WOKEN_DEV_MODE=true for a dev setup"
+        )
+
+
+def start_services(config: Config) -> Services:
+    check_security(config)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    config.volumes_dir.mkdir(parents=True, exist_ok=True)
+    registry = Registry.load(config.algorithms_dir)
+    upgrade_to_head(config.woken_db)
+    woken_db = WokenDatabase(config.woken_db)
+    if config.load_sample_data:
+        loaded = load_datasets(config.features_db)
+        if loaded:
+            log.info("loaded the bundled data sets: %s", ", ".join(loaded))
+    features = FeaturesDatabase(config.features_db)
+    end_orphaned_jobs(woken_db, config)
+    backend = create_backend(config)
+    return Services(config, woken_db, features, registry, backend)
+
+
+def end_orphaned_jobs(woken_db: WokenDatabase, config: Config) -> None:
+    """Jobs a previous process left unfinished cannot be watched any more: say so."""
+    for job in woken_db.jobs_in_state(*UNFINISHED):
+        if job.node != config.node:
+            continue
+        reason = "Woken restarted while the job was in flight; it was not finished"
+        woken_db.set_job_state(job.id, JobState.LOST, message=reason)
+        woken_db.save_result(
+            job_id=job.id, node=job.node, function=job.algorithm, shape="error", error=reason
+        )
+        log.warning("job %s (%s) was left unfinished: marked lost", job.id, job.algorithm)
+
+
+def stop_services(services: Services) -> None:
+    # Actors first (they use the backend and the databases), then the backend, then storage.
+    pykka.ActorRegistry.stop_all(block=True, timeout=10)
+    services.backend.close()
+    services.features.dispose()
+    services.woken_db.dispose()

@@ -1,0 +1,49 @@
+"""Per-job volumes: directories named by a fresh UUID, created by Woken under its root.
+
+A client never chooses a path: the name is a UUID Woken draws, and creation is
+exclusive, so two jobs never share a directory by accident.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+from algorithms.common.volume import (
+    DATA_FILE,
+    JOB_FILE,
+    TEST_DATA_FILE,
+    write_json_atomically,
+)
+from woken.job_plan import JobPlan
+
+
+def create_volume(root: Path) -> tuple[str, Path]:
+    """A new empty volume; returns its UUID and its path."""
+    root.mkdir(parents=True, exist_ok=True)
+    volume_id = str(uuid.uuid4())
+    path = root / volume_id
+    # Group-writable: a container may run as another user of the same group.
+    path.mkdir(mode=0o770)
+    return volume_id, path
+
+
+def write_inputs(volume: Path, plan: JobPlan, job_id: str) -> None:
+    """Write what the algorithm reads: the job, its rows, and the rows to predict."""
+    write_json_atomically(volume / JOB_FILE, plan.job_document(job_id))
+    write_json_atomically(volume / DATA_FILE, plan.data.to_json())
+    if plan.test_data is not None:
+        write_json_atomically(volume / TEST_DATA_FILE, plan.test_data.to_json())
+
+
+def remove_expired(root: Path, max_age_s: float, now: float | None = None) -> list[Path]:
+    """The retention policy: delete volumes untouched for longer than `max_age_s`."""
+    now = time.time() if now is None else now
+    removed = []
+    for path in root.iterdir() if root.is_dir() else ():
+        if path.is_dir() and now - path.stat().st_mtime > max_age_s:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
