@@ -1,0 +1,31 @@
+# The two commands of the README:
+#   make serve   install into .venv and serve the embedded default on http://127.0.0.1:8087
+#   make test    install into .venv and run every check and test (a throwaway PostgreSQL included)
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test lint install clean benchmark
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/woken serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy woken actors chronos algorithms
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
