@@ -1,0 +1,4 @@
+#!/bin/sh
+# The data sets of the features database.
+# Usage: datasets.sh   (WOKEN_URL defaults to localhost:8087)
+exec http --check-status --pretty=format --timeout=300 --ignore-stdin GET "${WOKEN_URL:-localhost:8087}/metadata/datasets"

@@ -1,0 +1,4 @@
+#!/bin/sh
+# Liveness: answers while the process runs.
+# Usage: health.sh   (WOKEN_URL defaults to localhost:8087)
+exec http --check-status --pretty=format --timeout=300 --ignore-stdin GET "${WOKEN_URL:-localhost:8087}/health"

@@ -1,0 +1,199 @@
+"""POST /mining/job end to end: real HTTP, real PostgreSQL, real algorithm processes."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+from sklearn.datasets import load_diabetes
+from sklearn.linear_model import LinearRegression
+
+
+def job(algorithm: str, variables: list[str], covariables: list[str], **extra: Any) -> dict:
+    return {
+        "variables": [{"code": v} for v in variables],
+        "covariables": [{"code": c} for c in covariables],
+        "grouping": [],
+        "filters": "",
+        "algorithm": {"code": algorithm, "name": algorithm, "parameters": extra.pop("params", [])},
+        **extra,
+    }
+
+
+async def post_job(client, body: Any) -> tuple[int, dict]:
+    response = await client.post("/mining/job", json=body)
+    return response.status, await response.json()
+
+
+async def test_knn_job_on_the_sample_returns_a_model(client) -> None:
+    status, result = await post_job(client, job(
+        "knn", ["cognitive_task2"], ["score_math_course1", "score_test1"],
+        params=[{"code": "k", "value": "5"}],
+    ))
+    assert status == 200, result
+    assert result["error"] is None
+    assert result["function"] == "knn" and result["node"] == "local"
+    assert result["jobId"] and isinstance(result["timestamp"], float)
+    assert result["data"]["k"] == 5
+    stored = await client.get(f"/mining/jobs/{result['jobId']}")
+    assert stored.status == 200
+    body = await stored.json()
+    assert body["state"] == "succeeded"
+    assert body["result"]["data"] == result["data"]
+
+
+async def test_linear_regression_on_diabetes_matches_scikit_learn(client) -> None:
+    features = ["age", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
+    status, result = await post_job(client, job(
+        "linearRegression", ["progression"], features, datasets=[{"code": "diabetes"}],
+    ))
+    assert status == 200, result
+    assert result["error"] is None, result["error"]
+
+    raw = load_diabetes(scaled=False)
+    columns = [raw.feature_names.index(name) for name in features]
+    expected = LinearRegression().fit(raw.data[:, columns], raw.target)
+    model = result["data"]
+    got = [model["coefficients"][name] for name in features]
+    np.testing.assert_allclose(got, expected.coef_, rtol=1e-8, atol=1e-8)
+    assert abs(model["intercept"] - expected.intercept_) < 1e-6
+
+
+async def test_the_data_pseudo_algorithm_applies_querybuilder_filters(client) -> None:
+    filters = {"condition": "AND", "rules": [
+        {"id": "species", "field": "species", "type": "string", "operator": "equal",
+         "value": "setosa"},
+        {"id": "petal_length", "field": "petal_length", "type": "double",
+         "operator": "greater", "value": 1.5},
+    ]}
+    status, result = await post_job(client, job(
+        "data", ["species"], ["petal_length"], datasets=[{"code": "iris"}], filters=filters,
+    ))
+    assert status == 200, result
+    rows = result["data"]["rows"]
+    assert rows and all(r[0] == "setosa" and r[1] > 1.5 for r in rows)
+    # iris has 13 setosa flowers with a petal longer than 1.5 cm.
+    assert len(rows) == 13
+
+
+async def test_empty_filter_forms_are_accepted(client) -> None:
+    for empty in ("", [], None):
+        status, result = await post_job(client, job(
+            "statisticsSummary", ["cognitive_task2"], ["score_test1"], filters=empty,
+        ))
+        assert status == 200, (empty, result)
+        assert result["error"] is None
+
+
+BAD_REQUESTS = [
+    ("not json", None, "not valid JSON"),
+    ("a list", [], "JSON object"),
+    ("no variables", {"algorithm": {"code": "knn"}}, "variables"),
+    ("no algorithm", {"variables": [{"code": "cognitive_task2"}]}, "algorithm"),
+    ("unknown variable", job("knn", ["cognitive_task2"], ["no_such_var"]), "no_such_var"),
+    ("unknown algorithm", job("magic", ["cognitive_task2"], ["score_test1"]), "magic"),
+    ("unknown dataset",
+     job("knn", ["cognitive_task2"], ["score_test1"], datasets=[{"code": "nowhere"}]), "nowhere"),
+    ("parameter out of bounds",
+     job("knn", ["cognitive_task2"], ["score_test1"], params=[{"code": "k", "value": "0"}]),
+     "'k' must be >="),
+    ("parameter of the wrong type",
+     job("knn", ["cognitive_task2"], ["score_test1"], params=[{"code": "k", "value": "five"}]),
+     "'k' must be an integer"),
+    ("unknown parameter",
+     job("knn", ["cognitive_task2"], ["score_test1"], params=[{"code": "kk", "value": "1"}]),
+     "no parameter 'kk'"),
+    ("type the algorithm refuses", job("naiveBayes", ["cognitive_task2"], ["score_test1"]),
+     "does not accept variable 'cognitive_task2'"),
+    ("raw SQL filter",
+     job("knn", ["cognitive_task2"], ["score_test1"], filters="1=1; DROP TABLE sample"),
+     "SQL"),
+    ("filter on an unknown field",
+     job("knn", ["cognitive_task2"], ["score_test1"], filters={"condition": "AND", "rules": [
+         {"field": "secret", "operator": "equal", "value": 1}]}),
+     "secret"),
+    ("no rows left",
+     job("knn", ["cognitive_task2"], ["score_test1"], filters={"condition": "AND", "rules": [
+         {"field": "score_test1", "operator": "greater", "value": 1e9}]}),
+     "no rows"),
+    ("same variable twice", job("knn", ["cognitive_task2"], ["cognitive_task2"]),
+     "more than once"),
+]
+
+
+async def test_bad_requests_get_a_400_that_says_why(client) -> None:
+    for name, body, reason in BAD_REQUESTS:
+        if body is None:
+            response = await client.post(
+                "/mining/job", data=b"{nope", headers={"Content-Type": "application/json"}
+            )
+        else:
+            response = await client.post("/mining/job", json=body)
+        answer = await response.json()
+        assert response.status == 400, (name, answer)
+        assert reason.lower() in answer["message"].lower(), (name, answer["message"])
+
+
+async def test_a_crashing_algorithm_reports_exit_code_and_stderr(client) -> None:
+    status, result = await post_job(client, job("crasher", ["cognitive_task2"], []))
+    assert status == 200
+    assert result["shape"] == "error"
+    assert "exit code 3" in result["error"]
+    assert "impossible value" in result["error"]
+    stored = await (await client.get(f"/mining/jobs/{result['jobId']}")).json()
+    assert stored["state"] == "failed" and stored["exitCode"] == 3
+
+
+async def test_a_hanging_algorithm_is_killed_at_its_timeout(client) -> None:
+    started = time.monotonic()
+    status, result = await post_job(client, job("sleeper", ["cognitive_task2"], []))
+    assert status == 200
+    assert "timed out" in result["error"] and "timeout of 1 s" in result["error"]
+    assert "thinking..." in result["error"]
+    assert time.monotonic() - started < 20
+    stored = await (await client.get(f"/mining/jobs/{result['jobId']}")).json()
+    assert stored["state"] == "timed_out"
+
+
+async def test_an_algorithm_without_result_is_an_error(client) -> None:
+    status, result = await post_job(client, job("silent", ["cognitive_task2"], []))
+    assert status == 200
+    assert "wrote no result" in result["error"]
+
+
+async def test_unknown_job_is_404(client) -> None:
+    response = await client.get("/mining/jobs/does-not-exist")
+    assert response.status == 404
+    assert "does-not-exist" in (await response.json())["message"]
+
+
+async def test_catalogue_lists_algorithms_with_parameters_and_constraints(client) -> None:
+    for route in ("/mining/algorithms", "/mining/list-methods"):
+        catalogue = await (await client.get(route)).json()
+        by_code = {a["code"]: a for a in catalogue["algorithms"]}
+        assert {"statisticsSummary", "histograms", "anova", "linearRegression", "knn",
+                "naiveBayes"} <= set(by_code)
+        k = next(p for p in by_code["knn"]["parameters"] if p["code"] == "k")
+        assert (k["type"], k["default_value"], k["min"]) == ("int", 5, 1)
+        assert by_code["naiveBayes"]["constraints"]["variable"]["real"] is False
+        assert catalogue["validations"][0]["parameters"][0]["code"] == "k"
+
+
+async def test_metadata_routes(client) -> None:
+    datasets = await (await client.get("/metadata/datasets")).json()
+    rows = {d["code"]: d["rows"] for d in datasets}
+    assert rows["iris"] == 150 and rows["diabetes"] == 442
+    variables = await (await client.get("/metadata/variables?datasets=iris")).json()
+    species = next(v for v in variables if v["code"] == "species")
+    assert species["type"] in {"polynominal", "nominal"}
+    assert {e["code"] for e in species["enumerations"]} == {"setosa", "versicolor", "virginica"}
+    unknown = await client.get("/metadata/variables?datasets=nowhere")
+    assert unknown.status == 400
+
+
+async def test_health_and_readiness(client) -> None:
+    assert (await client.get("/health")).status == 200
+    ready = await client.get("/readiness")
+    assert ready.status == 200
+    assert (await ready.json())["woken_db"] == "ok"

@@ -1,0 +1,45 @@
+"""`woken serve` on the embedded default answers every request file of dev-debug/http/."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.server import woken_server
+from woken.config import REPOSITORY_ROOT
+
+REQUEST_FILES = sorted((REPOSITORY_ROOT / "dev-debug" / "http").glob("*.sh"))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    with woken_server(tmp_path_factory.mktemp("serve") / "var") as url:
+        yield url
+
+
+def test_there_are_request_files_for_every_route() -> None:
+    names = {path.stem for path in REQUEST_FILES}
+    assert {"health", "readiness", "algorithms", "list-methods", "datasets", "variables",
+            "job-knn", "job-linear-regression-diabetes"} <= names
+
+
+@pytest.mark.parametrize("request_file", REQUEST_FILES, ids=lambda p: p.stem)
+def test_request_file_gets_a_correct_answer(server: str, request_file: Path) -> None:
+    env = {
+        **os.environ,
+        "WOKEN_URL": server,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    answer = subprocess.run(
+        [str(request_file)], env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert answer.returncode == 0, answer.stderr + answer.stdout
+    body = json.loads(answer.stdout)
+    if request_file.stem.startswith("job-"):
+        assert body["error"] is None, body["error"]
+        assert body["data"]

@@ -1,0 +1,65 @@
+"""Run `woken serve` as a separate process on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+START_TIMEOUT_S = 60
+STOP_TIMEOUT_S = 20
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def woken_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Yield the base URL of a running `woken serve`; stop it (SIGTERM) at the end."""
+    port = free_port()
+    woken = Path(sys.executable).parent / "woken"
+    log_path = data_dir.parent / f"woken-{port}.log"
+    env = {**os.environ, **(extra_env or {})}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(woken), "--data-dir", str(data_dir), "serve", "--port", str(port)],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_healthy(url, process, log_path)
+            yield url
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(STOP_TIMEOUT_S)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+                    raise AssertionError(f"woken did not stop within {STOP_TIMEOUT_S} s")
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"woken exited with {process.returncode}:\n{log_path.read_text()}")
+        try:
+            if requests.get(f"{url}/readiness", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"woken was not ready within {START_TIMEOUT_S} s:\n{log_path.read_text()}")
