@@ -59,6 +59,15 @@ class TrainingData:
     def is_classification(self) -> bool:
         return self.target.is_nominal
 
+    def require(self, expected: str, model: str) -> None:
+        """Refuse a target of the wrong kind (Woken's manifest check is the first line)."""
+        if self.problem_type != expected:
+            kind = "nominal" if expected == "classification" else "numeric"
+            raise InputError(
+                f"{model} needs a {kind} target ({expected}); '{self.target.code}' is "
+                f"{self.target.type}"
+            )
+
 
 Fit = Callable[[TrainingData], Any]
 Describe = Callable[[Any, TrainingData], dict[str, Any]]

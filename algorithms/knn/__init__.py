@@ -1,0 +1,1 @@
+"""The ``knn`` container: k nearest neighbours, classification or regression."""

@@ -1,0 +1,1 @@
+"""The ``linearRegression`` container: ordinary least squares on a real target."""

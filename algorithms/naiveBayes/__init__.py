@@ -1,0 +1,1 @@
+"""The ``naiveBayes`` container: Gaussian naive Bayes classification."""
