@@ -1,0 +1,123 @@
+"""Reading what a features database holds: its datasets and their variables' metadata.
+
+A variable is usable only if it is described in ``meta_variables`` *and* is a
+column of its dataset's table, and a dataset only if its table exists: what
+this module returns is exactly what may be turned into SQL identifiers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from woken.errors import BadRequest
+from woken.features.schema import meta_datasets, meta_variables
+from woken.features.variables import VariableMeta
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DatasetSchema:
+    """One dataset's table and its usable variables, in declaration order."""
+
+    code: str
+    label: str
+    description: str
+    table_name: str
+    variables: dict[str, VariableMeta] = field(default_factory=dict)
+
+
+def has_catalog(connection: sa.Connection) -> bool:
+    inspector = sa.inspect(connection)
+    return inspector.has_table(meta_datasets.name) and inspector.has_table(meta_variables.name)
+
+
+def read_all(connection: sa.Connection) -> list[DatasetSchema]:
+    """Every usable dataset, by code; an empty list when the database has no catalog."""
+    inspector = sa.inspect(connection)
+    rows = _dataset_rows(connection).values()
+    return [s for s in (_schema(connection, inspector, row) for row in rows) if s is not None]
+
+
+def read(connection: sa.Connection, codes: Sequence[str]) -> list[DatasetSchema]:
+    """The named datasets, in the order given; BadRequest for unknown or repeated codes."""
+    if not codes:
+        raise BadRequest("no dataset given")
+    not_strings = [code for code in codes if not isinstance(code, str)]
+    if not_strings:
+        raise BadRequest(f"dataset codes must be strings, not {not_strings!r}")
+    repeated = sorted({c for c in codes if codes.count(c) > 1}, key=str)
+    if repeated:
+        raise BadRequest(f"dataset(s) given more than once: {_quoted(repeated)}")
+    rows = _dataset_rows(connection)
+    unknown = [code for code in codes if code not in rows]
+    if not unknown:
+        inspector = sa.inspect(connection)
+        schemas = [_schema(connection, inspector, rows[code]) for code in codes]
+        unknown = [code for code, schema in zip(codes, schemas, strict=True) if schema is None]
+        if not unknown:
+            return [schema for schema in schemas if schema is not None]
+    known = [s.code for s in read_all(connection)]
+    raise BadRequest(
+        f"unknown dataset {_quoted(unknown)} (known: {', '.join(known) or 'none'})",
+        {"unknown": unknown, "known": known},
+    )
+
+
+def _dataset_rows(connection: sa.Connection) -> dict[str, sa.Row[Any]]:
+    if not has_catalog(connection):
+        return {}
+    rows = connection.execute(sa.select(meta_datasets).order_by(meta_datasets.c.code))
+    return {row.code: row for row in rows}
+
+
+def _schema(
+    connection: sa.Connection, inspector: sa.Inspector, row: sa.Row[Any]
+) -> DatasetSchema | None:
+    if not inspector.has_table(row.table_name):
+        log.warning("dataset %s: its table %r does not exist; ignored", row.code, row.table_name)
+        return None
+    columns = {column["name"] for column in inspector.get_columns(row.table_name)}
+    variables = {}
+    for meta_row in connection.execute(
+        sa.select(meta_variables)
+        .where(meta_variables.c.dataset == row.code)
+        .order_by(meta_variables.c.position, meta_variables.c.code)
+    ):
+        if meta_row.code in columns:
+            variables[meta_row.code] = _variable(meta_row)
+        else:
+            log.warning("dataset %s: variable %r has no column; ignored", row.code, meta_row.code)
+    return DatasetSchema(
+        code=row.code,
+        label=row.label,
+        description=row.description or "",
+        table_name=row.table_name,
+        variables=variables,
+    )
+
+
+def _variable(row: sa.Row[Any]) -> VariableMeta:
+    enumerations = json.loads(row.enumerations) if row.enumerations else []
+    return VariableMeta(
+        code=row.code,
+        label=row.label,
+        type=row.type,
+        enumerations=tuple(
+            {"code": str(e["code"]), "label": str(e.get("label", e["code"]))}
+            for e in enumerations
+        ),
+        unit=row.unit or "",
+        description=row.description or "",
+        methodology=row.methodology or "",
+    )
+
+
+def _quoted(codes: Sequence[object]) -> str:
+    return ", ".join(f"'{code}'" for code in codes)

@@ -1,0 +1,197 @@
+"""``FeaturesDatabase``: what Woken asks of the features database, and nothing else.
+
+Which datasets and variables exist, the metadata of requested codes, and the
+rows of a request. Every code is checked against the catalog before it becomes
+a (quoted) SQL identifier, every filter value is a bound parameter. The engine
+is created once per instance; the catalog is read at each call (a few small
+queries), so that datasets loaded by another process are seen at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from woken.errors import BadRequest
+from woken.features import catalog
+from woken.features.catalog import DatasetSchema
+from woken.features.engine import create_features_engine
+from woken.features.filter_rules import Filter
+from woken.features.loading import load_into
+from woken.features.schema import meta_datasets
+from woken.features.selection import SelectedData, build_select, to_rows
+from woken.features.variables import VariableMeta
+
+__all__ = ["Dataset", "FeaturesDatabase", "SelectedData"]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    code: str
+    label: str
+    description: str
+    table: str
+    row_count: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The dataset as ``GET /metadata/datasets`` lists it."""
+        return {
+            "code": self.code,
+            "label": self.label,
+            "description": self.description,
+            "rowCount": self.row_count,
+        }
+
+
+class FeaturesDatabase:
+    """The features database at ``url`` (any SQLAlchemy URL; SQLite and PostgreSQL tested)."""
+
+    def __init__(self, url: str | sa.URL) -> None:
+        self._engine = create_features_engine(url)
+
+    @property
+    def engine(self) -> sa.Engine:
+        return self._engine
+
+    def datasets(self) -> list[Dataset]:
+        """Every usable dataset, by code."""
+        with self._engine.connect() as connection:
+            return [_dataset(connection, s) for s in catalog.read_all(connection)]
+
+    def dataset(self, code: str) -> Dataset:
+        with self._engine.connect() as connection:
+            (schema,) = catalog.read(connection, [code])
+            return _dataset(connection, schema)
+
+    def variables(self, datasets: Sequence[str]) -> list[VariableMeta]:
+        """The variables of the datasets; for several, those all of them have alike.
+
+        Alike: the same type and, for nominal variables, the same enumeration codes, so
+        that the union of the datasets' rows is one variable, not two under one name.
+        """
+        with self._engine.connect() as connection:
+            first, *others = catalog.read(connection, list(datasets))
+        return [
+            meta
+            for code, meta in first.variables.items()
+            if all(code in o.variables and _alike(meta, o.variables[code]) for o in others)
+        ]
+
+    def resolve(self, datasets: Sequence[str], codes: Sequence[str]) -> list[VariableMeta]:
+        """The metadata of each code, in order; BadRequest naming every unknown code."""
+        with self._engine.connect() as connection:
+            schemas = catalog.read(connection, list(datasets))
+        return _resolve(schemas, codes)
+
+    def select(
+        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | None
+    ) -> SelectedData:
+        """The rows of ``columns`` with no missing value that pass ``filters``.
+
+        For several datasets, the union of their rows (each dataset's in turn, in the
+        order given); rows are ordered by ``subject_id`` within a dataset.
+        """
+        statement, metas = self._statement(datasets, columns, filters)
+        with self._engine.connect() as connection:
+            rows = to_rows(metas, connection.execute(statement))
+        return SelectedData(columns=[m.code for m in metas], rows=rows)
+
+    def select_sql(
+        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | None
+    ) -> str:
+        """The same selection as one SQL string, for legacy images that read ``PARAM_query``.
+
+        Values are rendered as literals by the dialect (they were checked against the
+        metadata first); new code should use :meth:`select` and hand over the rows.
+        """
+        statement, _ = self._statement(datasets, columns, filters)
+        compiled = statement.compile(
+            dialect=self._engine.dialect, compile_kwargs={"literal_binds": True}
+        )
+        return str(compiled)
+
+    def is_empty(self) -> bool:
+        """True when the database holds no dataset (not even the catalog tables)."""
+        with self._engine.connect() as connection:
+            if not catalog.has_catalog(connection):
+                return True
+            return connection.execute(sa.select(meta_datasets.c.code).limit(1)).first() is None
+
+    def load(self, names: Sequence[str] | None = None, replace: bool = False) -> list[str]:
+        """Load bundled datasets into this database (see :func:`.loading.load_datasets`)."""
+        return load_into(self._engine, names, replace)
+
+    def dispose(self) -> None:
+        self._engine.dispose()
+
+    def _statement(
+        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | None
+    ) -> tuple[sa.Select[Any], list[VariableMeta]]:
+        if not columns:
+            raise BadRequest("no variable selected")
+        repeated = sorted({c for c in columns if isinstance(c, str) and columns.count(c) > 1})
+        if repeated:
+            raise BadRequest(
+                f"variable(s) selected more than once: {', '.join(repr(c) for c in repeated)}"
+            )
+        with self._engine.connect() as connection:
+            schemas = catalog.read(connection, list(datasets))
+        metas = _resolve(schemas, columns)
+        return build_select(schemas, [m.code for m in metas], filters), metas
+
+
+def _dataset(connection: sa.Connection, schema: DatasetSchema) -> Dataset:
+    table = sa.table(schema.table_name)
+    count = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+    return Dataset(
+        code=schema.code,
+        label=schema.label,
+        description=schema.description,
+        table=schema.table_name,
+        row_count=int(count),
+    )
+
+
+def _resolve(schemas: Sequence[DatasetSchema], codes: Sequence[str]) -> list[VariableMeta]:
+    unknown = {
+        schema.code: [c for c in codes if not isinstance(c, str) or c not in schema.variables]
+        for schema in schemas
+    }
+    missing = [
+        f"{', '.join(repr(str(c)) for c in codes_)} in dataset '{dataset}'"
+        for dataset, codes_ in unknown.items()
+        if codes_
+    ]
+    if missing:
+        raise BadRequest(
+            f"unknown variable(s) {'; '.join(missing)}",
+            {"unknown": {dataset: codes_ for dataset, codes_ in unknown.items() if codes_}},
+        )
+    first, *others = schemas
+    for code in codes:
+        for other in others:
+            if not _alike(first.variables[code], other.variables[code]):
+                raise BadRequest(
+                    f"variable '{code}' differs between datasets: "
+                    f"{_kind(first.variables[code])} in '{first.code}', "
+                    f"{_kind(other.variables[code])} in '{other.code}'"
+                )
+    return [first.variables[code] for code in codes]
+
+
+def _alike(a: VariableMeta, b: VariableMeta) -> bool:
+    """Whether two datasets' variables of one code can be selected as one column."""
+    return a.type == b.type and _codes(a) == _codes(b)
+
+
+def _codes(meta: VariableMeta) -> set[str]:
+    return {e["code"] for e in meta.enumerations}
+
+
+def _kind(meta: VariableMeta) -> str:
+    if meta.enumerations:
+        return f"{meta.type} ({', '.join(e['code'] for e in meta.enumerations)})"
+    return meta.type

@@ -1,0 +1,41 @@
+"""The one way to open a features database, so that SQLite and PostgreSQL behave alike.
+
+Both back-ends must give the same answers to the same filter: SQLite's ``LIKE``
+ignores the case of ASCII letters unless told otherwise, PostgreSQL's does not,
+so every SQLite connection is switched to case-sensitive ``LIKE``. A server that
+went away between two requests must not fail the next request: PostgreSQL pools
+ping connections before use, and connecting gives up after a bounded time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+CONNECT_TIMEOUT_S = 10
+
+
+def create_features_engine(url: str | sa.URL) -> sa.Engine:
+    """An engine on the features database at ``url`` (any SQLAlchemy URL)."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = sa.create_engine(parsed)
+        event.listen(engine, "connect", _configure_sqlite_connection)
+        return engine
+    connect_args: dict[str, Any] = {}
+    if parsed.get_driver_name() in {"psycopg2", "psycopg"}:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+    return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        # Same LIKE semantics as PostgreSQL: 'abc' does not match 'A%'.
+        cursor.execute("PRAGMA case_sensitive_like = ON")
+        # meta_variables refers to meta_datasets; SQLite only enforces that when asked.
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()

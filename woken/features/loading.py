@@ -1,0 +1,130 @@
+"""Loading the bundled datasets into a features database, idempotently.
+
+Each dataset is written in its own transaction: its data table, its rows (one
+bulk insert) and its metadata rows, so that a reader never sees metadata
+without data. A dataset already listed in ``meta_datasets`` is left alone unless
+``replace`` is asked for; loading twice is therefore harmless, and a service can
+call this at every start.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+
+import sqlalchemy as sa
+
+from woken.errors import BadRequest
+from woken.features.bundled import BUILDERS, BundledDataset
+from woken.features.engine import create_features_engine
+from woken.features.schema import data_table, meta_datasets, meta_variables, metadata
+
+log = logging.getLogger(__name__)
+
+
+def load_datasets(
+    url: str, names: Sequence[str] | None = None, replace: bool = False
+) -> list[str]:
+    """Create the schema if missing and load the bundled datasets ``names`` (default: all).
+
+    Returns the codes of the datasets actually written, in order; a dataset that is
+    already present is skipped unless ``replace``.
+    """
+    engine = create_features_engine(url)
+    try:
+        return load_into(engine, names, replace)
+    finally:
+        engine.dispose()
+
+
+def load_into(
+    engine: sa.Engine, names: Sequence[str] | None = None, replace: bool = False
+) -> list[str]:
+    """:func:`load_datasets` on an engine the caller owns."""
+    if isinstance(names, str):
+        names = [names]
+    wanted = list(BUILDERS) if names is None else list(dict.fromkeys(names))
+    unknown = [name for name in wanted if name not in BUILDERS]
+    if unknown:
+        raise BadRequest(
+            f"unknown bundled dataset(s) {', '.join(repr(n) for n in unknown)} "
+            f"(known: {', '.join(BUILDERS)})",
+            {"unknown": unknown},
+        )
+    create_schema(engine)
+    loaded = []
+    for name in wanted:
+        # Built only when needed: the scikit-learn datasets import scikit-learn.
+        if _write_if_needed(engine, name, BUILDERS[name], replace):
+            loaded.append(name)
+    return loaded
+
+
+def load_dataset(engine: sa.Engine, dataset: BundledDataset, replace: bool = False) -> bool:
+    """Write one dataset (bundled or not) into the database; False if it was already there."""
+    create_schema(engine)
+    return _write_if_needed(engine, dataset.code, lambda: dataset, replace)
+
+
+def _write_if_needed(
+    engine: sa.Engine, code: str, build: Callable[[], BundledDataset], replace: bool
+) -> bool:
+    with engine.begin() as connection:
+        present = connection.execute(
+            sa.select(meta_datasets.c.code).where(meta_datasets.c.code == code)
+        ).first()
+        if present is not None and not replace:
+            log.info("dataset %s is already loaded: skipped", code)
+            return False
+        _write(connection, build())
+    return True
+
+
+def create_schema(engine: sa.Engine) -> None:
+    """Create ``meta_datasets`` and ``meta_variables`` where they do not exist yet."""
+    metadata.create_all(engine, checkfirst=True)
+
+
+def _write(connection: sa.Connection, dataset: BundledDataset) -> None:
+    """Replace whatever is stored under the dataset's code by the dataset."""
+    table = data_table(dataset.code, dataset.variables)
+    connection.execute(sa.delete(meta_variables).where(meta_variables.c.dataset == dataset.code))
+    connection.execute(sa.delete(meta_datasets).where(meta_datasets.c.code == dataset.code))
+    # A table without metadata row is a leftover of an interrupted load (SQLite commits
+    # DDL at once) or of an earlier version: the dataset's code names it, so it is ours.
+    table.drop(connection, checkfirst=True)
+    table.create(connection)
+    connection.execute(table.insert(), dataset.rows())
+    connection.execute(
+        meta_datasets.insert(),
+        {
+            "code": dataset.code,
+            "label": dataset.label,
+            "description": dataset.description,
+            "table_name": table.name,
+        },
+    )
+    connection.execute(
+        meta_variables.insert(),
+        [
+            {
+                "dataset": dataset.code,
+                "code": variable.code,
+                "position": position,
+                "label": variable.label,
+                "type": variable.type,
+                "enumerations": (
+                    json.dumps([dict(e) for e in variable.enumerations])
+                    if variable.enumerations
+                    else None
+                ),
+                "unit": variable.unit,
+                "description": variable.description,
+                "methodology": variable.methodology,
+            }
+            for position, variable in enumerate(dataset.variables)
+        ],
+    )
+    log.info("dataset %s loaded: %d rows, %d variables",
+             dataset.code, dataset.row_count, len(dataset.variables))

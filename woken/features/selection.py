@@ -1,0 +1,103 @@
+"""Turning a data request into one SELECT, and its result rows into JSON-friendly lists.
+
+The SELECT names only columns built from validated metadata (quoted by
+SQLAlchemy), binds every filter value, skips every row with a missing value in
+a selected column, and orders the rows (dataset in request order, then
+``subject_id``) so that the same request always gives the same rows: k-fold
+splits depend on that order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from woken.features.catalog import DatasetSchema
+from woken.features.filter_rules import Filter, filter_fields
+from woken.features.filter_sql import filter_to_sql
+from woken.features.schema import SUBJECT_ID, data_table
+from woken.features.variables import VariableMeta
+
+# Labels of the ordering columns of a multi-dataset union: not valid variable codes
+# (leading underscore), so they cannot collide with a selected column.
+_DATASET_ORDER = "_woken_dataset"
+_SUBJECT_ORDER = "_woken_subject"
+
+
+@dataclass(frozen=True)
+class SelectedData:
+    """Selected rows, as ``data.json`` carries them (see ``algorithms/common/volume.py``)."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"columns": list(self.columns), "rows": [list(row) for row in self.rows]}
+
+
+def build_select(
+    schemas: Sequence[DatasetSchema], columns: Sequence[str], filter_: Filter | None
+) -> sa.Select[Any]:
+    """The SELECT of ``columns`` over the union of the datasets, filtered and ordered.
+
+    ``columns`` must have been resolved in every dataset (see ``FeaturesDatabase.resolve``);
+    the filter's fields are checked here, against each dataset's own metadata.
+    """
+    parts = []
+    for position, schema in enumerate(schemas):
+        needed = [*columns, *sorted(filter_fields(filter_) - set(columns))]
+        # Unknown filter fields are left out of the table and reported by filter_to_sql.
+        table = data_table(
+            schema.table_name, [schema.variables[c] for c in needed if c in schema.variables]
+        )
+        selected = [table.c[code] for code in columns]
+        conditions: list[sa.ColumnElement[bool]] = [c.is_not(None) for c in selected]
+        if filter_ is not None:
+            conditions.append(filter_to_sql(filter_, table, schema.variables))
+        if len(schemas) == 1:
+            return sa.select(*selected).where(*conditions).order_by(table.c[SUBJECT_ID])
+        parts.append(
+            sa.select(
+                sa.literal(position, sa.Integer()).label(_DATASET_ORDER),
+                table.c[SUBJECT_ID].label(_SUBJECT_ORDER),
+                *selected,
+            ).where(*conditions)
+        )
+    union = sa.union_all(*parts).subquery("selected")
+    return sa.select(*(union.c[code] for code in columns)).order_by(
+        union.c[_DATASET_ORDER], union.c[_SUBJECT_ORDER]
+    )
+
+
+def to_rows(metas: Sequence[VariableMeta], result: sa.Result[Any]) -> list[list[Any]]:
+    """Rows with ``float`` for real, ``int`` for integer, ``str`` for nominal and text.
+
+    A NaN stored in a real column (PostgreSQL allows it) is a missing value too: its
+    row is dropped like a NULL one, and JSON never sees it.
+    """
+    converters = [_converter(meta) for meta in metas]
+    rows = []
+    for raw in result:
+        row = [convert(value) for convert, value in zip(converters, raw, strict=True)]
+        if not any(isinstance(value, float) and math.isnan(value) for value in row):
+            rows.append(row)
+    return rows
+
+
+def _converter(meta: VariableMeta) -> Callable[[Any], Any]:
+    if meta.type == "real":
+        return float
+    if meta.type == "integer":
+        return int
+    if meta.type == "date":
+        return _iso_date
+    return str
+
+
+def _iso_date(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
