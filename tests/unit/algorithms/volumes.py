@@ -90,8 +90,9 @@ def write_volume(
         "parameters": dict(parameters or {}),
     }
     write_json_atomically(directory / "job.json", job)
-    n = len(columns[0].values)
-    write_json_atomically(directory / "data.json", _rows(columns, train_rows or range(n)))
+    every_row = range(len(columns[0].values))
+    train = every_row if train_rows is None else train_rows
+    write_json_atomically(directory / "data.json", _rows(columns, train))
     if test_rows is not None:
         write_json_atomically(directory / "test.json", _rows(features, test_rows))
     return directory

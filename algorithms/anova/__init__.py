@@ -1,0 +1,1 @@
+"""The ``anova`` container: analysis of variance of a real target by nominal factors."""

@@ -1,0 +1,1 @@
+"""The ``histograms`` container: histograms of the target as Highcharts configurations."""

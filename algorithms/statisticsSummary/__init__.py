@@ -1,0 +1,1 @@
+"""The ``statisticsSummary`` container: descriptive statistics of every variable."""

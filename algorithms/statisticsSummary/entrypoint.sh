@@ -1,0 +1,10 @@
+#!/bin/sh
+# The container's command: compute (a statistics algorithm has no train or test).
+# `exec` hands the process to Python, so its exit code is the container's verdict
+# (the 2017 script lost it). The folder holding the `algorithms` package (the
+# repository, or /app in the image) goes first on PYTHONPATH, so the module
+# imports wherever we run from.
+set -eu
+root=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+export PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}"
+exec python3 -m algorithms.statisticsSummary "$@"

@@ -1,0 +1,168 @@
+"""The six containers as Woken sees them: manifests, images, and the real entrypoints' verdicts."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pytest
+import scipy
+import sklearn
+from sklearn.linear_model import LinearRegression
+from sklearn.naive_bayes import GaussianNB
+from sklearn.neighbors import KNeighborsClassifier
+
+from tests.unit.algorithms.volumes import (
+    ALGORITHM_CODES,
+    ALGORITHMS_DIR,
+    Column,
+    diabetes,
+    iris,
+    read_result,
+    run_entrypoint,
+    wine,
+    write_volume,
+)
+from woken.features.variables import VariableMeta
+from woken.registry import Registry
+
+PREDICTIVE = ("linearRegression", "knn", "naiveBayes")
+# For each algorithm, a data set it accepts: (target, covariables) columns.
+DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
+    "statisticsSummary": wine,
+    "histograms": lambda: (iris()[1][0], [iris()[0]]),
+    "anova": lambda: (iris()[1][0], [iris()[0]]),
+    "linearRegression": diabetes,
+    "knn": iris,
+    "naiveBayes": wine,
+}
+REFERENCE_MODELS: dict[str, Callable[[], Any]] = {
+    "linearRegression": LinearRegression,
+    "knn": KNeighborsClassifier,
+    "naiveBayes": GaussianNB,
+}
+
+
+def _volume(code: str, directory: Path, **options: Any) -> Path:
+    target, covariables = DATASETS[code]()
+    return write_volume(directory, algorithm=code, variables=[target], covariables=covariables,
+                        **options)
+
+
+def test_the_registry_loads_every_manifest_with_an_executable_entrypoint() -> None:
+    registry = Registry.load(ALGORITHMS_DIR)
+    assert registry.codes() == sorted(ALGORITHM_CODES)
+    for code in ALGORITHM_CODES:
+        spec = registry.get(code)
+        assert os.access(spec.entrypoint, os.X_OK), spec.entrypoint
+        assert spec.entrypoint.read_text().startswith("#!/bin/sh\n")
+        assert spec.predictive == (code in PREDICTIVE)
+        assert spec.type == ("predictive_model" if code in PREDICTIVE else "statistics")
+        handlers = importlib.import_module(f"algorithms.{code}.algorithm").HANDLERS
+        assert set(spec.commands) == set(handlers), code
+
+
+def test_the_manifests_state_the_parameters_and_constraints_the_code_expects() -> None:
+    registry = Registry.load(ALGORITHMS_DIR)
+    k = registry.get("knn").parameters[0]
+    assert (k.code, k.type, k.default_value, k.min, k.max) == ("k", "int", 5, 1, 100)
+    assert registry.get("knn").resolve_parameters([]) == {"k": "5"}
+    assert registry.get("histograms").resolve_parameters([]) == {"bins": "10"}
+    real = VariableMeta("age", "Age", "real")
+    sex = VariableMeta("sex", "Sex", "binominal", ({"code": "F", "label": "F"},
+                                                   {"code": "M", "label": "M"}))
+    registry.get("anova").check_variables([real], [sex], [])
+    with pytest.raises(Exception, match="does not accept covariables 'age'"):
+        registry.get("anova").check_variables([real], [real], [])
+    with pytest.raises(Exception, match="does not accept variable 'sex'"):
+        registry.get("linearRegression").check_variables([sex], [real], [])
+    with pytest.raises(Exception, match="does not accept variable 'age'"):
+        registry.get("naiveBayes").check_variables([real], [sex], [])
+    registry.get("statisticsSummary").check_variables([sex], [], [real])
+
+
+@pytest.mark.parametrize("code", ALGORITHM_CODES)
+def test_each_dockerfile_builds_its_own_container(code: str) -> None:
+    dockerfile = (ALGORITHMS_DIR / code / "Dockerfile").read_text()
+    build = f"# Build from the repository root: docker build -f algorithms/{code}/Dockerfile .\n"
+    assert dockerfile.startswith(build + "FROM python:3.11.7-slim-bookworm\n")
+    assert "apt-get install -y --no-install-recommends tini" in dockerfile
+    assert f"COPY algorithms/{code} /app/algorithms/{code}\n" in dockerfile
+    assert "COPY algorithms/common /app/algorithms/common\n" in dockerfile
+    assert "ENV PYTHONPATH=/app JOB_VOLUME=/data\n" in dockerfile
+    entrypoint = json.loads(re.search(r"^ENTRYPOINT (.*)$", dockerfile, re.M).group(1))
+    assert entrypoint == ["/usr/bin/tini", "--", f"/app/algorithms/{code}/entrypoint.sh"]
+    assert dockerfile.rstrip().endswith('CMD ["compute"]')
+
+
+def test_the_images_pin_the_libraries_the_tests_ran_with() -> None:
+    lines = (ALGORITHMS_DIR / "common" / "requirements.txt").read_text().splitlines()
+    pins = dict(line.split("==") for line in lines if line and not line.startswith("#"))
+    assert pins == {"numpy": np.__version__, "scipy": scipy.__version__,
+                    "scikit-learn": sklearn.__version__, "joblib": joblib.__version__}
+
+
+@pytest.mark.parametrize("code", ALGORITHM_CODES)
+def test_an_unknown_command_exits_2_and_says_so(code: str, tmp_path: Path) -> None:
+    completed = run_entrypoint(code, tmp_path, "fit")
+    assert completed.returncode == 2
+    assert "unknown command 'fit'" in completed.stderr
+    assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.parametrize("code", ALGORITHM_CODES)
+def test_a_crash_exits_1_with_its_reason_on_stderr_and_in_the_result(
+    code: str, tmp_path: Path
+) -> None:
+    volume = _volume(code, tmp_path)
+    data = json.loads((volume / "data.json").read_text())
+    target = data["columns"][0]
+    data["columns"][0] = "something_else"
+    (volume / "data.json").write_text(json.dumps(data))
+    command = "train" if code in PREDICTIVE else "compute"
+    completed = run_entrypoint(code, volume, command)
+    reason = f"column '{target}' is not in data.json"
+    assert completed.returncode == 1
+    assert "Traceback" in completed.stderr
+    assert f"error: {command} failed: {reason}" in completed.stderr
+    result = read_result(volume, command)
+    assert result["shape"] == "error" and result["data"] is None
+    assert result["error"].startswith(reason)
+
+
+@pytest.mark.parametrize("code", PREDICTIVE)
+def test_test_without_train_fails_clearly(code: str, tmp_path: Path) -> None:
+    volume = _volume(code, tmp_path, test_rows=[0, 1])
+    completed = run_entrypoint(code, volume, "test")
+    message = f"no trained model in {volume}/model: run train first"
+    assert completed.returncode == 1
+    assert message in completed.stderr
+    assert read_result(volume, "test") == {"shape": "error", "data": None, "error": message}
+
+
+@pytest.mark.parametrize("code", PREDICTIVE)
+def test_train_then_test_predicts_as_scikit_learn_does(code: str, tmp_path: Path) -> None:
+    target, covariables = DATASETS[code]()
+    n = len(target.values)
+    train, test = list(range(0, n, 2)), list(range(1, n, 2))
+    volume = write_volume(tmp_path, algorithm=code, variables=[target], covariables=covariables,
+                          train_rows=train, test_rows=test)
+    for command in ("train", "test"):
+        completed = run_entrypoint(code, volume, command)
+        assert completed.returncode == 0, completed.stderr
+    assert (volume / "model" / "model.joblib").is_file()
+    assert read_result(volume, "train")["data"]["n_training"] == len(train)
+    predictions = read_result(volume, "test")["data"]["predictions"]
+    X = np.column_stack([c.array for c in covariables])
+    expected = REFERENCE_MODELS[code]().fit(X[train], target.array[train]).predict(X[test])
+    if target.meta["type"] == "real":
+        np.testing.assert_allclose(predictions, expected, rtol=1e-10)
+    else:
+        assert predictions == expected.tolist()

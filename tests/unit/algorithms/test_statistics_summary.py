@@ -1,0 +1,82 @@
+"""statisticsSummary: pandas-describe statistics of numeric variables, counts of nominal ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from algorithms.common.runner import dispatch
+from algorithms.statisticsSummary.algorithm import HANDLERS
+from tests.unit.algorithms.volumes import (
+    iris,
+    nominal,
+    read_result,
+    real,
+    run_entrypoint,
+    wine,
+    write_volume,
+)
+
+
+def _compute(volume: Path) -> dict:
+    assert dispatch(HANDLERS, ["compute"], volume) == 0
+    result = read_result(volume, "compute")
+    assert result["shape"] == "json"
+    return result["data"]
+
+
+def test_numeric_statistics_equal_numpys_on_wine(tmp_path: Path) -> None:
+    _, features = wine()
+    data = _compute(write_volume(tmp_path, algorithm="statisticsSummary",
+                                 variables=[features[0]], covariables=features[1:5]))
+    assert data["count"] == 178
+    assert [v["code"] for v in data["variables"]] == [f.code for f in features[:5]]
+    assert [v["role"] for v in data["variables"]] == ["variable"] + ["covariable"] * 4
+    for summary, feature in zip(data["variables"], features[:5], strict=True):
+        values = feature.array
+        assert summary["count"] == 178
+        assert summary["mean"] == pytest.approx(values.mean(), rel=1e-12)
+        assert summary["std"] == pytest.approx(np.std(values, ddof=1), rel=1e-12)
+        assert summary["min"] == values.min() and summary["max"] == values.max()
+        assert [summary["25%"], summary["50%"], summary["75%"]] == pytest.approx(
+            np.percentile(values, [25, 50, 75]), rel=1e-12)
+
+
+def test_nominal_counts_cover_every_enumeration(tmp_path: Path) -> None:
+    species, features = iris()
+    sex = nominal("sex", ["F", "M", "F", "F"] * 37 + ["F", "F"], categories=["F", "M", "X"],
+                  labels=["Female", "Male", "Other"], type="nominal")
+    data = _compute(write_volume(tmp_path, algorithm="statisticsSummary", variables=[species],
+                                 covariables=[features[0]], grouping=[sex]))
+    by_code = {v["code"]: v for v in data["variables"]}
+    assert by_code["species"]["categories"] == [
+        {"code": c, "label": c.title(), "count": 50, "frequency": pytest.approx(1 / 3)}
+        for c in ("setosa", "versicolor", "virginica")
+    ]
+    assert by_code["sex"]["role"] == "grouping"
+    assert [(c["code"], c["label"], c["count"]) for c in by_code["sex"]["categories"]] == [
+        ("F", "Female", 113), ("M", "Male", 37), ("X", "Other", 0)]
+    assert sum(c["frequency"] for c in by_code["sex"]["categories"]) == pytest.approx(1.0)
+
+
+def test_one_row_has_no_standard_deviation_and_no_rows_no_statistics(tmp_path: Path) -> None:
+    one = _compute(write_volume(tmp_path / "one", algorithm="statisticsSummary",
+                                variables=[real("x", [4.0])]))
+    assert one["variables"][0]["std"] is None and one["variables"][0]["50%"] == 4.0
+    none = _compute(write_volume(tmp_path / "none", algorithm="statisticsSummary",
+                                 variables=[real("x", [4.0]), nominal("c", ["a"])],
+                                 train_rows=[]))
+    assert none["count"] == 0
+    assert none["variables"][0]["mean"] is None
+
+
+def test_the_entrypoint_computes_in_its_own_process(tmp_path: Path) -> None:
+    species, features = iris()
+    volume = write_volume(tmp_path, algorithm="statisticsSummary", variables=[species],
+                          covariables=features)
+    completed = run_entrypoint("statisticsSummary", volume, "compute")
+    assert completed.returncode == 0, completed.stderr
+    data = read_result(volume, "compute")["data"]
+    assert data["variables"][1]["mean"] == pytest.approx(features[0].array.mean())
