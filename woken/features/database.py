@@ -108,10 +108,13 @@ class FeaturesDatabase:
         metadata first); new code should use :meth:`select` and hand over the rows.
         """
         statement, _ = self._statement(datasets, columns, filters)
-        compiled = statement.compile(
-            dialect=self._engine.dialect, compile_kwargs={"literal_binds": True}
-        )
-        return str(compiled)
+        # The engine's own dialect may escape '%' as '%%' for its driver's "pyformat"
+        # parameters; the text goes to a client that runs it as is, without parameters.
+        plain = type(self._engine.dialect)(paramstyle="named")  # type: ignore[call-arg]
+        # PostgreSQL: quote backslashes as the server reads strings (learnt at connect time).
+        if hasattr(self._engine.dialect, "_backslash_escapes"):
+            plain._backslash_escapes = self._engine.dialect._backslash_escapes  # type: ignore[attr-defined]
+        return str(statement.compile(dialect=plain, compile_kwargs={"literal_binds": True}))
 
     def is_empty(self) -> bool:
         """True when the database holds no dataset (not even the catalog tables)."""
