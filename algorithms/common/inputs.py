@@ -107,7 +107,15 @@ def _codes(job: Mapping[str, Any], key: str) -> tuple[str, ...]:
     raw = job.get(key) or []
     if not isinstance(raw, list):
         raise InputError(f"{JOB_FILE}: '{key}' must be a list of variable codes")
-    return tuple(str(item["code"]) if isinstance(item, dict) else str(item) for item in raw)
+    codes = []
+    for item in raw:
+        if isinstance(item, dict) and "code" in item:
+            codes.append(str(item["code"]))
+        elif isinstance(item, str):
+            codes.append(item)
+        else:
+            raise InputError(f"{JOB_FILE}: '{key}' holds {item!r}, not a variable code")
+    return tuple(codes)
 
 
 def _unique(codes: tuple[str, ...]) -> tuple[str, ...]:

@@ -34,16 +34,23 @@ class Variable:
     @classmethod
     def from_json(cls, code: str, document: Mapping[str, Any]) -> Variable:
         """Read one entry of job.json's ``metadata``; a nominal variable needs its enumerations."""
+        if not isinstance(document, Mapping):
+            raise InputError(f"the metadata of variable '{code}' must be an object")
         variable_type = str(document.get("type", ""))
         if variable_type not in NOMINAL_TYPES | NUMERIC_TYPES:
             raise InputError(
                 f"variable '{code}' has type {variable_type!r}: algorithms handle "
                 f"{sorted(NUMERIC_TYPES)} (numeric) and {sorted(NOMINAL_TYPES)} (nominal)"
             )
-        enumerations = tuple(
-            Enumeration(code=str(e["code"]), label=str(e.get("label", e["code"])))
-            for e in document.get("enumerations") or ()
-        )
+        try:
+            enumerations = tuple(
+                Enumeration(code=str(e["code"]), label=str(e.get("label") or e["code"]))
+                for e in document.get("enumerations") or ()
+            )
+        except (KeyError, TypeError, AttributeError):
+            raise InputError(
+                f"variable '{code}': enumerations must be objects with a 'code'"
+            ) from None
         if variable_type in NOMINAL_TYPES and not enumerations:
             # Without the list of categories, train and test could not encode alike.
             raise InputError(f"nominal variable '{code}' has no enumerations in its metadata")

@@ -117,3 +117,15 @@ def test_a_ragged_row_is_refused(tmp_path: Path) -> None:
                                                   "rows": [[1, "M"]]}))
     with pytest.raises(InputError, match="row 0 has 2 values for 3 columns"):
         read_inputs(volume)
+
+
+def test_codes_may_come_in_the_requests_form_but_not_as_anything_else(tmp_path: Path) -> None:
+    volume = _volume(tmp_path)
+    job = json.loads((volume / "job.json").read_text())
+    job["covariables"] = [{"code": "sex"}]
+    (volume / "job.json").write_text(json.dumps(job))
+    assert read_inputs(volume).covariables == ("sex",)
+    job["covariables"] = [3]
+    (volume / "job.json").write_text(json.dumps(job))
+    with pytest.raises(InputError, match="'covariables' holds 3, not a variable code"):
+        read_inputs(volume)
