@@ -1,1 +1,21 @@
-"""The features database: data tables, the variables' metadata, and safe data selection."""
+"""The features database: data tables, the variables' metadata, and safe data selection.
+
+Public API (import from the modules; this package imports nothing heavy itself, so
+that ``woken.features.variables`` stays cheap to import):
+
+- :mod:`.database`: ``FeaturesDatabase(url)`` with ``datasets()``, ``dataset(code)``,
+  ``variables(datasets)``, ``resolve(datasets, codes)``, ``select(datasets, columns,
+  filters)``, ``select_sql(...)`` (legacy ``PARAM_query``), ``is_empty()``, ``load()``,
+  ``dispose()``; the ``Dataset`` and ``SelectedData`` results.
+- :mod:`.filters`: ``parse_filters(raw)``, ``filter_to_sql(filter, table, metas)``,
+  ``filter_fields(filter)``: jQuery-QueryBuilder JSON to bound-parameter SQL.
+- :mod:`.loading`: ``load_datasets(url, names=None, replace=False)``: the bundled
+  datasets (:mod:`.bundled`: ``sample``, ``diabetes``, ``breast_cancer``, ``wine``,
+  ``iris``), idempotently.
+- :mod:`.schema`: the tables (``meta_datasets``, ``meta_variables``, one per dataset).
+- :mod:`.variables`: ``VariableMeta``, the variable types and the problem type.
+
+Internals: :mod:`.engine` (engine options shared by SQLite and PostgreSQL),
+:mod:`.catalog` (reading the metadata), :mod:`.selection` (building the SELECT),
+:mod:`.filter_rules` and :mod:`.filter_sql` (behind :mod:`.filters`).
+"""

@@ -9,7 +9,7 @@ queries), so that datasets loaded by another process are seen at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,13 +19,16 @@ from woken.errors import BadRequest
 from woken.features import catalog
 from woken.features.catalog import DatasetSchema
 from woken.features.engine import create_features_engine
-from woken.features.filter_rules import Filter
+from woken.features.filter_rules import Filter, Group, parse_filters
 from woken.features.loading import load_into
 from woken.features.schema import meta_datasets
 from woken.features.selection import SelectedData, build_select, to_rows
 from woken.features.variables import VariableMeta
 
 __all__ = ["Dataset", "FeaturesDatabase", "SelectedData"]
+
+# The request's ``filters`` as it arrived: "", [], {}, None, QueryBuilder JSON or its text.
+RawFilters = str | Mapping[str, Any] | Sequence[Any] | None
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class FeaturesDatabase:
         that the union of the datasets' rows is one variable, not two under one name.
         """
         with self._engine.connect() as connection:
-            first, *others = catalog.read(connection, list(datasets))
+            first, *others = catalog.read(connection, _as_list(datasets))
         return [
             meta
             for code, meta in first.variables.items()
@@ -83,16 +86,18 @@ class FeaturesDatabase:
     def resolve(self, datasets: Sequence[str], codes: Sequence[str]) -> list[VariableMeta]:
         """The metadata of each code, in order; BadRequest naming every unknown code."""
         with self._engine.connect() as connection:
-            schemas = catalog.read(connection, list(datasets))
-        return _resolve(schemas, codes)
+            schemas = catalog.read(connection, _as_list(datasets))
+        return _resolve(schemas, _as_list(codes))
 
     def select(
-        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | None
+        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters
     ) -> SelectedData:
         """The rows of ``columns`` with no missing value that pass ``filters``.
 
-        For several datasets, the union of their rows (each dataset's in turn, in the
-        order given); rows are ordered by ``subject_id`` within a dataset.
+        ``filters`` is a parsed :class:`~.filters.Filter`, None, or the request's raw
+        ``filters`` (parsed here). For several datasets, the union of their rows (each
+        dataset's in turn, in the order given); rows are ordered by ``subject_id``
+        within a dataset.
         """
         statement, metas = self._statement(datasets, columns, filters)
         with self._engine.connect() as connection:
@@ -100,7 +105,7 @@ class FeaturesDatabase:
         return SelectedData(columns=[m.code for m in metas], rows=rows)
 
     def select_sql(
-        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | None
+        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters
     ) -> str:
         """The same selection as one SQL string, for legacy images that read ``PARAM_query``.
 
@@ -131,8 +136,10 @@ class FeaturesDatabase:
         self._engine.dispose()
 
     def _statement(
-        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | None
+        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters
     ) -> tuple[sa.Select[Any], list[VariableMeta]]:
+        datasets, columns = _as_list(datasets), _as_list(columns)
+        filter_ = filters if isinstance(filters, Group) else parse_filters(filters)
         if not columns:
             raise BadRequest("no variable selected")
         repeated = sorted({c for c in columns if isinstance(c, str) and columns.count(c) > 1})
@@ -141,9 +148,14 @@ class FeaturesDatabase:
                 f"variable(s) selected more than once: {', '.join(repr(c) for c in repeated)}"
             )
         with self._engine.connect() as connection:
-            schemas = catalog.read(connection, list(datasets))
+            schemas = catalog.read(connection, datasets)
         metas = _resolve(schemas, columns)
-        return build_select(schemas, [m.code for m in metas], filters), metas
+        return build_select(schemas, [m.code for m in metas], filter_), metas
+
+
+def _as_list(codes: Sequence[str]) -> list[str]:
+    """A list of codes; one code given as a plain string is a list of one, not of letters."""
+    return [codes] if isinstance(codes, str) else list(codes)
 
 
 def _dataset(connection: sa.Connection, schema: DatasetSchema) -> Dataset:

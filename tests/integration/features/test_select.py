@@ -206,3 +206,21 @@ def test_a_table_dropped_behind_our_back_makes_its_dataset_unknown(loaded_url: s
         with database.engine.begin() as connection:
             connection.execute(meta_datasets.delete().where(meta_datasets.c.code == "orphan"))
         database.dispose()
+
+
+def test_raw_request_filters_are_parsed_by_select(features: FeaturesDatabase) -> None:
+    raw = {"condition": "AND", "rules": [rule("species", "equal", "virginica")]}
+    parsed = features.select(["iris"], ["petal_width"], where(rule("species", "equal",
+                                                                   "virginica")))
+    assert len(parsed.rows) == 50
+    assert features.select(["iris"], ["petal_width"], raw) == parsed
+    assert features.select(["iris"], ["petal_width"], json.dumps(raw)) == parsed
+    assert len(features.select(["iris"], ["petal_width"], "").rows) == 150
+    assert len(features.select(["iris"], ["petal_width"], []).rows) == 150
+    with pytest.raises(BadRequest, match="raw SQL filters are not accepted"):
+        features.select(["iris"], ["petal_width"], "species = 'virginica'")
+
+
+def test_a_single_code_string_is_one_code(features: FeaturesDatabase) -> None:
+    assert features.select("iris", "species", None) == features.select(["iris"], ["species"], None)
+    assert [m.code for m in features.resolve("iris", "species")] == ["species"]
