@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -61,10 +61,17 @@ _COMPARE: dict[str, Callable[[Column, Any], Condition]] = {
 
 
 def filter_to_sql(
-    filter_: Filter, table: sa.Table, metas: Mapping[str, VariableMeta]
+    filter_: Filter,
+    table: sa.Table,
+    metas: Mapping[str, VariableMeta] | Iterable[VariableMeta],
 ) -> Condition:
-    """The WHERE condition of ``filter_`` on ``table``, whose variables ``metas`` describes."""
-    return _group(filter_, table, metas)
+    """The WHERE condition of ``filter_`` on ``table``, whose variables ``metas`` describes.
+
+    ``metas``: by code, or a list of :class:`VariableMeta`. A rule's field must be
+    among them and a column of ``table``.
+    """
+    by_code = metas if isinstance(metas, Mapping) else {m.code: m for m in metas}
+    return _group(filter_, table, by_code)
 
 
 def _group(group: Group, table: sa.Table, metas: Mapping[str, VariableMeta]) -> Condition:
@@ -129,22 +136,22 @@ def _bound(rule: Rule, meta: VariableMeta, value: Any) -> sa.BindParameter[Any]:
     text = _string(rule, value)
     codes = [e["code"] for e in meta.enumerations]
     if meta.type in NOMINAL_TYPES and codes and text not in codes:
-        raise _bad(rule, f"{json_repr(value)} is not a code of '{meta.code}' "
+        raise _bad(rule, f"{_json(value)} is not a code of '{meta.code}' "
                          f"(codes: {', '.join(codes)})")
     return sa.literal(text, sa.String())
 
 
 def _number(rule: Rule, meta: VariableMeta, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise _bad(rule, f"{json_repr(value)} is not a number ('{meta.code}' is {meta.type})")
+        raise _bad(rule, f"{_json(value)} is not a number ('{meta.code}' is {meta.type})")
     try:
         number = float(value)
     except ValueError:
         raise _bad(
-            rule, f"{json_repr(value)} is not a number ('{meta.code}' is {meta.type})"
+            rule, f"{_json(value)} is not a number ('{meta.code}' is {meta.type})"
         ) from None
     if not math.isfinite(number):
-        raise _bad(rule, f"{json_repr(value)} is not a finite number")
+        raise _bad(rule, f"{_json(value)} is not a finite number")
     return number
 
 
@@ -154,7 +161,7 @@ def _date(rule: Rule, meta: VariableMeta, value: Any) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise _bad(rule, f"{json_repr(value)} is not a date YYYY-MM-DD ('{meta.code}' is a date)")
+    raise _bad(rule, f"{_json(value)} is not a date YYYY-MM-DD ('{meta.code}' is a date)")
 
 
 def _string(rule: Rule, value: Any) -> str:
@@ -165,10 +172,10 @@ def _string(rule: Rule, value: Any) -> str:
         return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    raise _bad(rule, f"{json_repr(value)} is not a string")
+    raise _bad(rule, f"{_json(value)} is not a string")
 
 
-def json_repr(value: Any) -> str:
+def _json(value: Any) -> str:
     return json.dumps(value, default=str)
 
 

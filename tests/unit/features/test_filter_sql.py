@@ -217,3 +217,11 @@ def test_integer_variable_binds_integers_and_fractions_by_type() -> None:
     assert str(fraction.compile(dialect=sqlite.dialect(), compile_kwargs=literal)) == (
         "people.age < 40.5"
     )
+
+
+def test_metas_may_be_a_list(engine: sa.Engine) -> None:
+    condition = filter_to_sql(Group("AND", (Rule("age", "less", 45),)), TABLE,
+                              list(METAS.values()))
+    with engine.connect() as connection:
+        ids = connection.execute(sa.select(TABLE.c[SUBJECT_ID]).where(condition)).scalars()
+        assert sorted(ids) == [1, 2]
