@@ -113,7 +113,7 @@ class FsmActor(pykka.ThreadingActor):
         if timeout_s is not None:
             timeout = StateTimeout(state, self._entries)
             self._state_timer = timers.call_later(
-                timeout_s, lambda: tell_quietly(self.actor_ref, timeout)
+                timeout_s, lambda: self._deliver(timeout)
             )
         if state in self.terminal_states:
             self.stop()
@@ -123,11 +123,15 @@ class FsmActor(pykka.ThreadingActor):
         handle: TimerHandle | None = None
 
         def deliver() -> None:
-            self._scheduled.discard(handle)  # type: ignore[arg-type]
-            tell_quietly(self.actor_ref, message)
+            if handle is not None:
+                self._scheduled.discard(handle)
+            self._deliver(message)
 
         handle = timers.call_later(delay_s, deliver)
         self._scheduled.add(handle)
+
+    def _deliver(self, message: Any) -> None:
+        tell_quietly(self.actor_ref, message)
 
     def stop(self) -> None:
         self.actor_ref.stop(block=False)

@@ -12,17 +12,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(order=True)
+@dataclass(eq=False)
 class TimerHandle:
     due: float
-    sequence: int
-    callback: Callable[[], None] = field(compare=False)
-    cancelled: bool = field(default=False, compare=False)
+    callback: Callable[[], None]
+    cancelled: bool = False
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -30,15 +29,16 @@ class TimerHandle:
 
 class Timers:
     def __init__(self) -> None:
-        self._queue: list[TimerHandle] = []
+        # (due, sequence, handle): the sequence keeps equal due times in call order.
+        self._queue: list[tuple[float, int, TimerHandle]] = []
         self._sequence = itertools.count()
         self._condition = threading.Condition()
         self._thread: threading.Thread | None = None
 
     def call_later(self, delay_s: float, callback: Callable[[], None]) -> TimerHandle:
-        handle = TimerHandle(time.monotonic() + max(delay_s, 0.0), next(self._sequence), callback)
+        handle = TimerHandle(time.monotonic() + max(delay_s, 0.0), callback)
         with self._condition:
-            heapq.heappush(self._queue, handle)
+            heapq.heappush(self._queue, (handle.due, next(self._sequence), handle))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="woken-timers", daemon=True)
                 self._thread.start()
@@ -48,10 +48,10 @@ class Timers:
     def _run(self) -> None:
         while True:
             with self._condition:
-                while not self._queue or self._queue[0].due > time.monotonic():
-                    timeout = self._queue[0].due - time.monotonic() if self._queue else None
+                while not self._queue or self._queue[0][0] > time.monotonic():
+                    timeout = self._queue[0][0] - time.monotonic() if self._queue else None
                     self._condition.wait(timeout)
-                handle = heapq.heappop(self._queue)
+                handle = heapq.heappop(self._queue)[2]
             if handle.cancelled:
                 continue
             try:

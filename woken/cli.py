@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             upgrade_to_head(config.woken_db)
             return 0
         if args.command == "load-data":
-            from woken.features.loader import load_datasets
+            from woken.features.loading import load_datasets
 
             config.data_dir.mkdir(parents=True, exist_ok=True)
             url = args.features_db_url or config.features_db

@@ -5,19 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from woken.features.selection import SelectedData
 from woken.features.variables import VariableMeta
 from woken.registry import AlgorithmSpec
-
-
-@dataclass(frozen=True)
-class Rows:
-    """Rows as the features database returned them (columns in order)."""
-
-    columns: list[str]
-    rows: list[list[Any]]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"columns": self.columns, "rows": self.rows}
 
 
 @dataclass(frozen=True)
@@ -28,11 +18,11 @@ class JobPlan:
     grouping: list[VariableMeta]
     parameters: dict[str, str]
     datasets: list[str]
-    data: Rows
+    data: SelectedData
     # The request as the client sent it, stored with the job.
     request: dict[str, Any] = field(default_factory=dict)
     timeout_s: float = 600.0
-    test_data: Rows | None = None
+    test_data: SelectedData | None = None
 
     @property
     def all_variables(self) -> list[VariableMeta]:

@@ -11,7 +11,7 @@ from woken.backends.local import LocalBackend
 from woken.config import Config
 from woken.errors import ConfigurationError
 from woken.features.database import FeaturesDatabase
-from woken.features.loader import load_datasets
+from woken.features.loading import load_datasets
 from woken.registry import Registry
 from woken.services import Services
 from woken.storage.database import WokenDatabase

@@ -11,8 +11,9 @@ from __future__ import annotations
 from woken.api.schemas import MiningQuery
 from woken.errors import BadRequest
 from woken.features.filters import filter_fields, parse_filters
+from woken.features.selection import SelectedData
 from woken.features.variables import VariableMeta
-from woken.job_plan import JobPlan, Rows
+from woken.job_plan import JobPlan
 from woken.registry import AlgorithmSpec
 from woken.services import Services
 
@@ -46,7 +47,7 @@ def resolve_variables(
 
 def select_rows(
     services: Services, query: MiningQuery, datasets: list[str], metas: list[VariableMeta]
-) -> Rows:
+) -> SelectedData:
     filters = parse_filters(query.filters)
     if filters is not None:
         services.features.resolve(datasets, sorted(filter_fields(filters)))
@@ -56,7 +57,7 @@ def select_rows(
             "no rows to work on: every row is filtered out or misses a value of "
             f"{', '.join(m.code for m in metas)}"
         )
-    return Rows(columns=list(selected.columns), rows=selected.rows)
+    return selected
 
 
 def plan_job(services: Services, query: MiningQuery, algorithm: AlgorithmSpec) -> JobPlan:
@@ -78,7 +79,7 @@ def plan_job(services: Services, query: MiningQuery, algorithm: AlgorithmSpec) -
     )
 
 
-def select_data(services: Services, query: MiningQuery) -> Rows:
+def select_data(services: Services, query: MiningQuery) -> SelectedData:
     """The `data` pseudo-algorithm: the selected rows, no container."""
     datasets = datasets_of(services, query)
     variables, covariables, grouping = resolve_variables(services, query, datasets)

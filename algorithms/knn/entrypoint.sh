@@ -4,6 +4,8 @@
 # The folder holding the `algorithms` package (the repository, or /app in the
 # image) goes first on PYTHONPATH, so the module imports wherever we run from.
 set -eu
-root=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+# -P: the physical folder, so a symlinked algorithm folder still finds its package.
+here=$(CDPATH='' cd -P -- "$(dirname -- "$0")" && pwd -P)
+root=$(dirname -- "$(dirname -- "$here")")
 export PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}"
 exec python3 -m algorithms.knn "$@"

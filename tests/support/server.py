@@ -45,10 +45,10 @@ def woken_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Ite
                 process.send_signal(signal.SIGTERM)
                 try:
                     process.wait(STOP_TIMEOUT_S)
-                except subprocess.TimeoutExpired:
+                except subprocess.TimeoutExpired as late:
                     process.kill()
                     process.wait()
-                    raise AssertionError(f"woken did not stop within {STOP_TIMEOUT_S} s")
+                    raise AssertionError(f"woken did not stop within {STOP_TIMEOUT_S} s") from late
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:

@@ -49,6 +49,7 @@ async def run_job(request: web.Request) -> web.Response:
     plan = await asyncio.to_thread(plan_job, services, query, algorithm)
     job_id, volume = create_volume(services.config.volumes_dir)
 
+    future: asyncio.Future[JobEnded]
     future, reply = reply_future(asyncio.get_running_loop())
     coordinator = CoordinatorActor.start(services, plan, job_id, volume, reply)
     coordinator.tell(StartJob())

@@ -60,12 +60,10 @@ class AlgorithmSchema(_Lenient):
 
 
 def _codes(required: bool = False) -> fields.List:
-    return fields.List(
-        fields.Nested(CodeSchema),
-        required=required,
-        load_default=None if required else list,
-        validate=validate.Length(min=1) if required else None,
-    )
+    if required:
+        at_least_one = validate.Length(min=1)
+        return fields.List(fields.Nested(CodeSchema), required=True, validate=at_least_one)
+    return fields.List(fields.Nested(CodeSchema), load_default=list)
 
 
 class MiningJobSchema(_Lenient):
