@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-NOMINAL_TYPES = frozenset({"binominal", "polynominal", "nominal"})
-NUMERIC_TYPES = frozenset({"real", "integer"})
+# One definition of the type families, shared with the algorithm containers.
+from algorithms.common.variables import NOMINAL_TYPES, NUMERIC_TYPES
+
 VARIABLE_TYPES = NOMINAL_TYPES | NUMERIC_TYPES | {"text", "date"}
 
 

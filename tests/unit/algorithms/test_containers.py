@@ -91,15 +91,22 @@ def test_the_manifests_state_the_parameters_and_constraints_the_code_expects() -
 @pytest.mark.parametrize("code", ALGORITHM_CODES)
 def test_each_dockerfile_builds_its_own_container(code: str) -> None:
     dockerfile = (ALGORITHMS_DIR / code / "Dockerfile").read_text()
-    build = f"# Build from the repository root: docker build -f algorithms/{code}/Dockerfile .\n"
-    assert dockerfile.startswith(build + "FROM python:3.11.7-slim-bookworm\n")
-    assert "apt-get install -y --no-install-recommends tini" in dockerfile
+    assert f"docker build -f algorithms/{code}/Dockerfile .\n" in dockerfile
+    assert "ARG BASE_IMAGE=woken/algorithm-base:" in dockerfile
+    assert "FROM ${BASE_IMAGE}\n" in dockerfile
     assert f"COPY algorithms/{code} /app/algorithms/{code}\n" in dockerfile
-    assert "COPY algorithms/common /app/algorithms/common\n" in dockerfile
-    assert "ENV PYTHONPATH=/app JOB_VOLUME=/data\n" in dockerfile
     entrypoint = json.loads(re.search(r"^ENTRYPOINT (.*)$", dockerfile, re.M).group(1))
     assert entrypoint == ["/usr/bin/tini", "--", f"/app/algorithms/{code}/entrypoint.sh"]
     assert dockerfile.rstrip().endswith('CMD ["compute"]')
+
+
+def test_the_base_image_has_tini_the_libraries_and_the_shared_code() -> None:
+    base = (ALGORITHMS_DIR / "common" / "Dockerfile").read_text()
+    assert "FROM python:3.11.7-slim-bookworm\n" in base
+    assert "apt-get install -y --no-install-recommends tini" in base
+    assert "pip install --no-cache-dir -r /tmp/requirements.txt" in base
+    assert "COPY algorithms/common /app/algorithms/common\n" in base
+    assert "ENV PYTHONPATH=/app JOB_VOLUME=/data\n" in base
 
 
 def test_the_images_pin_the_libraries_the_tests_ran_with() -> None:
