@@ -98,7 +98,9 @@ class CoordinatorActor(FsmActor):
             entrypoint=self.plan.algorithm.entrypoint,
             command=self.command,
             volume=self.volume,
-            environment=job_environment(self.plan, self.job_id, self.node, str(self.volume)),
+            environment=job_environment(
+                self.plan, self.job_id, self.node, str(self.volume), self._legacy_databases()
+            ),
             timeout_s=self.plan.timeout_s,
             resources=self.plan.algorithm.resources,
         ))
@@ -150,6 +152,13 @@ class CoordinatorActor(FsmActor):
             ), self.volume))
 
     # Helpers
+
+    def _legacy_databases(self) -> dict[str, str] | None:
+        """Legacy MIP images read the features database and write woken-db themselves."""
+        if not self.plan.algorithm.legacy_database:
+            return None
+        config = self.services.config
+        return {"IN": config.features_db, "OUT": config.woken_db}
 
     def _schedule_poll(self) -> None:
         self.tell_self_later(self._poll_interval, PollStatus())

@@ -53,6 +53,11 @@ class Config:
     dev_mode: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Absolute, so that a job process (whose working directory is its volume) gets
+        # paths that mean the same thing to it.
+        object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
+
     @property
     def volumes_dir(self) -> Path:
         return self.data_dir / "volumes"
@@ -63,11 +68,11 @@ class Config:
 
     @property
     def woken_db(self) -> str:
-        return self.woken_db_url or f"sqlite:///{(self.data_dir / 'woken.db').resolve()}"
+        return self.woken_db_url or f"sqlite:///{self.data_dir / 'woken.db'}"
 
     @property
     def features_db(self) -> str:
-        return self.features_db_url or f"sqlite:///{(self.data_dir / 'features.db').resolve()}"
+        return self.features_db_url or f"sqlite:///{self.data_dir / 'features.db'}"
 
     def with_overrides(self, **overrides: Any) -> Config:
         given = {k: v for k, v in overrides.items() if v is not None}

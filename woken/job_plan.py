@@ -23,6 +23,8 @@ class JobPlan:
     request: dict[str, Any] = field(default_factory=dict)
     timeout_s: float = 600.0
     test_data: SelectedData | None = None
+    # The SELECT as SQL text, only for legacy images that read the database themselves.
+    legacy_query: str | None = None
 
     @property
     def all_variables(self) -> list[VariableMeta]:

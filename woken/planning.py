@@ -65,7 +65,13 @@ def plan_job(services: Services, query: MiningQuery, algorithm: AlgorithmSpec) -
     parameters = algorithm.resolve_parameters(query.algorithm.parameters)
     variables, covariables, grouping = resolve_variables(services, query, datasets)
     algorithm.check_variables(variables, covariables, grouping)
-    data = select_rows(services, query, datasets, [*variables, *covariables, *grouping])
+    metas = [*variables, *covariables, *grouping]
+    data = select_rows(services, query, datasets, metas)
+    legacy_query = None
+    if algorithm.legacy_database:
+        legacy_query = services.features.select_sql(
+            datasets, [m.code for m in metas], query.filters
+        )
     return JobPlan(
         algorithm=algorithm,
         variables=variables,
@@ -76,6 +82,7 @@ def plan_job(services: Services, query: MiningQuery, algorithm: AlgorithmSpec) -
         data=data,
         request=query.raw,
         timeout_s=algorithm.timeout_s or services.config.job_timeout_s,
+        legacy_query=legacy_query,
     )
 
 

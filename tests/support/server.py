@@ -26,15 +26,18 @@ def free_port() -> int:
 
 @contextmanager
 def woken_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Yield the base URL of a running `woken serve`; stop it (SIGTERM) at the end."""
+    """Yield the base URL of a running `woken serve`; stop it (SIGTERM) at the end.
+
+    Like `make serve`, the data directory is given relative to the working directory.
+    """
     port = free_port()
     woken = Path(sys.executable).parent / "woken"
     log_path = data_dir.parent / f"woken-{port}.log"
     env = {**os.environ, **(extra_env or {})}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(woken), "--data-dir", str(data_dir), "serve", "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            [str(woken), "--data-dir", data_dir.name, "serve", "--port", str(port)],
+            cwd=data_dir.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:

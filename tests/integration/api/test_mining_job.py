@@ -197,3 +197,14 @@ async def test_health_and_readiness(client) -> None:
     ready = await client.get("/readiness")
     assert ready.status == 200
     assert (await ready.json())["woken_db"] == "ok"
+
+
+async def test_a_legacy_image_reads_the_database_and_writes_its_own_result(client) -> None:
+    filters = {"condition": "AND", "rules": [
+        {"field": "species", "operator": "equal", "value": "virginica"}]}
+    status, result = await post_job(client, job(
+        "legacyCount", ["species"], ["petal_width"], datasets=[{"code": "iris"}], filters=filters,
+    ))
+    assert status == 200, result
+    assert result["error"] is None, result["error"]
+    assert result["data"] == {"rows": 50, "variables": "species"}
