@@ -8,7 +8,7 @@ State diagram::
                          ▼                                        ▼
                DONE (result stored, reply sent)  ◀────────────────┘
     QUEUED / RUNNING ──StateTimeout──▶ FAILED   (job cancelled on the backend, error stored)
-    QUEUED / RUNNING ──CancelJob────▶ CANCELLED (job cancelled, error stored)
+    QUEUED / RUNNING ──Cancel────▶ CANCELLED (job cancelled, error stored)
     any state ──handler raised──▶ crash: error stored if possible, reply sent
 
 Terminal states: DONE, FAILED, CANCELLED. Every path ends with exactly one call
@@ -22,12 +22,13 @@ code and the tail of its stderr.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
 from actors.fsm import FsmActor, StateTimeout, on
-from actors.messages import CancelJob, JobEnded, PollStatus, StartJob
+from actors.messages import Cancel, JobEnded, PollStatus, StartJob
 from algorithms.common.volume import read_json, result_path
 from woken.backends.base import JobSpec, JobStatus
 from woken.job_environment import job_environment
@@ -67,6 +68,8 @@ class CoordinatorActor(FsmActor):
         volume: Path,
         reply: Callable[[JobEnded], None],
         command: str = "compute",
+        experiment_id: str | None = None,
+        step: str | None = None,
     ) -> None:
         super().__init__()
         self.services = services
@@ -74,6 +77,9 @@ class CoordinatorActor(FsmActor):
         self.job_id = job_id
         self.volume = volume
         self.command = command
+        self.experiment_id = experiment_id
+        self.step = step
+        self._running_since: float | None = None
         self._reply: Callable[[JobEnded], None] | None = reply
         self._poll_interval = services.config.poll_interval_min_s
 
@@ -84,10 +90,16 @@ class CoordinatorActor(FsmActor):
     @on(CoordinatorState.IDLE, message=StartJob)
     def start_job(self, _: StartJob) -> None:
         config, db = self.services.config, self.services.woken_db
+        # An experiment's job points to its experiment, which holds the request.
+        request = (
+            {"experiment": self.experiment_id, "step": self.step}
+            if self.experiment_id else self.plan.request
+        )
         db.add_job(Job(
             id=self.job_id, algorithm=self.plan.algorithm.code, command=self.command,
             state=JobState.PENDING.value, node=self.node, backend=self.services.backend.name,
-            request=self.plan.request, volume=str(self.volume), timeout_s=self.plan.timeout_s,
+            request=request, volume=str(self.volume), timeout_s=self.plan.timeout_s,
+            experiment_id=self.experiment_id, step=self.step,
         ))
         if self.command != "test":  # `test` runs on the volume its `train` filled
             write_inputs(self.volume, self.plan, self.job_id)
@@ -115,6 +127,7 @@ class CoordinatorActor(FsmActor):
             self._finish(status)
             return CoordinatorState.DONE
         if status.state is JobState.RUNNING and self.state is CoordinatorState.QUEUED:
+            self._running_since = time.monotonic()
             self.services.woken_db.set_job_state(self.job_id, JobState.RUNNING)
             self._poll_interval = self.services.config.poll_interval_min_s
             self.go_to(CoordinatorState.RUNNING, timeout_s=self.plan.timeout_s + RUNNING_GRACE_S)
@@ -132,8 +145,8 @@ class CoordinatorActor(FsmActor):
         ))
         return CoordinatorState.FAILED
 
-    @on(CoordinatorState.QUEUED, CoordinatorState.RUNNING, message=CancelJob)
-    def cancel(self, message: CancelJob) -> CoordinatorState:
+    @on(CoordinatorState.QUEUED, CoordinatorState.RUNNING, message=Cancel)
+    def cancel(self, message: Cancel) -> CoordinatorState:
         self.services.backend.cancel(self.job_id)
         self._finish(JobStatus(JobState.CANCELLED, message=message.reason))
         return CoordinatorState.CANCELLED
@@ -171,7 +184,10 @@ class CoordinatorActor(FsmActor):
         self.services.woken_db.set_job_state(
             self.job_id, state, exit_code=status.exit_code, message=result.error
         )
-        self._send_reply(JobEnded(self.job_id, state, result, self.volume))
+        duration = None
+        if self._running_since is not None:
+            duration = time.monotonic() - self._running_since
+        self._send_reply(JobEnded(self.job_id, state, result, self.volume, duration))
 
     def _collect(self, status: JobStatus) -> StoredResult:
         db, algorithm = self.services.woken_db, self.plan.algorithm

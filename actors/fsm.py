@@ -79,7 +79,7 @@ class FsmActor(pykka.ThreadingActor):
     def __init__(self) -> None:
         super().__init__()
         self.state: StrEnum = self.initial_state
-        self._entries = 0
+        self._state_entries = 0
         self._state_timer: TimerHandle | None = None
         self._scheduled: set[TimerHandle] = set()
 
@@ -89,9 +89,13 @@ class FsmActor(pykka.ThreadingActor):
 
     def on_receive(self, message: Any) -> Any:
         if isinstance(message, StateTimeout) and (
-            message.state != self.state or message.entry != self._entries
+            message.state != self.state or message.entry != self._state_entries
         ):
             return None  # a timer of a state we have left
+        if self.state in self.terminal_states:
+            # Already stopping: a late poll or answer has nothing left to change.
+            log.debug("%s in terminal state %s ignores %r", self.name, self.state, message)
+            return None
         handler = self._handlers.get((self.state, type(message)))
         if handler is None:
             log.warning("%s in state %s got unexpected %r", self.name, self.state, message)
@@ -106,12 +110,12 @@ class FsmActor(pykka.ThreadingActor):
         if state != self.state:
             log.debug("%s: %s -> %s", self.name, self.state, state)
         self.state = state
-        self._entries += 1
+        self._state_entries += 1
         if self._state_timer is not None:
             self._state_timer.cancel()
             self._state_timer = None
         if timeout_s is not None:
-            timeout = StateTimeout(state, self._entries)
+            timeout = StateTimeout(state, self._state_entries)
             self._state_timer = timers.call_later(
                 timeout_s, lambda: self._deliver(timeout)
             )
@@ -132,9 +136,6 @@ class FsmActor(pykka.ThreadingActor):
 
     def _deliver(self, message: Any) -> None:
         tell_quietly(self.actor_ref, message)
-
-    def stop(self) -> None:
-        self.actor_ref.stop(block=False)
 
     def on_stop(self) -> None:
         self._cancel_timers()

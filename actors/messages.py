@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from woken.storage.database import StoredResult
 from woken.storage.models import JobState
@@ -20,7 +21,9 @@ class PollStatus:
 
 
 @dataclass(frozen=True)
-class CancelJob:
+class Cancel:
+    """Stop the work (any actor): jobs are cancelled, what finished is kept."""
+
     reason: str = "cancelled by the client"
 
 
@@ -32,7 +35,58 @@ class JobEnded:
     state: JobState
     result: StoredResult
     volume: Path
+    # Wall time of the run itself (not of its wait in the queue), when known.
+    duration_s: float | None = None
 
     @property
     def succeeded(self) -> bool:
         return self.state is JobState.SUCCEEDED and self.result.error is None
+
+
+@dataclass(frozen=True)
+class Start:
+    """Begin the work (experiment, algorithm, cross-validation, train/test pair)."""
+
+
+@dataclass(frozen=True)
+class FoldPredicted:
+    """A fold's train/test pair ended: its predictions of the held-out rows, or why not."""
+
+    fold: int
+    predictions: list[Any] | None
+    error: str | None = None
+    fit_time_s: float | None = None
+
+
+@dataclass(frozen=True)
+class ValidationCompleted:
+    """A validation of an algorithm ended; `entry` is its `cells.validations` element."""
+
+    index: int
+    entry: dict[str, Any]
+    fit_times_s: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class AlgorithmCompleted:
+    """An algorithm of an experiment ended; `entry` is its element of the result's data."""
+
+    index: int
+    entry: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ScoreCrossValidation:
+    """Ask the validation pool to score a cross-validation; it answers `CrossValidationScored`."""
+
+    problem: str
+    truths: list[list[Any]]
+    predictions: list[list[Any]]
+    labels: list[str] | None
+    reply_to: Any  # pykka.ActorRef
+
+
+@dataclass(frozen=True)
+class CrossValidationScored:
+    score: dict[str, Any] | None
+    error: str | None = None

@@ -44,6 +44,11 @@ class Config:
     # How long a job may wait for a free slot in the backend before it is given up.
     queue_timeout_s: float = 3600.0
     stderr_tail_chars: int = 2000
+    # Experiments: scorer actors started with the service; how many experiments run at
+    # once (more are refused with 503, never dropped); the overall limit of one experiment.
+    validation_pool_size: int = 2
+    max_running_experiments: int = 16
+    experiment_timeout_s: float = 86400.0
     # Load the bundled data sets into an empty features database at start-up.
     load_sample_data: bool = True
     # HTTP Basic authentication of the mining routes; both empty means no authentication,
@@ -51,6 +56,31 @@ class Config:
     auth_user: str = ""
     auth_password: str = ""
     dev_mode: bool = False
+    # The Chronos backend (backend = "chronos"; see chronos/ and the README's stacks section).
+    chronos_url: str = "http://localhost:4400"
+    chronos_api_version: str = "3"  # "3" (/v1/scheduler) or "2.5" (/scheduler)
+    chronos_request_timeout_s: float = 10.0
+    # Retries of a request that met a connection error or a 5xx, with exponential back-off.
+    chronos_retries: int = 3
+    chronos_retry_backoff_s: float = 0.2
+    # At most one job submission per this interval (Chronos chokes on bursts).
+    chronos_submit_interval_s: float = 0.1
+    # A submitted job Chronos does not list within this time is lost.
+    chronos_unseen_timeout_s: float = 60.0
+    # The volume inside the container, and where the agents see Woken's volumes root
+    # ('' = the same path; a shared file system or a single host).
+    chronos_container_volume: str = "/data"
+    chronos_host_volumes_dir: str = ""
+    chronos_network: str = "BRIDGE"
+    chronos_docker_network: str = ""  # e.g. woken-bridge: `docker run --network` of the jobs
+    chronos_force_pull_image: bool = False
+    chronos_owner: str = "woken@localhost"
+    # Resources of a job whose algorithm manifest names none.
+    chronos_cpus: float = 0.5
+    chronos_mem: float = 512.0
+    chronos_disk: float = 256.0
+    # The Mesos agents' work_dir, when readable from Woken: job logs come from its sandboxes.
+    chronos_mesos_work_dir: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -6,6 +6,8 @@ import logging
 
 import pykka
 
+from actors.running import RunningExperiments
+from actors.validation_pool import ValidationPool
 from woken.backends.base import Backend
 from woken.backends.local import LocalBackend
 from woken.config import Config
@@ -28,7 +30,11 @@ def create_backend(config: Config) -> Backend:
         return LocalBackend(
             config.logs_dir, config.max_concurrent_jobs, config.stderr_tail_chars
         )
-    raise ConfigurationError(f"unknown backend '{config.backend}' (known: local)")
+    if config.backend == "chronos":
+        from woken.backends.chronos import ChronosBackend, ChronosSettings
+
+        return ChronosBackend(ChronosSettings.from_config(config))
+    raise ConfigurationError(f"unknown backend '{config.backend}' (known: local, chronos)")
 
 
 def check_security(config: Config) -> None:
@@ -57,13 +63,17 @@ def start_services(config: Config) -> Services:
     features = FeaturesDatabase(config.features_db)
     end_orphaned_jobs(woken_db, config)
     backend = create_backend(config)
-    return Services(config, woken_db, features, registry, backend)
+    pool = ValidationPool(config.validation_pool_size)
+    return Services(config, woken_db, features, registry, backend, pool, RunningExperiments())
 
 
 def end_orphaned_jobs(woken_db: WokenDatabase, config: Config) -> None:
-    """Jobs a previous process left unfinished cannot be watched any more: say so."""
+    """Single jobs a previous process left unfinished cannot be watched any more: say so.
+
+    The jobs of experiments are left to the experiments' resumption.
+    """
     for job in woken_db.jobs_in_state(*UNFINISHED):
-        if job.node != config.node:
+        if job.node != config.node or job.experiment_id is not None:
             continue
         reason = "Woken restarted while the job was in flight; it was not finished"
         woken_db.set_job_state(job.id, JobState.LOST, message=reason)
@@ -76,6 +86,7 @@ def end_orphaned_jobs(woken_db: WokenDatabase, config: Config) -> None:
 def stop_services(services: Services) -> None:
     # Actors first (they use the backend and the databases), then the backend, then storage.
     pykka.ActorRegistry.stop_all(block=True, timeout=10)
+    services.validation_pool.stop()
     services.backend.close()
     services.features.dispose()
     services.woken_db.dispose()

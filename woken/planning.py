@@ -8,7 +8,7 @@ and last the data selection itself.
 
 from __future__ import annotations
 
-from woken.api.schemas import MiningQuery
+from woken.api.schemas import MiningQuery, Selection
 from woken.errors import BadRequest
 from woken.features.filters import filter_fields, parse_filters
 from woken.features.selection import SelectedData
@@ -21,7 +21,7 @@ from woken.services import Services
 DATA_ALGORITHM = "data"
 
 
-def datasets_of(services: Services, query: MiningQuery) -> list[str]:
+def datasets_of(services: Services, query: Selection) -> list[str]:
     datasets = query.datasets or [services.config.default_dataset]
     for code in datasets:
         services.features.dataset(code)  # raises BadRequest for an unknown data set
@@ -31,7 +31,7 @@ def datasets_of(services: Services, query: MiningQuery) -> list[str]:
 
 
 def resolve_variables(
-    services: Services, query: MiningQuery, datasets: list[str]
+    services: Services, query: Selection, datasets: list[str]
 ) -> tuple[list[VariableMeta], list[VariableMeta], list[VariableMeta]]:
     roles = (query.variables, query.covariables, query.grouping)
     codes = [code for role in roles for code in role]
@@ -46,7 +46,7 @@ def resolve_variables(
 
 
 def select_rows(
-    services: Services, query: MiningQuery, datasets: list[str], metas: list[VariableMeta]
+    services: Services, query: Selection, datasets: list[str], metas: list[VariableMeta]
 ) -> SelectedData:
     filters = parse_filters(query.filters)
     if filters is not None:
@@ -86,7 +86,7 @@ def plan_job(services: Services, query: MiningQuery, algorithm: AlgorithmSpec) -
     )
 
 
-def select_data(services: Services, query: MiningQuery) -> SelectedData:
+def select_data(services: Services, query: Selection) -> SelectedData:
     """The `data` pseudo-algorithm: the selected rows, no container."""
     datasets = datasets_of(services, query)
     variables, covariables, grouping = resolve_variables(services, query, datasets)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from actors.running import RunningExperiments
+from actors.validation_pool import ValidationPool
 from woken.backends.base import Backend
 from woken.config import Config
 from woken.features.database import FeaturesDatabase
@@ -18,3 +20,5 @@ class Services:
     features: FeaturesDatabase
     registry: Registry
     backend: Backend
+    validation_pool: ValidationPool
+    experiments: RunningExperiments

@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from woken.api import handlers_experiments as experiments
 from woken.api import handlers_metadata as metadata
 from woken.api import handlers_mining as mining
 from woken.api.keys import CONFIG, SERVICES
 from woken.api.middleware import basic_auth_middleware, error_middleware
 from woken.config import Config
+from woken.experiments import resume_experiments
 from woken.lifecycle import start_services, stop_services
 
 ROUTES = [
@@ -24,12 +26,18 @@ ROUTES = [
     web.get("/metadata/variables", metadata.variables),
     web.post("/mining/job", mining.run_job),
     web.get("/mining/jobs/{job_id}", mining.get_job),
+    web.post("/mining/experiment", experiments.run_experiment),
+    web.get("/mining/experiments", experiments.list_experiments),
+    web.get("/mining/experiments/{experiment_id}", experiments.get_experiment),
+    web.delete("/mining/experiments/{experiment_id}", experiments.cancel_experiment),
 ]
 
 
 async def services_context(app: web.Application) -> AsyncIterator[None]:
     services = await asyncio.to_thread(start_services, app[CONFIG])
     app[SERVICES] = services
+    # After the services are up: the experiments a previous process left in flight.
+    await asyncio.to_thread(resume_experiments, services)
     yield
     await asyncio.to_thread(stop_services, services)
 

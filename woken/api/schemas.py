@@ -22,16 +22,39 @@ class AlgorithmRequest:
 
 
 @dataclass(frozen=True)
-class MiningQuery:
-    """What to select and what to run on it: the common part of jobs and experiments."""
+class ValidationRequest:
+    code: str
+    name: str = ""
+    parameters: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Selection:
+    """What to select: the part jobs and experiments share."""
 
     variables: list[str]
     covariables: list[str]
     grouping: list[str]
     filters: Any
     datasets: list[str]
-    algorithm: AlgorithmRequest
+    # The body as the client sent it, stored with the job or experiment.
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MiningQuery(Selection):
+    """`POST /mining/job`: one algorithm on the selection."""
+
+    algorithm: AlgorithmRequest
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperimentQuery(Selection):
+    """`POST /mining/experiment`: several algorithms, cross-validated."""
+
+    algorithms: list[AlgorithmRequest]
+    validations: list[ValidationRequest]
+    seed: int | None = None
 
 
 class _Lenient(Schema):
@@ -66,24 +89,61 @@ def _codes(required: bool = False) -> fields.List:
     return fields.List(fields.Nested(CodeSchema), load_default=list)
 
 
-class MiningJobSchema(_Lenient):
+class ValidationSchema(_Lenient):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    name = fields.String(load_default="")
+    parameters = fields.List(fields.Nested(ParameterSchema), load_default=list)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> ValidationRequest:
+        return ValidationRequest(**data)
+
+
+class _SelectionSchema(_Lenient):
     variables = _codes(required=True)
     covariables = _codes()
     grouping = _codes()
     # "", [], null or jQuery-QueryBuilder JSON (object or string): see woken.features.filters.
     filters = fields.Raw(load_default=None, allow_none=True)
     datasets = _codes()
+
+    @staticmethod
+    def selection(data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "variables": [v["code"] for v in data["variables"]],
+            "covariables": [v["code"] for v in data["covariables"]],
+            "grouping": [v["code"] for v in data["grouping"]],
+            "filters": data["filters"],
+            "datasets": [d["code"] for d in data["datasets"]],
+        }
+
+
+class MiningJobSchema(_SelectionSchema):
     algorithm = fields.Nested(AlgorithmSchema, required=True)
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> MiningQuery:
-        return MiningQuery(
-            variables=[v["code"] for v in data["variables"]],
-            covariables=[v["code"] for v in data["covariables"]],
-            grouping=[v["code"] for v in data["grouping"]],
-            filters=data["filters"],
-            datasets=[d["code"] for d in data["datasets"]],
-            algorithm=data["algorithm"],
+        return MiningQuery(**self.selection(data), algorithm=data["algorithm"])
+
+
+class ExperimentSchema(_SelectionSchema):
+    algorithms = fields.List(
+        fields.Nested(AlgorithmSchema),
+        required=True,
+        validate=validate.Length(min=1, error="an experiment needs at least one algorithm"),
+    )
+    validations = fields.List(fields.Nested(ValidationSchema), load_default=list)
+    # Optional: the folds' seed, for a reproducible experiment; drawn at random otherwise.
+    seed = fields.Integer(load_default=None, allow_none=True,
+                          validate=validate.Range(min=0, max=2**31 - 1))
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> ExperimentQuery:
+        return ExperimentQuery(
+            **self.selection(data),
+            algorithms=data["algorithms"],
+            validations=data["validations"],
+            seed=data["seed"],
         )
 
 
@@ -95,7 +155,7 @@ def load_body(schema: Schema, body: Any) -> Any:
         loaded = schema.load(body)
     except ValidationError as error:
         raise BadRequest(f"invalid request: {_flatten(error.messages)}", error.messages) from None
-    if isinstance(loaded, MiningQuery):
+    if isinstance(loaded, Selection):
         object.__setattr__(loaded, "raw", body)
     return loaded
 

@@ -7,11 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from woken.storage.models import Job, JobResult, JobState, utc_now
+from woken.storage.models import (
+    Experiment,
+    ExperimentState,
+    Job,
+    JobResult,
+    JobState,
+    utc_now,
+)
 
 
 @dataclass(frozen=True)
@@ -70,8 +77,9 @@ class WokenDatabase:
     # Jobs
 
     def add_job(self, job: Job) -> None:
+        """Insert a job, or replace the row of one written earlier (an experiment's plan)."""
         with self.session() as session, session.begin():
-            session.add(job)
+            session.merge(job)
 
     def get_job(self, job_id: str) -> Job | None:
         with self.session() as session:
@@ -103,6 +111,61 @@ class WokenDatabase:
         with self.session() as session:
             query = select(Job).where(Job.state.in_([s.value for s in states]))
             return list(session.scalars(query.order_by(Job.created_at)))
+
+    def jobs_of_experiment(self, experiment_id: str) -> list[Job]:
+        with self.session() as session:
+            query = select(Job).where(Job.experiment_id == experiment_id)
+            return list(session.scalars(query.order_by(Job.step)))
+
+    # Experiments
+
+    def add_experiment(self, experiment: Experiment, jobs: list[Job]) -> None:
+        """Write an experiment and all its planned jobs in one transaction."""
+        with self.session() as session, session.begin():
+            session.add(experiment)
+            session.add_all(jobs)
+
+    def get_experiment(self, experiment_id: str) -> Experiment | None:
+        with self.session() as session:
+            return session.get(Experiment, experiment_id)
+
+    def update_experiment(
+        self,
+        experiment_id: str,
+        *,
+        state: ExperimentState | None = None,
+        result: Any = None,
+        error: str | None = None,
+    ) -> None:
+        with self.session() as session, session.begin():
+            experiment = session.get(Experiment, experiment_id)
+            if experiment is None:
+                raise KeyError(experiment_id)
+            if state is not None:
+                experiment.state = state.value
+                if state.is_terminal:
+                    experiment.finished_at = utc_now()
+            if result is not None:
+                experiment.result = result
+            if error is not None:
+                experiment.error = error
+
+    def experiments_in_state(self, *states: ExperimentState) -> list[Experiment]:
+        with self.session() as session:
+            query = select(Experiment).where(Experiment.state.in_([s.value for s in states]))
+            return list(session.scalars(query.order_by(Experiment.created_at)))
+
+    def list_experiments(self, limit: int, offset: int) -> tuple[list[Experiment], int]:
+        """A page of experiments, newest first, and how many there are in all."""
+        with self.session() as session:
+            total = session.scalar(select(func.count()).select_from(Experiment)) or 0
+            query = (
+                select(Experiment)
+                .order_by(Experiment.created_at.desc(), Experiment.id)
+                .limit(limit)
+                .offset(offset)
+            )
+            return list(session.scalars(query)), total
 
     # Results
 

@@ -93,3 +93,47 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(), default=utc_now)
     started_at: Mapped[datetime | None] = mapped_column(DateTime())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime())
+    # For the jobs of an experiment: which one, and which step of it (see actors.steps).
+    experiment_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    step: Mapped[str | None] = mapped_column(String(128))
+
+
+class ExperimentState(StrEnum):
+    """An experiment's coarse state. Terminal: COMPLETED, CANCELLED, FAILED.
+
+    COMPLETED means every algorithm has an answer: a result or its own error.
+    FAILED means Woken could not run the experiment at all (its `error` says why).
+    """
+
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL_EXPERIMENT_STATES
+
+
+class Experiment(Base):
+    """An experiment, written before any of its jobs starts so that a restart can resume it."""
+
+    __tablename__ = "experiments"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    node: Mapped[str] = mapped_column(String(32))
+    request: Mapped[Any] = mapped_column(JsonDocument)
+    # Folds are drawn from this seed: a resumed experiment splits its rows the same way.
+    seed: Mapped[int] = mapped_column(Integer)
+    # The QueryResult so far (algorithms not yet finished are null in its data).
+    result: Mapped[Any | None] = mapped_column(JsonDocument)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(), default=utc_now, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime())
+
+
+TERMINAL_EXPERIMENT_STATES = frozenset(
+    {ExperimentState.COMPLETED, ExperimentState.CANCELLED, ExperimentState.FAILED}
+)

@@ -1,0 +1,139 @@
+"""The experiment routes: run (synchronously or not), read, list, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from actors.messages import Cancel
+from woken.api.bridge import reply_future
+from woken.api.handlers_mining import read_json_body
+from woken.api.keys import SERVICES
+from woken.api.schemas import ExperimentSchema, load_body
+from woken.errors import BadRequest, NotFound, ServiceUnavailable
+from woken.experiment_plan import plan_experiment
+from woken.experiments import persist_experiment, progress, start_experiment
+from woken.storage.models import Experiment, ExperimentState
+
+MAX_PAGE = 100
+
+
+def wants_async(request: web.Request) -> bool:
+    prefer = request.headers.get("Prefer", "").lower()
+    return "respond-async" in prefer or request.query.get("async", "").lower() in {"1", "true"}
+
+
+def location(experiment_id: str) -> str:
+    return f"/mining/experiments/{experiment_id}"
+
+
+async def run_experiment(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    query = load_body(ExperimentSchema(), await read_json_body(request))
+    if len(services.experiments) >= services.config.max_running_experiments:
+        raise ServiceUnavailable(
+            f"{len(services.experiments)} experiments are running, the limit is "
+            f"{services.config.max_running_experiments}: try again later"
+        )
+    plan = await asyncio.to_thread(plan_experiment, services, query)
+    await asyncio.to_thread(persist_experiment, services, plan)
+    headers = {"Location": location(plan.experiment_id)}
+
+    if wants_async(request):
+        start_experiment(services, plan, None)
+        return web.json_response(
+            {"experimentId": plan.experiment_id, "state": ExperimentState.PENDING.value,
+             "location": headers["Location"]},
+            status=202, headers={**headers, "Preference-Applied": "respond-async"},
+        )
+
+    future: asyncio.Future[dict[str, Any]]
+    future, reply = reply_future(asyncio.get_running_loop())
+    start_experiment(services, plan, reply)
+    try:
+        result = await asyncio.wait_for(future, services.config.request_timeout_s)
+    except TimeoutError:
+        return web.json_response(
+            {"message": f"the experiment did not end within "
+                        f"{services.config.request_timeout_s:g} s; it goes on: poll "
+                        f"{headers['Location']}", "experimentId": plan.experiment_id},
+            status=504, headers=headers,
+        )
+    return web.json_response(result, headers=headers)
+
+
+async def get_experiment(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    experiment = await _experiment(request)
+    jobs = await asyncio.to_thread(services.woken_db.jobs_of_experiment, experiment.id)
+    return web.json_response({
+        **_summary(experiment),
+        "progress": progress(jobs),
+        "result": experiment.result,
+    })
+
+
+async def list_experiments(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    limit = _int_query(request, "limit", 20, 1, MAX_PAGE)
+    offset = _int_query(request, "offset", 0, 0, None)
+    experiments, total = await asyncio.to_thread(
+        services.woken_db.list_experiments, limit, offset
+    )
+    return web.json_response({
+        "items": [_summary(e) for e in experiments],
+        "total": total, "limit": limit, "offset": offset,
+    })
+
+
+async def cancel_experiment(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    experiment = await _experiment(request)
+    if ExperimentState(experiment.state).is_terminal:
+        return web.json_response({**_summary(experiment), "message": "already ended"})
+    actor = services.experiments.get(experiment.id)
+    if actor is None:
+        # In flight in woken-db but run by no actor here (another node, or a failed resume).
+        raise ServiceUnavailable(f"experiment {experiment.id} is not running on this node")
+    actor.tell(Cancel("cancelled by the client"))
+    return web.json_response(
+        {**_summary(experiment), "state": "cancelling"}, status=202,
+        headers={"Location": location(experiment.id)},
+    )
+
+
+async def _experiment(request: web.Request) -> Experiment:
+    services = request.app[SERVICES]
+    experiment_id = request.match_info["experiment_id"]
+    experiment = await asyncio.to_thread(services.woken_db.get_experiment, experiment_id)
+    if experiment is None:
+        raise NotFound(f"no experiment {experiment_id}")
+    return experiment
+
+
+def _summary(experiment: Experiment) -> dict[str, Any]:
+    request = experiment.request or {}
+    return {
+        "experimentId": experiment.id,
+        "state": experiment.state,
+        "createdAt": experiment.created_at.isoformat(),
+        "finishedAt": experiment.finished_at.isoformat() if experiment.finished_at else None,
+        "algorithms": [a.get("code") for a in request.get("algorithms", [])],
+        "error": experiment.error,
+    }
+
+
+def _int_query(request: web.Request, name: str, default: int, low: int, high: int | None) -> int:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"query parameter '{name}' must be an integer, got {raw!r}") from None
+    if value < low or (high is not None and value > high):
+        bounds = f">= {low}" if high is None else f"between {low} and {high}"
+        raise BadRequest(f"query parameter '{name}' must be {bounds}, got {value}")
+    return value

@@ -1,0 +1,154 @@
+"""An experiment ready to run: every algorithm's plan, and the folds of its validations.
+
+Planning selects the rows once, checks every algorithm and validation against
+the request (so that a mistake is a 400 before anything runs), and draws the
+folds from the experiment's seed: a resumed experiment plans the same folds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from woken.api.schemas import ExperimentQuery, ValidationRequest
+from woken.errors import BadRequest
+from woken.features.selection import SelectedData
+from woken.features.variables import ProblemType, VariableMeta
+from woken.job_plan import JobPlan
+from woken.planning import datasets_of, resolve_variables, select_rows
+from woken.registry import VALIDATIONS
+from woken.services import Services
+from woken.validation.folds import Fold, check_k, make_folds
+
+KFOLD = "kfold"
+
+
+@dataclass(frozen=True)
+class ValidationPlan:
+    index: int
+    code: str
+    name: str
+    k: int
+    folds: list[Fold]
+
+
+@dataclass(frozen=True)
+class AlgorithmPlan:
+    index: int
+    code: str
+    name: str
+    # The algorithm on all the selected rows: the model the result shows.
+    job: JobPlan
+    validations: list[ValidationPlan]
+    # Why the requested validations do not run for this algorithm (not predictive).
+    validations_skipped: str | None = None
+
+
+@dataclass(frozen=True)
+class ExperimentPlan:
+    experiment_id: str
+    seed: int
+    target: VariableMeta
+    algorithms: list[AlgorithmPlan]
+    request: dict[str, Any]
+
+    @property
+    def problem_type(self) -> ProblemType:
+        problem = self.target.problem_type
+        if problem is None:
+            raise BadRequest(f"variable '{self.target.code}' cannot be a target")
+        return problem
+
+    @property
+    def labels(self) -> list[str] | None:
+        """All the target's classes, in metadata order (None for regression)."""
+        if self.problem_type is ProblemType.CLASSIFICATION:
+            return [e["code"] for e in self.target.enumerations]
+        return None
+
+    def fold_job(self, algorithm: AlgorithmPlan, fold: Fold) -> tuple[JobPlan, list[Any]]:
+        """The train/test job of one fold, and the held-out truth Woken keeps for scoring."""
+        data = algorithm.job.data
+        target_column = data.columns.index(self.target.code)
+        features = [i for i in range(len(data.columns)) if i != target_column]
+        train = SelectedData(data.columns, [data.rows[i] for i in fold.train_rows])
+        # The rows to predict go without their target: the algorithm never sees the truth.
+        test = SelectedData(
+            [data.columns[i] for i in features],
+            [[data.rows[r][i] for i in features] for r in fold.test_rows],
+        )
+        truth = [data.rows[r][target_column] for r in fold.test_rows]
+        return dataclasses.replace(algorithm.job, data=train, test_data=test), truth
+
+
+def plan_experiment(
+    services: Services, query: ExperimentQuery, experiment_id: str | None = None,
+    seed: int | None = None,
+) -> ExperimentPlan:
+    datasets = datasets_of(services, query)
+    variables, covariables, grouping = resolve_variables(services, query, datasets)
+    if len(variables) != 1:
+        raise BadRequest(f"an experiment needs exactly one variable (target), got {len(variables)}")
+    target = variables[0]
+    if target.problem_type is None:
+        raise BadRequest(f"variable '{target.code}' of type '{target.type}' cannot be a target")
+    data = select_rows(services, query, datasets, [*variables, *covariables, *grouping])
+    seed = seed if seed is not None else query.seed
+    seed = seed if seed is not None else secrets.randbelow(2**31)
+    labels = None
+    if target.is_nominal:
+        labels = [row[0] for row in data.rows]
+    validations = _validations(query.validations, len(data.rows), seed, labels)
+
+    algorithms = []
+    for index, requested in enumerate(query.algorithms):
+        spec = services.registry.get(requested.code)
+        parameters = spec.resolve_parameters(requested.parameters)
+        spec.check_variables(variables, covariables, grouping)
+        job = JobPlan(
+            algorithm=spec, variables=variables, covariables=covariables, grouping=grouping,
+            parameters=parameters, datasets=datasets, data=data, request=query.raw,
+            timeout_s=spec.timeout_s or services.config.job_timeout_s,
+        )
+        skipped = None
+        if validations and not spec.predictive:
+            skipped = f"'{spec.code}' is not a predictive algorithm: it is not cross-validated"
+        elif validations and not {"train", "test"} <= set(spec.commands):
+            skipped = f"'{spec.code}' has no train/test commands: it is not cross-validated"
+        algorithms.append(AlgorithmPlan(
+            index=index, code=spec.code, name=requested.name or spec.label, job=job,
+            validations=[] if skipped else validations, validations_skipped=skipped,
+        ))
+    return ExperimentPlan(
+        experiment_id=experiment_id or str(uuid.uuid4()),
+        seed=seed,
+        target=target,
+        algorithms=algorithms,
+        request=query.raw,
+    )
+
+
+def _validations(
+    requested: list[ValidationRequest], n_rows: int, seed: int, labels: list[str] | None
+) -> list[ValidationPlan]:
+    known = {v["code"] for v in VALIDATIONS}
+    plans = []
+    for index, validation in enumerate(requested):
+        if validation.code not in known:
+            raise BadRequest(
+                f"unknown validation '{validation.code}' (known: {', '.join(sorted(known))})"
+            )
+        parameters = {str(p.get("code")): p.get("value") for p in validation.parameters}
+        unknown = set(parameters) - {"k"}
+        if unknown:
+            names = ", ".join(sorted(unknown))
+            raise BadRequest(f"validation '{validation.code}' has no parameter(s) {names}")
+        default_k = VALIDATIONS[0]["parameters"][0]["default_value"]
+        k = check_k(parameters.get("k", default_k), n_rows)
+        folds = make_folds(n_rows, k, seed, labels)
+        plans.append(ValidationPlan(index, validation.code, validation.name or validation.code,
+                                    k, folds))
+    return plans

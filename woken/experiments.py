@@ -1,0 +1,107 @@
+"""Experiments as the service runs them: persist first, start the actor, resume after a restart."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any
+
+from actors.experiment import ExperimentActor, Reply
+from actors.messages import Start
+from actors.steps import command_step, derived_id, fold_step, model_step, parse_step
+from woken.api.schemas import ExperimentSchema, load_body
+from woken.errors import WokenError
+from woken.experiment_plan import ExperimentPlan, plan_experiment
+from woken.services import Services
+from woken.storage.models import Experiment, ExperimentState, Job, JobState
+
+log = logging.getLogger(__name__)
+
+
+def planned_jobs(services: Services, plan: ExperimentPlan) -> list[Job]:
+    """Every job the experiment will run, written before the first one starts."""
+    config, backend = services.config, services.backend.name
+    jobs = []
+
+    def job(step: str, command: str, volume_id: str, algorithm: str, timeout_s: float) -> Job:
+        return Job(
+            id=derived_id(plan.experiment_id, step), algorithm=algorithm, command=command,
+            state=JobState.PENDING.value, node=config.node, backend=backend,
+            request={"experiment": plan.experiment_id, "step": step},
+            volume=str(config.volumes_dir / volume_id), timeout_s=timeout_s,
+            experiment_id=plan.experiment_id, step=step,
+        )
+
+    for algorithm in plan.algorithms:
+        step = model_step(algorithm.index)
+        model_id = derived_id(plan.experiment_id, step)
+        jobs.append(job(step, "compute", model_id, algorithm.code, algorithm.job.timeout_s))
+        for validation in algorithm.validations:
+            for fold in validation.folds:
+                pair = fold_step(algorithm.index, validation.index, fold.index)
+                volume_id = derived_id(plan.experiment_id, pair)
+                for command in ("train", "test"):
+                    jobs.append(job(command_step(pair, command), command, volume_id,
+                                    algorithm.code, algorithm.job.timeout_s))
+    return jobs
+
+
+def persist_experiment(services: Services, plan: ExperimentPlan) -> None:
+    experiment = Experiment(
+        id=plan.experiment_id, state=ExperimentState.PENDING.value, node=services.config.node,
+        request=plan.request, seed=plan.seed,
+    )
+    services.woken_db.add_experiment(experiment, planned_jobs(services, plan))
+
+
+def start_experiment(services: Services, plan: ExperimentPlan, reply: Reply | None) -> None:
+    actor = ExperimentActor.start(services, plan, reply)
+    actor.tell(Start())
+
+
+def resume_experiments(services: Services) -> list[str]:
+    """Start again the experiments a previous process left in flight; finished jobs are reused.
+
+    An experiment that cannot be planned again (its data or the catalogue changed) is
+    ended FAILED with the reason: none stays "running" forever.
+    """
+    resumed = []
+    states = (ExperimentState.PENDING, ExperimentState.RUNNING)
+    for experiment in services.woken_db.experiments_in_state(*states):
+        if experiment.node != services.config.node:
+            continue
+        try:
+            query = load_body(ExperimentSchema(), experiment.request)
+            plan = plan_experiment(services, query, experiment.id, experiment.seed)
+        except WokenError as error:
+            reason = f"could not resume the experiment after a restart: {error}"
+            log.warning("experiment %s: %s", experiment.id, reason)
+            services.woken_db.update_experiment(
+                experiment.id, state=ExperimentState.FAILED, error=reason
+            )
+            continue
+        log.info("resuming experiment %s", experiment.id)
+        start_experiment(services, plan, None)
+        resumed.append(experiment.id)
+    return resumed
+
+
+def progress(jobs: list[Job]) -> dict[str, Any]:
+    """Jobs done / total, for the experiment and per algorithm (and per fold)."""
+    done = [job for job in jobs if JobState(job.state).is_terminal]
+    algorithms: dict[int, dict[str, Any]] = {}
+    for job in jobs:
+        index, validation, fold = parse_step(job.step or "a0.model")
+        entry = algorithms.setdefault(
+            index, {"index": index, "code": job.algorithm, "done": 0, "total": 0, "folds": {}}
+        )
+        entry["total"] += 1
+        entry["done"] += JobState(job.state).is_terminal
+        if fold is not None:
+            entry["folds"].setdefault(f"v{validation}.f{fold}", {})[job.command] = job.state
+    return {
+        "done": len(done),
+        "total": len(jobs),
+        "states": dict(Counter(job.state for job in jobs)),
+        "algorithms": [algorithms[i] for i in sorted(algorithms)],
+    }
