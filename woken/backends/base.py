@@ -22,6 +22,9 @@ class JobSpec:
     environment: dict[str, str]
     timeout_s: float
     resources: dict[str, float] = field(default_factory=dict)
+    # The host that ran the first job of a train/test pair: the second must run there too
+    # (a backend with one host, like the local one, ignores it).
+    pin_to_host: str | None = None
 
 
 @dataclass(frozen=True)
