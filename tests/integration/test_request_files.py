@@ -18,8 +18,8 @@ REQUEST_FILES = sorted((REPOSITORY_ROOT / "dev-debug" / "http").glob("*.sh"))
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    with woken_server(tmp_path_factory.mktemp("serve") / "var") as url:
-        yield url
+    with woken_server(tmp_path_factory.mktemp("serve") / "var") as woken:
+        yield woken.url
 
 
 def test_there_are_request_files_for_every_route() -> None:

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -24,9 +25,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class RunningWoken:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
 @contextmanager
-def woken_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Yield the base URL of a running `woken serve`; stop it (SIGTERM) at the end.
+def woken_server(
+    data_dir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[RunningWoken]:
+    """Yield a running `woken serve` (its URL and process); stop it (SIGTERM) at the end.
 
     Like `make serve`, the data directory is given relative to the working directory.
     """
@@ -42,7 +51,7 @@ def woken_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Ite
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_healthy(url, process, log_path)
-            yield url
+            yield RunningWoken(url, process)
         finally:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
