@@ -1,25 +1,63 @@
-"""A Woken app on real PostgreSQL databases, served on loopback by pytest-aiohttp."""
+"""A Woken app on real PostgreSQL databases, served on loopback by pytest-aiohttp.
+
+The `/mining/job` tests run twice: on the local backend, and on the Chronos
+backend against the Chronos test double (which runs each job as a local process
+too, as a Mesos agent would run its image).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.chronos_double import ChronosDouble, images_of
 from tests.support.postgres import create_database
 from tests.support.woken_app import test_config
 from woken.api.app import create_app
 
 _numbers = itertools.count()
 
+# Test modules whose `client` runs on each backend.
+BOTH_BACKENDS_MODULES = {"test_mining_job"}
+# Chronos reports no exit code: this test's assertions are about the local backend's.
+LOCAL_ONLY_TESTS = {"test_a_crashing_algorithm_reports_exit_code_and_stderr"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if "client" in metafunc.fixturenames and module in BOTH_BACKENDS_MODULES:
+        both = metafunc.function.__name__ not in LOCAL_ONLY_TESTS
+        metafunc.parametrize("backend", ["local", "chronos"] if both else ["local"],
+                             indirect=True)
+
 
 @pytest.fixture
-async def client(aiohttp_client, postgres_server: str, tmp_path: Path):
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "local")
+
+
+@pytest.fixture
+async def client(aiohttp_client, postgres_server: str, tmp_path: Path,
+                 backend: str) -> AsyncIterator:
     n = next(_numbers)
     config = test_config(
         tmp_path,
         woken_db_url=create_database(postgres_server, f"api_woken_{n}"),
         features_db_url=create_database(postgres_server, f"api_features_{n}"),
     )
-    return await aiohttp_client(create_app(config))
+    if backend == "local":
+        yield await aiohttp_client(create_app(config))
+        return
+    mesos = tmp_path / "mesos"
+    with ChronosDouble(images_of(config.algorithms_dir), mesos) as double:
+        config = dataclasses.replace(
+            config, backend="chronos", chronos_url=double.url,
+            chronos_mesos_work_dir=str(mesos), chronos_retry_backoff_s=0.05,
+        )
+        yield await aiohttp_client(create_app(config))
+        # Every job ended, so the backend deleted it from Chronos.
+        assert double.wait_until(lambda: not double.job_names(), 10), double.job_names()
