@@ -184,8 +184,9 @@ class CoordinatorActor(FsmActor):
         self.services.woken_db.set_job_state(
             self.job_id, state, exit_code=status.exit_code, message=result.error
         )
-        duration = None
-        if self._running_since is not None:
+        # The backend's own figure when it has one: a short job may end between two polls.
+        duration = status.runtime_s
+        if duration is None and self._running_since is not None:
             duration = time.monotonic() - self._running_since
         self._send_reply(JobEnded(self.job_id, state, result, self.volume, duration))
 

@@ -33,6 +33,8 @@ class JobStatus:
     exit_code: int | None = None
     message: str = ""
     host: str | None = None
+    # How long the job has run (or ran), when the backend knows it.
+    runtime_s: float | None = None
 
     @property
     def is_terminal(self) -> bool:
