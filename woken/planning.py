@@ -81,7 +81,7 @@ def plan_job(services: Services, query: MiningQuery, algorithm: AlgorithmSpec) -
         datasets=datasets,
         data=data,
         request=query.raw,
-        timeout_s=algorithm.timeout_s or services.config.job_timeout_s,
+        timeout_s=algorithm.timeout_for(parameters, services.config.job_timeout_s),
         legacy_query=legacy_query,
     )
 

@@ -25,6 +25,11 @@ MANIFEST = "algorithm.toml"
 ENTRYPOINT = "entrypoint.sh"
 ALGORITHM_TYPES = ("statistics", "features_extraction", "predictive_model")
 PARAMETER_TYPES = ("int", "number", "string", "enumeration")
+# The allowance on top of a time budget (see `AlgorithmSpec.timeout_for`) unless the
+# manifest says otherwise: TPOT 1.1 overshoots its own limit by up to ~25 %, and a job
+# also needs time to start (imports) and to finish (refit on all rows, save, write).
+DEFAULT_BUDGET_OVERSHOOT = 0.25
+DEFAULT_BUDGET_GRACE_S = 60.0
 
 # Validations and metrics the service offers (contract §1, `GET /mining/algorithms`).
 VALIDATIONS: list[dict[str, Any]] = [
@@ -131,6 +136,11 @@ class AlgorithmSpec:
     mixed: bool = True
     parameters: tuple[ParameterSpec, ...] = ()
     timeout_s: float | None = None
+    # A time budget the request sets: the parameter that holds it (in minutes) and the
+    # allowance Woken adds before it kills the job (see `timeout_for`).
+    budget_parameter: str | None = None
+    budget_overshoot: float = DEFAULT_BUDGET_OVERSHOOT
+    budget_grace_s: float = DEFAULT_BUDGET_GRACE_S
     # Legacy MIP images read the features database and insert their own job_result row.
     legacy_database: bool = False
     resources: dict[str, float] = field(default_factory=dict)
@@ -138,6 +148,54 @@ class AlgorithmSpec:
     @property
     def entrypoint(self) -> Path:
         return self.folder / ENTRYPOINT
+
+    def timeout_for(self, parameters: Mapping[str, str], default_s: float) -> float:
+        """The job's wall-clock limit in seconds, past which the backend kills it.
+
+        With a budget parameter (in minutes): ``budget x 60 x (1 + overshoot) + grace``,
+        so that an algorithm that overruns its own limit a little (TPOT 1.1: up to ~25 %)
+        still finishes and one that ignores it is stopped. ``parameters`` are the resolved
+        ones (strings); a missing budget takes the parameter's default. Without a budget:
+        the manifest's ``timeout_s``, else ``default_s`` (the service's job timeout).
+        """
+        if self.budget_parameter is None:
+            return self.timeout_s or default_s
+        raw = parameters.get(self.budget_parameter)
+        if raw is None:
+            raw = str(self._budget_spec().default_value)
+        try:
+            budget_mins = float(str(raw).strip())
+        except ValueError:
+            raise BadRequest(
+                f"parameter '{self.budget_parameter}' must be a number, got {raw!r}"
+            ) from None
+        if not math.isfinite(budget_mins) or budget_mins < 0:
+            raise BadRequest(
+                f"parameter '{self.budget_parameter}' must be a finite number >= 0, got {raw!r}"
+            )
+        return budget_mins * 60.0 * (1.0 + self.budget_overshoot) + self.budget_grace_s
+
+    def _budget_spec(self) -> ParameterSpec:
+        return next(p for p in self.parameters if p.code == self.budget_parameter)
+
+    def budget_to_json(self) -> dict[str, Any] | None:
+        """The budget rule as the catalogue states it (None: the service's job timeout)."""
+        if self.budget_parameter is None:
+            return None
+        spec = self._budget_spec()
+        return {
+            "parameter": self.budget_parameter,
+            "unit": "minutes",
+            "default_value": spec.default_value,
+            "min": spec.min,
+            "max": spec.max,
+            "overshoot": self.budget_overshoot,
+            "grace_s": self.budget_grace_s,
+            "timeout": (
+                f"{self.budget_parameter} x 60 x {1 + self.budget_overshoot:g} "
+                f"+ {self.budget_grace_s:g} s"
+            ),
+        }
 
     def resolve_parameters(self, requested: Sequence[Mapping[str, Any]]) -> dict[str, str]:
         """Check the request's parameters and fill in defaults; every value is a string."""
@@ -223,6 +281,7 @@ class AlgorithmSpec:
                 "mixed": self.mixed,
             },
             "parameters": [p.to_json() for p in self.parameters],
+            "budget": self.budget_to_json(),
         }
 
 
@@ -281,6 +340,9 @@ def parse_manifest(path: Path) -> AlgorithmSpec:
             mixed=bool(constraints.get("mixed", True)),
             parameters=tuple(_parameter(p) for p in raw.get("parameters", [])),
             timeout_s=raw.get("timeout_s"),
+            budget_parameter=raw.get("budget_parameter"),
+            budget_overshoot=float(raw.get("budget_overshoot", DEFAULT_BUDGET_OVERSHOOT)),
+            budget_grace_s=float(raw.get("budget_grace_s", DEFAULT_BUDGET_GRACE_S)),
             legacy_database=bool(raw.get("legacy_database", False)),
             resources=dict(raw.get("resources", {})),
         )
@@ -292,7 +354,29 @@ def parse_manifest(path: Path) -> AlgorithmSpec:
         raise ConfigurationError(f"invalid manifest {path}: code must be the folder's name")
     if not spec.entrypoint.is_file():
         raise ConfigurationError(f"algorithm {spec.code} has no {ENTRYPOINT}")
+    _check_budget(path, spec, raw)
     return spec
+
+
+def _check_budget(path: Path, spec: AlgorithmSpec, raw: Mapping[str, Any]) -> None:
+    """A budget names a numeric parameter with a default; its allowances are not negative."""
+    if spec.budget_parameter is None:
+        stray = sorted(k for k in ("budget_overshoot", "budget_grace_s") if k in raw)
+        if stray:
+            raise ConfigurationError(
+                f"invalid manifest {path}: {', '.join(stray)} without budget_parameter"
+            )
+        return
+    budget = next((p for p in spec.parameters if p.code == spec.budget_parameter), None)
+    if budget is None or budget.type not in ("int", "number") or budget.default_value is None:
+        raise ConfigurationError(
+            f"invalid manifest {path}: budget_parameter '{spec.budget_parameter}' must name "
+            "an int or number parameter with a default_value"
+        )
+    if not (spec.budget_overshoot >= 0 and spec.budget_grace_s >= 0):
+        raise ConfigurationError(
+            f"invalid manifest {path}: budget_overshoot and budget_grace_s must be >= 0"
+        )
 
 
 def _type_classes(flags: Mapping[str, bool]) -> frozenset[TypeClass]:

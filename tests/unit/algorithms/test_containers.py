@@ -1,4 +1,4 @@
-"""The six containers as Woken sees them: manifests, images, and the real entrypoints' verdicts."""
+"""The containers as Woken sees them: manifests, images, and the real entrypoints' verdicts."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from tests.unit.algorithms.volumes import (
 from woken.features.variables import VariableMeta
 from woken.registry import Registry
 
-PREDICTIVE = ("linearRegression", "knn", "naiveBayes")
+PREDICTIVE = ("linearRegression", "knn", "naiveBayes", "tpot")
 # For each algorithm, a data set it accepts: (target, covariables) columns.
 DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "statisticsSummary": wine,
@@ -42,6 +42,7 @@ DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "linearRegression": diabetes,
     "knn": iris,
     "naiveBayes": wine,
+    "tpot": iris,
 }
 REFERENCE_MODELS: dict[str, Callable[[], Any]] = {
     "linearRegression": LinearRegression,
@@ -154,7 +155,8 @@ def test_test_without_train_fails_clearly(code: str, tmp_path: Path) -> None:
     assert read_result(volume, "test") == {"shape": "error", "data": None, "error": message}
 
 
-@pytest.mark.parametrize("code", PREDICTIVE)
+# tpot chooses its own model: tests/unit/algorithms/test_tpot.py checks its predictions.
+@pytest.mark.parametrize("code", tuple(REFERENCE_MODELS))
 def test_train_then_test_predicts_as_scikit_learn_does(code: str, tmp_path: Path) -> None:
     target, covariables = DATASETS[code]()
     n = len(target.values)

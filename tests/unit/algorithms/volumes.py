@@ -25,7 +25,7 @@ from algorithms.common.volume import read_json, result_path, write_json_atomical
 REPO_ROOT = Path(__file__).resolve().parents[3]
 ALGORITHMS_DIR = REPO_ROOT / "algorithms"
 ALGORITHM_CODES = (
-    "statisticsSummary", "histograms", "anova", "linearRegression", "knn", "naiveBayes",
+    "statisticsSummary", "histograms", "anova", "linearRegression", "knn", "naiveBayes", "tpot",
 )
 
 

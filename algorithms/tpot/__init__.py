@@ -1,0 +1,1 @@
+"""The ``tpot`` container: AutoML, TPOT searches the whole pipeline (preprocessing and model)."""

@@ -1,0 +1,109 @@
+"""AutoML with TPOT: the whole pipeline is searched, not chosen by the user.
+
+- ``train``: the target's metadata type decides the problem (nominal: TPOTClassifier,
+  numeric: TPOTRegressor); nominal covariables are one-hot encoded by the shared
+  encoder; TPOT searches within the job's budget (see `search`); the best pipeline,
+  refitted on all training rows, is saved in ``model/`` with its label decoding and
+  the library versions (see `model`). The result describes the pipeline and the search.
+- ``test``: refuses a model of other library versions, reloads the pipeline and
+  predicts the rows of test.json: ``{"predictions": [...]}`` in the target's own
+  values (class codes are decoded, never TPOT's integers).
+- ``compute``: ``train`` on all rows without saving, for ``/mining/job``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sklearn.preprocessing import LabelEncoder
+
+from algorithms.common.errors import InputError, NoTrainedModel
+from algorithms.common.model_store import TrainedModel, load_model, model_path, save_model
+from algorithms.common.predictive import (
+    PredictiveAlgorithm,
+    TrainingData,
+    fit_and_describe,
+    predict,
+)
+from algorithms.common.results import Result, Shape
+from algorithms.common.runner import Handler
+from algorithms.tpot.model import (
+    TpotModel,
+    check_same,
+    check_versions,
+    library_versions,
+    write_versions,
+)
+from algorithms.tpot.search import SearchSettings, run_search, steps_of
+
+
+def fit(data: TrainingData) -> TpotModel:
+    settings = SearchSettings.from_inputs(data.inputs, data.problem_type)
+    label_encoder = None
+    y = data.y
+    if data.is_classification:
+        # TPOT trains on class indices: encode here, and keep the encoder to decode.
+        label_encoder = LabelEncoder().fit(data.y)
+        if len(label_encoder.classes_) < 2:
+            raise InputError(
+                f"the training rows hold a single class of '{data.target.code}' "
+                f"({label_encoder.classes_[0]}): a classifier needs at least two"
+            )
+        y = label_encoder.transform(data.y)
+    outcome = run_search(settings, data.X, y)
+    return TpotModel(
+        pipeline=outcome.pipeline,
+        label_encoder=label_encoder,
+        text=str(outcome.pipeline),
+        search=outcome.summary,
+        settings=settings.to_json(),
+    )
+
+
+def describe(model: TpotModel, data: TrainingData) -> dict[str, Any]:
+    steps = steps_of(model.pipeline)
+    return {
+        "estimator": steps[-1],
+        "steps": steps,
+        "pipeline": model.text,
+        "classes": model.classes,
+        "search": model.search,
+        "settings": model.settings,
+        "versions": model.versions,
+    }
+
+
+ALGORITHM = PredictiveAlgorithm(fit=fit, describe=describe)
+
+
+def compute(volume: Path) -> Result:
+    _, _, description = fit_and_describe(ALGORITHM, volume)
+    return Result(Shape.JSON, description)
+
+
+def train(volume: Path) -> Result:
+    model, data, description = fit_and_describe(ALGORITHM, volume)
+    save_model(
+        volume,
+        TrainedModel(
+            algorithm=data.inputs.algorithm or "tpot",
+            estimator=model,
+            encoder=data.encoder,
+            target=data.target,
+        ),
+    )
+    write_versions(volume, model.versions)
+    return Result(Shape.JSON, description)
+
+
+def test(volume: Path) -> Result:
+    check_versions(volume)  # before unpickling: a pipeline only loads with its versions
+    trained = load_model(volume)
+    if not isinstance(trained.estimator, TpotModel):
+        raise NoTrainedModel(f"{model_path(volume)} was not saved by tpot train: run train again")
+    check_same(trained.estimator.versions, library_versions(), str(model_path(volume).parent))
+    return Result(Shape.JSON, {"predictions": predict(trained, volume)})
+
+
+HANDLERS: dict[str, Handler] = {"compute": compute, "train": train, "test": test}
