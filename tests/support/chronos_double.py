@@ -37,6 +37,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -105,6 +106,7 @@ class ChronosDouble:
         self._dying: list[_Task] = []  # killed with their job's deletion: reaped, not counted
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
+        self._connections: set[socket.socket] = set()  # open (keep-alive) client connections
         self._server_thread: threading.Thread | None = None
         self._runner: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -152,8 +154,14 @@ class ChronosDouble:
     # Faults
 
     def refuse_connections(self) -> None:
-        """Close the listening socket: connections are refused until `accept_connections`."""
+        """Chronos goes away: open connections are cut, new ones refused until
+        `accept_connections`."""
         self._close_socket()
+        with self._lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     def accept_connections(self) -> None:
         self._listen()
@@ -516,6 +524,17 @@ def running_double(images: Mapping[str, Path], work_dir: Path, **options: Any
 def _handler_for(double: ChronosDouble) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            with double._lock:
+                double._connections.add(self.connection)
+
+        def finish(self) -> None:
+            with double._lock:
+                double._connections.discard(self.connection)
+            with contextlib.suppress(OSError):
+                super().finish()
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

@@ -44,9 +44,6 @@ from woken.storage.models import JobState
 
 log = logging.getLogger(__name__)
 
-# Status answers are cached this long: the coordinator polls fast at first, Chronos need not.
-STATUS_MIN_INTERVAL_S = 0.1
-
 
 @dataclass(frozen=True)
 class ChronosSettings:
@@ -70,6 +67,8 @@ class ChronosSettings:
     disk: float = 256.0
     mesos_work_dir: str = ""
     stderr_tail_chars: int = 2000
+    # Status answers are reused this long: the coordinator polls fast at first, Chronos need not.
+    status_min_interval_s: float = 0.1
 
     @classmethod
     def from_config(cls, config: Config) -> ChronosSettings:
@@ -196,7 +195,8 @@ class ChronosBackend:
         if tracked.final is not None:
             return tracked.final
         now = self._clock()
-        if tracked.last is not None and now - tracked.checked_at < STATUS_MIN_INTERVAL_S:
+        fresh = now - tracked.checked_at < self.settings.status_min_interval_s
+        if tracked.last is not None and fresh:
             return tracked.last
         try:
             seen = self.client.status(tracked.name)
