@@ -29,3 +29,6 @@ test: lint
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/experiment_vs_sklearn.py

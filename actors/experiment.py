@@ -155,7 +155,8 @@ class ExperimentActor(FsmActor):
 
     def _result(self, error: str | None = None) -> dict[str, Any]:
         return experiment_result(
-            self.experiment_id, self.services.config.node, list(self._entries), error
+            self.experiment_id, self.services.config.node, list(self._entries),
+            self.plan.problem_type.value, error,
         )
 
     def _send_reply(self, result: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ import copy
 from typing import Any
 
 from woken.storage.models import utc_now
+from woken.validation.scores import primary_metric
 
 EXPERIMENT_SHAPE = "pfa_json"
 EXPERIMENT_FUNCTION = "experiment"
@@ -57,8 +58,13 @@ def algorithm_entry(
 
 
 def experiment_result(
-    experiment_id: str, node: str, entries: list[dict[str, Any] | None], error: str | None = None
+    experiment_id: str,
+    node: str,
+    entries: list[dict[str, Any] | None],
+    problem: str,
+    error: str | None = None,
 ) -> dict[str, Any]:
+    """The QueryResult; `leaderboard` sits beside `data`, which stays the original's array."""
     return {
         "jobId": experiment_id,
         "node": node,
@@ -66,5 +72,58 @@ def experiment_result(
         "function": EXPERIMENT_FUNCTION,
         "shape": EXPERIMENT_SHAPE,
         "data": entries,
+        "leaderboard": leaderboard(entries, problem),
         "error": error,
+    }
+
+
+def leaderboard(entries: list[dict[str, Any] | None], problem: str) -> dict[str, Any]:
+    """The algorithms ranked by their cross-validated score.
+
+    The rank is by the mean over folds of the problem's primary metric (accuracy, or
+    R-squared), higher first; the standard deviation over folds and the pooled score
+    go beside it. Algorithms without a score (not predictive, failed, unfinished)
+    come last, unranked, with the reason.
+    """
+    metric, higher_is_better = primary_metric(problem)
+    scored, unscored = [], []
+    for index, entry in enumerate(entries):
+        row = _leaderboard_row(index, entry, metric)
+        (scored if row.get("mean") is not None else unscored).append(row)
+    scored.sort(key=lambda row: row["mean"], reverse=higher_is_better)
+    for rank, row in enumerate(scored, start=1):
+        row["rank"] = rank
+    return {
+        "metric": metric,
+        "higherIsBetter": higher_is_better,
+        "ranking": "mean over folds of the first k-fold validation",
+        "rows": scored + unscored,
+    }
+
+
+def _leaderboard_row(index: int, entry: dict[str, Any] | None, metric: str) -> dict[str, Any]:
+    row: dict[str, Any] = {"rank": None, "index": index}
+    if entry is None:
+        return {**row, "reason": "not finished"}
+    row.update(code=entry["code"], name=entry["name"], parameters=entry.get("parameters"),
+               fitTime=entry.get("fitTime"))
+    model = entry.get("data")
+    if isinstance(model, dict) and model.get("pipeline"):
+        row["pipeline"] = model["pipeline"]
+    if entry.get("error"):
+        return {**row, "reason": entry["error"]}
+    if entry.get("validationsSkipped"):
+        return {**row, "reason": entry["validationsSkipped"]}
+    validations = (model or {}).get("cells", {}).get("validations", {}).get("init", [])
+    if not validations:
+        return {**row, "reason": "no validation was requested"}
+    first = validations[0]
+    if "error" in first:
+        return {**row, "reason": first["error"]}
+    score = first["data"]
+    return {
+        **row,
+        "mean": score["fold_mean"].get(metric),
+        "std": score["fold_std"].get(metric),
+        "pooled": score["average"].get(metric),
     }
