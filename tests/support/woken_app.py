@@ -20,7 +20,7 @@ def algorithms_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def test_config(tmp_path: Path, woken_db_url: str = "", features_db_url: str = "") -> Config:
+def woken_test_config(tmp_path: Path, woken_db_url: str = "", features_db_url: str = "") -> Config:
     return Config(
         data_dir=tmp_path / "var",
         woken_db_url=woken_db_url,

@@ -16,7 +16,7 @@ import pytest
 
 from tests.support.chronos_double import ChronosDouble, images_of
 from tests.support.postgres import create_database
-from tests.support.woken_app import test_config
+from tests.support.woken_app import woken_test_config
 from woken.api.app import create_app
 
 _numbers = itertools.count()
@@ -44,7 +44,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 async def client(aiohttp_client, postgres_server: str, tmp_path: Path,
                  backend: str) -> AsyncIterator:
     n = next(_numbers)
-    config = test_config(
+    config = woken_test_config(
         tmp_path,
         woken_db_url=create_database(postgres_server, f"api_woken_{n}"),
         features_db_url=create_database(postgres_server, f"api_features_{n}"),
