@@ -1,0 +1,151 @@
+"""The three compose stacks: `docker-compose config` accepts them, and they say what they should.
+
+`docker-compose` is Debian's package (`.ci/run` installs it); it parses and
+validates each file against the Compose schema without a Docker daemon. The
+checks below then read its normalised output.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from woken.config import REPOSITORY_ROOT, Config
+
+STACKS = {
+    "root": REPOSITORY_ROOT / "docker-compose.yml",
+    "dev-debug": REPOSITORY_ROOT / "dev-debug" / "docker-compose.yml",
+    "dev-test": REPOSITORY_ROOT / "dev-test" / "docker-compose.yml",
+}
+CLUSTER = {"db", "zookeeper", "mesos-master", "mesos-agent", "chronos"}
+SECRETS = {"WOKEN_DB_PASSWORD": "s3cret", "WOKEN_AUTH_USER": "portal",
+           "WOKEN_AUTH_PASSWORD": "portal-s3cret"}
+# A pinned reference: an explicit tag other than `latest`, or a digest.
+PINNED = re.compile(r"[^:@\s]+(:(?!latest$)[\w][\w.-]*|@sha256:[0-9a-f]{64})")
+
+
+def compose_config(path: Path, environment: dict[str, str]) -> subprocess.CompletedProcess:
+    docker_compose = shutil.which("docker-compose")
+    assert docker_compose, "docker-compose is missing: .ci/run installs Debian's package"
+    env = {k: v for k, v in os.environ.items() if k not in SECRETS} | environment
+    return subprocess.run([docker_compose, "-f", str(path), "config"], cwd=path.parent, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module", params=sorted(STACKS))
+def stack(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
+    done = compose_config(STACKS[request.param], SECRETS)
+    assert done.returncode == 0, done.stderr
+    return request.param, yaml.safe_load(done.stdout)
+
+
+def test_compose_config_accepts_the_stack_with_the_expected_services(stack) -> None:
+    name, config = stack
+    expected = CLUSTER if name == "dev-debug" else CLUSTER | {"woken"}
+    assert set(config["services"]) == expected
+
+
+def test_every_image_is_pinned(stack) -> None:
+    _, config = stack
+    for service, definition in config["services"].items():
+        image = definition.get("image", "")
+        assert PINNED.fullmatch(image), f"{service}: image {image!r} is not pinned"
+    assert config["services"]["chronos"]["image"] == "mesosphere/chronos:v3.0.2"
+
+
+def test_every_service_is_on_the_woken_bridge_network(stack) -> None:
+    _, config = stack
+    assert config["networks"]["woken-bridge"]["name"] == "woken-bridge"
+    assert config["networks"]["woken-bridge"].get("driver", "bridge") == "bridge"
+    for service, definition in config["services"].items():
+        assert "woken-bridge" in definition["networks"], service
+
+
+def published(definition: dict[str, Any]) -> set[int]:
+    """Host ports, from the long form or the short one (`127.0.0.1:8087:8087/tcp`)."""
+    ports = set()
+    for port in definition.get("ports", []):
+        if isinstance(port, dict):
+            ports.add(int(port["published"]))
+        else:
+            ports.add(int(str(port).split("/")[0].split(":")[-2]))
+    return ports
+
+
+def bind_mounts(definition: dict[str, Any]) -> dict[str, str]:
+    """Host path → container path, from the long form or the short one (`/a:/b:rw`)."""
+    mounts = {}
+    for volume in definition.get("volumes", []):
+        if isinstance(volume, dict):
+            if volume["type"] == "bind":
+                mounts[volume["source"]] = volume["target"]
+        else:
+            source, target = str(volume).split(":")[:2]
+            mounts[source] = target
+    return mounts
+
+
+def test_ports_are_the_original_ones(stack) -> None:
+    name, config = stack
+    services = config["services"]
+    assert 4400 in published(services["chronos"])
+    if name != "dev-debug":
+        assert 8087 in published(services["woken"])
+
+
+def test_woken_runs_on_chronos_with_settings_that_exist(stack) -> None:
+    name, config = stack
+    if name == "dev-debug":
+        return
+    woken = config["services"]["woken"]
+    environment = woken["environment"]
+    assert environment["WOKEN_BACKEND"] == "chronos"
+    assert environment["WOKEN_CHRONOS_URL"] == "http://chronos:4400"
+    settings = {f"WOKEN_{f.upper()}" for f in Config.__dataclass_fields__}
+    assert set(environment) <= settings, set(environment) - settings
+    assert woken["build"]["context"] == str(REPOSITORY_ROOT)
+    # Volumes: one path for Woken, the agent and the host (the agent's Docker is the host's).
+    data_dir = environment["WOKEN_DATA_DIR"]
+    for service in ("woken", "mesos-agent"):
+        mounts = bind_mounts(config["services"][service])
+        assert mounts.get(data_dir) == data_dir, (service, mounts)
+
+
+def test_the_production_stack_has_no_default_secrets() -> None:
+    done = compose_config(STACKS["root"], {})
+    assert done.returncode != 0
+    assert "WOKEN_DB_PASSWORD" in done.stderr
+
+
+def test_the_stack_scripts_are_executable_shell() -> None:
+    for script in (REPOSITORY_ROOT / "dev-debug" / "run.sh",
+                   REPOSITORY_ROOT / "dev-debug" / "build-images.sh",
+                   REPOSITORY_ROOT / "dev-test" / "run.sh",
+                   REPOSITORY_ROOT / "dev-test" / "http" / "run-all.sh"):
+        assert os.access(script, os.X_OK), script
+        checked = subprocess.run(["sh", "-n", str(script)], capture_output=True, text=True)
+        assert checked.returncode == 0, (script, checked.stderr)
+
+
+def test_the_image_build_covers_every_algorithm_base_first() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPOSITORY_ROOT / "dev-debug" / "build_images.py"), "--dry-run"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    tags = re.findall(r" -t (\S+) \.$", done.stdout, re.MULTILINE)
+    manifests = sorted((REPOSITORY_ROOT / "algorithms").glob("*/algorithm.toml"))
+    images = {tomllib.loads(m.read_text())["docker_image"] for m in manifests}
+    assert tags[0] == "woken/algorithm-base:0.1.0"
+    assert images <= set(tags[1:])
+    assert tags[-1] == "woken:0.1.0"
+    assert all(PINNED.fullmatch(tag) for tag in tags)
