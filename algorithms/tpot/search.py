@@ -144,7 +144,13 @@ def run_search(
         # The pipelines TPOT tries warn by the hundred (convergence, deprecations); they
         # would bury the one line of a real failure at the tail of stderr.
         warnings.simplefilter("ignore")
-        estimator.fit(X, y)
+        try:
+            estimator.fit(X, y)
+        except Exception as error:
+            explained = _explained(error, settings, time.monotonic() - started)
+            if explained is None:
+                raise
+            raise explained from error
     elapsed = time.monotonic() - started
     evaluated = getattr(estimator, "evaluated_individuals", None)
     summary = summarize(evaluated, estimator.objective_names[0], settings.scoring, elapsed)
@@ -167,6 +173,27 @@ def run_search(
         f"{settings.scoring} {summary['best_cv_score']:.4g}: {one_line(pipeline)}"
     )
     return SearchOutcome(pipeline=pipeline, summary=summary)
+
+
+def _explained(
+    error: Exception, settings: SearchSettings, elapsed_s: float
+) -> AlgorithmError | None:
+    """TPOT 1.1 raises a bare Exception when no pipeline of its first generation was
+    scored: say why in the job's terms, and which parameter to change (None: another error).
+    """
+    text = str(error)
+    if "No individuals could be evaluated" not in text:
+        return None
+    if "time limit" in text:
+        return AlgorithmError(
+            f"the time budget of {settings.max_time_mins:g} min ran out after "
+            f"{elapsed_s:.1f} s, before TPOT could score any pipeline of its first "
+            "generation: give a larger max_time_mins or a smaller population_size"
+        )
+    return AlgorithmError(
+        "every pipeline of TPOT's first generation failed on these rows (three tries): "
+        f"check that each class has at least cv = {settings.cv} training rows"
+    )
 
 
 def summarize(

@@ -232,6 +232,37 @@ def test_training_rows_that_cannot_be_searched_fail_clearly(
     assert read_result(volume, "train")["error"].startswith(message)
 
 
+class _FailingSearch:
+    """Stands for TPOT when its search ends in one of its bare exceptions."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def fit(self, X: Any, y: Any) -> None:
+        raise Exception(self.message)
+
+
+@pytest.mark.parametrize(("tpot_message", "message"), [
+    # TPOT 1.1's own words (tpot/evolvers/base_evolver.py), measured with a 3 s budget.
+    ("No individuals could be evaluated in the initial population as the max_eval_mins time "
+     "limit was reached before any individuals could be evaluated.",
+     "the time budget of 0.05 min ran out after"),
+    ("No individuals could be evaluated in the initial population. This may indicate a bug "
+     "in the configuration, included models, or objective functions.",
+     "every pipeline of TPOT's first generation failed on these rows"),
+    ("something else", "Exception: something else"),
+])
+def test_a_search_that_scores_nothing_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tpot_message: str, message: str
+) -> None:
+    monkeypatch.setattr(search, "_estimator", lambda settings: _FailingSearch(tpot_message))
+    species, features = iris()
+    volume = write_volume(tmp_path, algorithm="tpot", variables=[species], covariables=features,
+                          parameters={**FAST, "max_time_mins": "0.05"})
+    assert dispatch(HANDLERS, ["compute"], volume) == 1
+    assert read_result(volume, "compute")["error"].startswith(message)
+
+
 def test_the_manifest_states_the_bounds_the_container_checks() -> None:
     spec = Registry.load(ALGORITHMS_DIR).get("tpot")
     parameters: dict[str, Any] = {p.code: p for p in spec.parameters}
