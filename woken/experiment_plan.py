@@ -18,7 +18,7 @@ from woken.errors import BadRequest
 from woken.features.selection import SelectedData
 from woken.features.variables import ProblemType, VariableMeta
 from woken.job_plan import JobPlan
-from woken.planning import datasets_of, resolve_variables, select_rows
+from woken.planning import check_algorithm, job_plan, resolve_selection, select_rows
 from woken.registry import VALIDATIONS
 from woken.services import Services
 from woken.validation.folds import Fold, check_k, make_folds
@@ -88,31 +88,26 @@ def plan_experiment(
     services: Services, query: ExperimentQuery, experiment_id: str | None = None,
     seed: int | None = None,
 ) -> ExperimentPlan:
-    datasets = datasets_of(services, query)
-    variables, covariables, grouping = resolve_variables(services, query, datasets)
-    if len(variables) != 1:
-        raise BadRequest(f"an experiment needs exactly one variable (target), got {len(variables)}")
-    target = variables[0]
+    selection = resolve_selection(services, query)
+    if len(selection.variables) != 1:
+        raise BadRequest(
+            f"an experiment needs exactly one variable (target), got {len(selection.variables)}"
+        )
+    target = selection.variables[0]
     if target.problem_type is None:
         raise BadRequest(f"variable '{target.code}' of type '{target.type}' cannot be a target")
-    data = select_rows(services, query, datasets, [*variables, *covariables, *grouping])
+    data = select_rows(services, selection)
     seed = seed if seed is not None else query.seed
     seed = seed if seed is not None else secrets.randbelow(2**31)
-    labels = None
-    if target.is_nominal:
-        labels = [row[0] for row in data.rows]
+    # Stratify the folds by the target's class (the first selected column).
+    labels = [row[0] for row in data.rows] if target.is_nominal else None
     validations = _validations(query.validations, len(data.rows), seed, labels)
 
     algorithms = []
     for index, requested in enumerate(query.algorithms):
         spec = services.registry.get(requested.code)
-        parameters = spec.resolve_parameters(requested.parameters)
-        spec.check_variables(variables, covariables, grouping)
-        job = JobPlan(
-            algorithm=spec, variables=variables, covariables=covariables, grouping=grouping,
-            parameters=parameters, datasets=datasets, data=data, request=query.raw,
-            timeout_s=spec.timeout_s or services.config.job_timeout_s,
-        )
+        parameters = check_algorithm(spec, requested.parameters, selection)
+        job = job_plan(services, selection, data, spec, parameters)
         skipped = None
         if validations and not spec.predictive:
             skipped = f"'{spec.code}' is not a predictive algorithm: it is not cross-validated"

@@ -86,7 +86,8 @@ def leaderboard(entries: list[dict[str, Any] | None], problem: str) -> dict[str,
     come last, unranked, with the reason.
     """
     metric, higher_is_better = primary_metric(problem)
-    scored, unscored = [], []
+    scored: list[dict[str, Any]] = []
+    unscored: list[dict[str, Any]] = []
     for index, entry in enumerate(entries):
         row = _leaderboard_row(index, entry, metric)
         (scored if row.get("mean") is not None else unscored).append(row)

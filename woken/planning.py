@@ -1,12 +1,16 @@
 """From a request to a runnable plan: every check that can fail on the client's input.
 
-The order matters for the messages: the dataset, then the algorithm and its
-parameters, then the variables (against the metadata: this is what makes codes
-safe SQL identifiers), then their fit with the algorithm, then the filters,
-and last the data selection itself.
+The order matters for the messages: the datasets, then the variables (against
+the metadata: this is what makes codes safe SQL identifiers), then each
+algorithm, its parameters and the variables' fit with it, then the filters, and
+last the data selection itself.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from woken.api.schemas import MiningQuery, Selection
 from woken.errors import BadRequest
@@ -21,73 +25,97 @@ from woken.services import Services
 DATA_ALGORITHM = "data"
 
 
-def datasets_of(services: Services, query: Selection) -> list[str]:
+@dataclass(frozen=True)
+class ResolvedSelection:
+    """The request's datasets and variables, each checked against the metadata."""
+
+    query: Selection
+    datasets: list[str]
+    variables: list[VariableMeta]
+    covariables: list[VariableMeta]
+    grouping: list[VariableMeta]
+
+    @property
+    def metas(self) -> list[VariableMeta]:
+        return [*self.variables, *self.covariables, *self.grouping]
+
+
+def resolve_selection(services: Services, query: Selection) -> ResolvedSelection:
     datasets = query.datasets or [services.config.default_dataset]
     for code in datasets:
         services.features.dataset(code)  # raises BadRequest for an unknown data set
     if len(set(datasets)) != len(datasets):
         raise BadRequest("a dataset is listed twice")
-    return datasets
-
-
-def resolve_variables(
-    services: Services, query: Selection, datasets: list[str]
-) -> tuple[list[VariableMeta], list[VariableMeta], list[VariableMeta]]:
     roles = (query.variables, query.covariables, query.grouping)
     codes = [code for role in roles for code in role]
     repeated = sorted({code for code in codes if codes.count(code) > 1})
     if repeated:
         raise BadRequest(f"variable(s) used more than once: {', '.join(repeated)}")
     metas = services.features.resolve(datasets, codes)
-    variables = metas[: len(query.variables)]
-    covariables = metas[len(query.variables) : len(query.variables) + len(query.covariables)]
-    grouping = metas[len(query.variables) + len(query.covariables) :]
-    return variables, covariables, grouping
+    n_variables, n_covariables = len(query.variables), len(query.covariables)
+    return ResolvedSelection(
+        query=query,
+        datasets=datasets,
+        variables=metas[:n_variables],
+        covariables=metas[n_variables : n_variables + n_covariables],
+        grouping=metas[n_variables + n_covariables :],
+    )
 
 
-def select_rows(
-    services: Services, query: Selection, datasets: list[str], metas: list[VariableMeta]
-) -> SelectedData:
-    filters = parse_filters(query.filters)
+def select_rows(services: Services, selection: ResolvedSelection) -> SelectedData:
+    filters = parse_filters(selection.query.filters)
     if filters is not None:
-        services.features.resolve(datasets, sorted(filter_fields(filters)))
-    selected = services.features.select(datasets, [m.code for m in metas], filters)
+        services.features.resolve(selection.datasets, sorted(filter_fields(filters)))
+    codes = [m.code for m in selection.metas]
+    selected = services.features.select(selection.datasets, codes, filters)
     if not selected.rows:
         raise BadRequest(
-            "no rows to work on: every row is filtered out or misses a value of "
-            f"{', '.join(m.code for m in metas)}"
+            f"no rows to work on: every row is filtered out or misses a value of {', '.join(codes)}"
         )
     return selected
 
 
-def plan_job(services: Services, query: MiningQuery, algorithm: AlgorithmSpec) -> JobPlan:
-    datasets = datasets_of(services, query)
-    parameters = algorithm.resolve_parameters(query.algorithm.parameters)
-    variables, covariables, grouping = resolve_variables(services, query, datasets)
-    algorithm.check_variables(variables, covariables, grouping)
-    metas = [*variables, *covariables, *grouping]
-    data = select_rows(services, query, datasets, metas)
+def check_algorithm(
+    algorithm: AlgorithmSpec, requested: Sequence[dict[str, Any]], selection: ResolvedSelection
+) -> dict[str, str]:
+    """The algorithm's resolved parameters, once they and the variables fit it."""
+    parameters = algorithm.resolve_parameters(requested)
+    algorithm.check_variables(selection.variables, selection.covariables, selection.grouping)
+    return parameters
+
+
+def job_plan(
+    services: Services,
+    selection: ResolvedSelection,
+    data: SelectedData,
+    algorithm: AlgorithmSpec,
+    parameters: dict[str, str],
+) -> JobPlan:
     legacy_query = None
     if algorithm.legacy_database:
         legacy_query = services.features.select_sql(
-            datasets, [m.code for m in metas], query.filters
+            selection.datasets, [m.code for m in selection.metas], selection.query.filters
         )
     return JobPlan(
         algorithm=algorithm,
-        variables=variables,
-        covariables=covariables,
-        grouping=grouping,
+        variables=selection.variables,
+        covariables=selection.covariables,
+        grouping=selection.grouping,
         parameters=parameters,
-        datasets=datasets,
+        datasets=selection.datasets,
         data=data,
-        request=query.raw,
+        request=selection.query.raw,
         timeout_s=algorithm.timeout_for(parameters, services.config.job_timeout_s),
         legacy_query=legacy_query,
     )
 
 
+def plan_job(services: Services, query: MiningQuery, algorithm: AlgorithmSpec) -> JobPlan:
+    selection = resolve_selection(services, query)
+    parameters = check_algorithm(algorithm, query.algorithm.parameters, selection)
+    return job_plan(services, selection, select_rows(services, selection), algorithm, parameters)
+
+
 def select_data(services: Services, query: Selection) -> SelectedData:
     """The `data` pseudo-algorithm: the selected rows, no container."""
-    datasets = datasets_of(services, query)
-    variables, covariables, grouping = resolve_variables(services, query, datasets)
-    return select_rows(services, query, datasets, [*variables, *covariables, *grouping])
+    return select_rows(services, resolve_selection(services, query))
