@@ -255,3 +255,25 @@ async def test_cancel_kills_running_jobs_and_keeps_finished_results(client) -> N
 async def test_unknown_experiment_is_404(client) -> None:
     assert (await client.get("/mining/experiments/nope")).status == 404
     assert (await client.delete("/mining/experiments/nope")).status == 404
+
+
+async def test_the_leaderboard_ranks_algorithms_by_their_mean_fold_score(client) -> None:
+    status, result = await post(client, experiment(
+        "species", IRIS_FEATURES, ["naiveBayes", "statisticsSummary", "knn", "trainCrasher"],
+    ))
+    assert status == 200, result
+    board = result["leaderboard"]
+    assert board["metric"] == "Accuracy" and board["higherIsBetter"] is True
+    rows = board["rows"]
+    ranked = [r for r in rows if r["rank"] is not None]
+    assert {r["code"] for r in ranked} == {"naiveBayes", "knn"}
+    assert [r["rank"] for r in ranked] == [1, 2]
+    assert ranked[0]["mean"] >= ranked[1]["mean"]
+    for row in ranked:
+        score = kfold_of(result["data"][row["index"]])
+        assert row["mean"] == pytest.approx(score["fold_mean"]["Accuracy"])
+        assert row["std"] == pytest.approx(score["fold_std"]["Accuracy"])
+        assert row["fitTime"] is not None and row["fitTime"] > 0
+    unranked = {r["code"]: r["reason"] for r in rows if r["rank"] is None}
+    assert "not a predictive algorithm" in unranked["statisticsSummary"]
+    assert "folds failed" in unranked["trainCrasher"]
