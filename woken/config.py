@@ -34,6 +34,9 @@ class Config:
     algorithms_dir: Path = REPOSITORY_ROOT / "algorithms"
     backend: str = "local"
     max_concurrent_jobs: int = 2
+    # How the local backend starts a job's process: "fork" (from a warm fork server with
+    # the algorithms' libraries loaded; Python algorithms only, others are exec'd) or "exec".
+    local_launcher: str = "fork"
     # Wall-clock limit of one job; an algorithm's manifest may ask for another.
     job_timeout_s: float = 600.0
     # How long a synchronous HTTP request waits before answering 504 (the job goes on).

@@ -9,7 +9,7 @@ import pykka
 from actors.running import RunningExperiments
 from actors.validation_pool import ValidationPool
 from woken.backends.base import Backend
-from woken.backends.local import LocalBackend
+from woken.backends.local import LAUNCHERS, LocalBackend
 from woken.config import Config
 from woken.errors import ConfigurationError
 from woken.features.database import FeaturesDatabase
@@ -27,8 +27,13 @@ UNFINISHED = (JobState.PENDING, JobState.QUEUED, JobState.RUNNING)
 
 def create_backend(config: Config) -> Backend:
     if config.backend == "local":
+        if config.local_launcher not in LAUNCHERS:
+            raise ConfigurationError(
+                f"unknown local_launcher '{config.local_launcher}' (known: {', '.join(LAUNCHERS)})"
+            )
         return LocalBackend(
-            config.logs_dir, config.max_concurrent_jobs, config.stderr_tail_chars
+            config.logs_dir, config.max_concurrent_jobs, config.stderr_tail_chars,
+            launcher=config.local_launcher,
         )
     if config.backend == "chronos":
         from woken.backends.chronos import ChronosBackend, ChronosSettings

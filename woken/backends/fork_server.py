@@ -1,0 +1,356 @@
+"""The warm fork server: a Python process with the algorithms' libraries loaded, one fork per job.
+
+Starting ``python3 -m algorithms.knn`` costs more than a small job itself (the
+interpreter, then numpy, scipy and scikit-learn). This server pays that once:
+the local backend starts it as a separate program (``python fork_server.py
+--socket-fd N --root DIR``, never forked from Woken, so no Woken thread is
+copied into it), it imports the libraries and the ``algorithms`` package found
+under ``--root``, and then, for each job, forks one child that becomes what the
+exec path would have started:
+
+- its own session and process group (the backend's timeout kills the group);
+- killed if the server dies (``PR_SET_PDEATHSIG``), checked against the race;
+- stdin ``/dev/null``, stdout and stderr the job's log files (passed as file
+  descriptors with the request), every other descriptor closed;
+- the job's volume as working directory and on ``sys.path[0]`` (as ``-m`` does);
+- ``os.environ`` replaced by the job's environment plus what the entrypoint
+  script and ``sh`` add (``PYTHONPATH``, ``PWD``);
+- ``sys.argv = [<module file>, command]``, the module run as ``__main__`` by
+  ``runpy``, and its exit code kept: ``SystemExit``'s code, or 1 with the
+  traceback on stderr for an uncaught exception.
+
+The algorithm's own modules (``algorithms.<code>.*``, not ``algorithms.common``)
+are imported in the server only to load what they import; the child drops them
+and imports them again, so that their module-level code runs in the job's
+environment as it would in a fresh process.
+
+Protocol, over a Unix stream socket inherited from the backend, one JSON object
+per line. Requests::
+
+    {"op": "run", "job": id, "module": "algorithms.knn", "command": "compute",
+     "cwd": volume, "env": {...}}      + SCM_RIGHTS: [stdout fd, stderr fd]
+
+Events::
+
+    {"event": "ready", "pid": n, "seconds": t, "failed": {module: error}}
+    {"event": "started", "job": id, "pid": n}
+    {"event": "exited", "job": id, "pid": n, "code": c}  (or "signal": s)
+    {"event": "error", "job": id, "message": text}      (the fork itself failed)
+
+The server is single-threaded in Python (OpenBLAS's own worker threads are shut
+down around ``fork`` by its ``pthread_atfork`` handlers) and reaps every child
+itself with ``waitpid`` (a pidfd per child tells it when). When the backend goes
+away (end of file on the socket) it kills every child's process group and exits.
+
+This file imports nothing from Woken: it runs with the algorithms' environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import contextlib
+import ctypes
+import gc
+import importlib
+import json
+import os
+import pkgutil
+import selectors
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any, NoReturn
+
+# Imported before any job, in this order; a failure is reported, never fatal.
+THIRD_PARTY = ("numpy", "scipy", "scipy.stats", "sklearn", "joblib")
+ALGORITHMS_PACKAGE = "algorithms"
+COMMON_PACKAGE = "algorithms.common"
+
+PR_SET_PDEATHSIG = 1
+# A child that cannot become the job (setup failed) exits with this code, as a
+# shell does for a command it cannot run; its reason is on the job's stderr.
+EXIT_SETUP_FAILED = 127
+MAX_FDS_PER_MESSAGE = 16
+READ_SIZE = 1 << 16
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_prctl = _libc.prctl
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--socket-fd", type=int, required=True)
+    parser.add_argument("--root", type=Path, required=True,
+                        help="the folder holding the algorithms package")
+    args = parser.parse_args(argv)
+    control = socket.socket(fileno=args.socket_fd)
+    # The script's own folder (woken/backends) must not be importable as top-level names.
+    script_dir = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != script_dir]
+    root = str(args.root)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    started = time.monotonic()
+    failed = preload(args.root)
+    # The preloaded objects are never collected: keep the collector off their pages,
+    # so that children share them instead of copying them.
+    gc.collect()
+    gc.freeze()
+    server = Server(control, root)
+    server.emit({"event": "ready", "pid": os.getpid(),
+                 "seconds": round(time.monotonic() - started, 3), "failed": failed})
+    server.serve()
+    return 0
+
+
+def preload(root: Path) -> dict[str, str]:
+    """Import the libraries and every algorithm module; returns the modules that failed."""
+    failed: dict[str, str] = {}
+    names = [*list(THIRD_PARTY), ALGORITHMS_PACKAGE, COMMON_PACKAGE]
+    for name in names:
+        _try_import(name, failed)
+    common = sys.modules.get(COMMON_PACKAGE)
+    if common is not None:
+        for info in pkgutil.iter_modules(common.__path__, COMMON_PACKAGE + "."):
+            _try_import(info.name, failed)
+    package_dir = root / ALGORITHMS_PACKAGE
+    for code in sorted(_algorithm_codes(package_dir)):
+        package = f"{ALGORITHMS_PACKAGE}.{code}"
+        if _try_import(package, failed):
+            for info in pkgutil.iter_modules([str(package_dir / code)], package + "."):
+                if not info.name.endswith(".__main__"):
+                    _try_import(info.name, failed)
+    for name, error in failed.items():
+        print(f"fork server: could not preload {name}: {error}", file=sys.stderr, flush=True)
+    return failed
+
+
+def _algorithm_codes(package_dir: Path) -> list[str]:
+    try:
+        entries = list(package_dir.iterdir())
+    except OSError:
+        return []
+    return [e.name for e in entries
+            if e.name.isidentifier() and e.name != "common" and (e / "__main__.py").is_file()]
+
+
+def _try_import(name: str, failed: dict[str, str]) -> bool:
+    try:
+        importlib.import_module(name)
+    except Exception as error:  # an optional library, or a broken algorithm: the job says
+        failed[name] = f"{type(error).__name__}: {error}"
+        return False
+    return True
+
+
+class Server:
+    def __init__(self, control: socket.socket, root: str):
+        self.control = control
+        self.root = root
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(control, selectors.EVENT_READ, None)
+        self.buffer = b""
+        self.fds: list[int] = []
+        # pidfd -> (job id, pid)
+        self.children: dict[int, tuple[str, int]] = {}
+
+    def serve(self) -> None:
+        while True:
+            for key, _ in self.selector.select():
+                if key.data is None:
+                    if not self.read_requests():
+                        self.shutdown()
+                        return
+                else:
+                    self.reap(key.fd)
+
+    def read_requests(self) -> bool:
+        """Handle what the backend sent; False once it has gone."""
+        try:
+            data, fds, _flags, _address = socket.recv_fds(
+                self.control, READ_SIZE, MAX_FDS_PER_MESSAGE)
+        except ConnectionError:
+            return False
+        self.fds.extend(fds)
+        if not data:
+            return False
+        self.buffer += data
+        *lines, self.buffer = self.buffer.split(b"\n")
+        for line in lines:
+            if line.strip():
+                self.handle(json.loads(line))
+        return True
+
+    def handle(self, request: dict[str, Any]) -> None:
+        if request.get("op") != "run":
+            self.emit({"event": "error", "job": request.get("job"),
+                       "message": f"unknown request {request.get('op')!r}"})
+            return
+        job = str(request["job"])
+        if len(self.fds) < 2:
+            self.emit({"event": "error", "job": job,
+                       "message": "the request came without its log file descriptors"})
+            return
+        out_fd, err_fd = self.fds.pop(0), self.fds.pop(0)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        server_pid = os.getpid()
+        try:
+            pid = os.fork()
+        except OSError as error:
+            os.close(out_fd)
+            os.close(err_fd)
+            self.emit({"event": "error", "job": job, "message": f"fork failed: {error}"})
+            return
+        if pid == 0:
+            self.become_job(request, out_fd, err_fd, server_pid)
+        os.close(out_fd)
+        os.close(err_fd)
+        pidfd = os.pidfd_open(pid)
+        self.children[pidfd] = (job, pid)
+        self.selector.register(pidfd, selectors.EVENT_READ, job)
+        self.emit({"event": "started", "job": job, "pid": pid})
+
+    def become_job(self, request: dict[str, Any], out_fd: int, err_fd: int,
+                   server_pid: int) -> NoReturn:
+        """In the child: set up the process as the exec path would, run the module, exit."""
+        try:
+            os.setsid()
+            if _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+                raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+            if os.getppid() != server_pid:
+                # The server died before the death signal was armed.
+                os._exit(EXIT_SETUP_FAILED)
+            # Close the server's descriptors through their objects, so that nothing
+            # closes a reused descriptor number later.
+            self.selector.close()
+            self.control.close()
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            os.dup2(out_fd, 1)
+            os.dup2(err_fd, 2)
+            os.closerange(3, _max_fd())
+        except BaseException:
+            os._exit(EXIT_SETUP_FAILED)
+        try:
+            os.chdir(request["cwd"])
+            environment = dict(request["env"])
+            # What the entrypoint script exports, and what sh adds, in the exec path.
+            given = environment.get("PYTHONPATH", "")
+            environment["PYTHONPATH"] = f"{self.root}{os.pathsep}{given}" if given else self.root
+            extra = [p for p in given.split(os.pathsep) if p]
+            environment.setdefault("PWD", os.getcwd())
+            os.environ.clear()
+            os.environ.update(environment)
+            module = str(request["module"])
+            sys.argv = [module, str(request["command"])]
+            # The path of `python -m`: the working directory, then PYTHONPATH, then the rest.
+            rest = [p for p in sys.path if p != self.root]
+            sys.path[:] = [os.getcwd(), self.root, *extra, *rest]
+            _forget_algorithm_modules()
+            _reseed_random()
+        except BaseException:
+            traceback.print_exc()
+            print("error: the fork server could not set up the job's process",
+                  file=sys.stderr, flush=True)
+            os._exit(EXIT_SETUP_FAILED)
+        os._exit(run_module(module))
+
+    def reap(self, pidfd: int) -> None:
+        job, pid = self.children.pop(pidfd)
+        self.selector.unregister(pidfd)
+        os.close(pidfd)
+        _, status = os.waitpid(pid, 0)
+        event: dict[str, Any] = {"event": "exited", "job": job, "pid": pid}
+        if os.WIFSIGNALED(status):
+            event["signal"] = os.WTERMSIG(status)
+        else:
+            event["code"] = os.waitstatus_to_exitcode(status)
+        self.emit(event)
+
+    def emit(self, event: dict[str, Any]) -> None:
+        # If the backend is gone, the next read sees the end of the socket.
+        with contextlib.suppress(OSError):
+            self.control.sendall(json.dumps(event).encode() + b"\n")
+
+    def shutdown(self) -> None:
+        """The backend has gone: no job outlives it."""
+        for _pidfd, (_job, pid) in self.children.items():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+        for pidfd, (_job, pid) in list(self.children.items()):
+            os.waitpid(pid, 0)
+            os.close(pidfd)
+        self.children.clear()
+
+
+def run_module(module: str) -> int:
+    """Run ``module`` as ``python -m`` would; returns the process's exit code."""
+    import runpy
+
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+        code = 0
+    except SystemExit as stop:
+        code = _exit_code(stop.code)
+    except BaseException:
+        exc_type, value, tb = sys.exc_info()
+        assert exc_type is not None and value is not None
+        sys.excepthook(exc_type, value, tb)
+        code = 1
+    # What interpreter shutdown does: wait for the job's threads, run its exit handlers.
+    try:
+        threading._shutdown()  # type: ignore[attr-defined]
+    except BaseException:
+        traceback.print_exc()
+    try:
+        atexit._run_exitfuncs()
+    except BaseException:
+        traceback.print_exc()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BaseException):
+            stream.flush()
+    return code
+
+
+def _exit_code(code: object) -> int:
+    """The process exit code of ``sys.exit(code)``, as the interpreter computes it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    with contextlib.suppress(BaseException):
+        print(code, file=sys.stderr, flush=True)
+    return 1
+
+
+def _forget_algorithm_modules() -> None:
+    """Drop the algorithm's own modules (not the shared ones): the job imports them afresh."""
+    prefix = ALGORITHMS_PACKAGE + "."
+    for name in list(sys.modules):
+        if (name.startswith(prefix) and name != COMMON_PACKAGE
+                and not name.startswith(COMMON_PACKAGE + ".")):
+            del sys.modules[name]
+
+
+def _reseed_random() -> None:
+    """A fresh process draws fresh seeds; a forked one would share the server's state."""
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()
+
+
+def _max_fd() -> int:
+    try:
+        return os.sysconf("SC_OPEN_MAX")
+    except (OSError, ValueError):
+        return 1 << 16
+
+
+if __name__ == "__main__":
+    sys.exit(main())
