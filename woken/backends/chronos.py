@@ -238,9 +238,18 @@ class ChronosBackend:
     def close(self) -> None:
         with self._lock:
             unfinished = [t for t in self._jobs.values() if t.final is None]
-        for tracked in unfinished:
-            self._end(tracked, JobStatus(JobState.CANCELLED, message="Woken shut down"), kill=True)
-        self._retry_deletions()
+        stopped = JobStatus(JobState.CANCELLED, message="Woken shut down")
+        for n, tracked in enumerate(unfinished):
+            self._end(tracked, stopped, kill=True)
+            if tracked.on_chronos:  # Chronos is unreachable: do not wait on it once per job
+                left = [t.name for t in unfinished[n:]]
+                log.warning("Chronos is unreachable: %d job(s) left on it: %s", len(left),
+                            ", ".join(left))
+                for rest in unfinished[n + 1:]:
+                    rest.final = stopped
+                break
+        else:
+            self._retry_deletions()
         self.client.close()
 
     # Helpers
