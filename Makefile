@@ -7,12 +7,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint install clean benchmark
+.PHONY: serve test lint install clean benchmark benchmark-automl
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -32,3 +32,7 @@ clean:
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/experiment_vs_sklearn.py
+
+# About half an hour on 2 cores; writes benchmarks/results/automl_vs_fixed.{md,png,json}.
+benchmark-automl: $(STAMP)
+	$(BIN)/python benchmarks/automl_vs_fixed.py

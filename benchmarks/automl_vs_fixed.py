@@ -1,0 +1,589 @@
+"""Benchmark: AutoML (TPOT) vs the fixed algorithms, through Woken's own HTTP API.
+
+For every bundled real data set, one k-fold experiment (`POST /mining/experiment`,
+asynchronous, polled) holds `tpot` at each stated budget and search space and the
+fixed algorithms that fit the target: `knn` (k = 5) and `naiveBayes` for a nominal
+target, `knn` and `linearRegression` for a numeric one. Every algorithm is scored on
+the same folds (same seed); each TPOT fold runs its own search on its training rows
+(a nested, honest estimate). TPOT gets `generations` = 1000 by default so that its
+time budget, not the generation count, ends the search.
+
+Writes, under `--out` (default `benchmarks/results/`):
+
+- `automl_vs_fixed.md`: a table per data set (mean +- std over folds of the primary
+  metric, the pooled score, the mean fit time, TPOT's chosen pipeline), the machine,
+  the settings, the versions, the wall time and what the numbers show;
+- `automl_vs_fixed.png`: the scores with their fold std, and the fit times;
+- `automl_vs_fixed.json`: the same numbers, per fold, for later analysis.
+
+Usage (the real run takes about half an hour on 2 cores):
+
+    .venv/bin/python benchmarks/automl_vs_fixed.py [--budgets 1] [--k 5] [--seed 2026]
+    .venv/bin/python benchmarks/automl_vs_fixed.py --quick    # a check in about a minute
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.server import woken_server  # noqa: E402
+
+# The bundled real data sets and their targets (the covariables come from the metadata).
+TARGETS = {
+    "breast_cancer": "diagnosis",
+    "diabetes": "progression",
+    "iris": "species",
+    "wine": "cultivar",
+}
+NUMERIC_TYPES = {"real", "integer"}
+KNN_K = 5
+POLL_S = 5.0
+HTTP_TIMEOUT_S = 60
+
+
+@dataclass(frozen=True)
+class Settings:
+    datasets: list[str]
+    budgets: list[float]
+    search_spaces: list[str]
+    generations: int
+    population_size: int
+    cv: int
+    k: int
+    seed: int
+    out: Path
+    quick: bool
+
+
+@dataclass
+class AlgorithmScore:
+    """One algorithm of one experiment, read from the answer."""
+
+    label: str
+    code: str
+    automl: bool
+    mean: float | None = None
+    std: float | None = None
+    pooled: float | None = None
+    folds: list[float] = field(default_factory=list)
+    fit_time_s: float | None = None
+    rank: int | None = None
+    reason: str | None = None
+    pipeline: str | None = None
+    search: dict[str, Any] | None = None
+
+
+@dataclass
+class DatasetRun:
+    code: str
+    label: str
+    target: str
+    problem: str
+    rows: int
+    covariables: list[str]
+    metric: str = ""
+    wall_s: float = 0.0
+    algorithms: list[AlgorithmScore] = field(default_factory=list)
+
+
+# --- the requests ------------------------------------------------------------------------
+
+
+def algorithms_for(problem: str, settings: Settings) -> list[dict[str, Any]]:
+    """The experiment's algorithms: TPOT per budget and search space, then the fixed ones."""
+    chosen: list[dict[str, Any]] = []
+    for space in settings.search_spaces:
+        for budget in settings.budgets:
+            chosen.append({
+                "code": "tpot", "name": f"tpot {space} {budget:g} min",
+                "parameters": _params(
+                    max_time_mins=f"{budget:g}", generations=settings.generations,
+                    population_size=settings.population_size, cv=settings.cv,
+                    random_state=settings.seed, scoring="auto", search_space=space,
+                ),
+            })
+    chosen.append({"code": "knn", "name": f"knn k={KNN_K}", "parameters": _params(k=KNN_K)})
+    baseline = "linearRegression" if problem == "regression" else "naiveBayes"
+    chosen.append({"code": baseline, "name": baseline, "parameters": []})
+    return chosen
+
+
+def _params(**values: Any) -> list[dict[str, str]]:
+    return [{"code": code, "value": str(value)} for code, value in values.items()]
+
+
+def experiment_body(run: DatasetRun, settings: Settings) -> dict[str, Any]:
+    return {
+        "variables": [{"code": run.target}],
+        "covariables": [{"code": code} for code in run.covariables],
+        "grouping": [], "filters": "", "datasets": [{"code": run.code}],
+        "seed": settings.seed,
+        "algorithms": algorithms_for(run.problem, settings),
+        "validations": [{"code": "kfold", "name": "kfold",
+                         "parameters": _params(k=settings.k)}],
+    }
+
+
+def describe_datasets(url: str, codes: list[str]) -> list[DatasetRun]:
+    """The data sets, their targets' problem types and covariables, from Woken's metadata."""
+    listed = {d["code"]: d for d in _get(f"{url}/metadata/datasets")}
+    runs = []
+    for code in codes:
+        if code not in listed:
+            raise SystemExit(f"woken does not serve the data set {code!r}: {sorted(listed)}")
+        if code not in TARGETS:
+            raise SystemExit(f"no target known for {code!r}: add it to TARGETS")
+        variables = _get(f"{url}/metadata/variables", params={"datasets": code})
+        types = {v["code"]: v["type"] for v in variables}
+        target = TARGETS[code]
+        if target not in types:
+            raise SystemExit(f"{code}: the target {target!r} is not among {sorted(types)}")
+        runs.append(DatasetRun(
+            code=code, label=listed[code].get("label", code), target=target,
+            problem="regression" if types[target] in NUMERIC_TYPES else "classification",
+            rows=int(listed[code].get("rows", 0)),
+            covariables=[v["code"] for v in variables if v["code"] != target],
+        ))
+    return runs
+
+
+def _get(url: str, **kwargs: Any) -> Any:
+    answer = requests.get(url, timeout=HTTP_TIMEOUT_S, **kwargs)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def run_experiment(url: str, body: dict[str, Any], poll_s: float, deadline_s: float) -> dict:
+    """Post the experiment asynchronously and poll its status until it is terminal."""
+    answer = requests.post(f"{url}/mining/experiment", json=body,
+                           headers={"Prefer": "respond-async"}, timeout=HTTP_TIMEOUT_S)
+    if answer.status_code != 202:
+        raise SystemExit(f"the experiment was refused ({answer.status_code}): {answer.text}")
+    location = url + answer.headers["Location"]
+    deadline = time.monotonic() + deadline_s
+    shown = None
+    while time.monotonic() < deadline:
+        status = _get(location)
+        progress = status.get("progress") or {}
+        seen = (status["state"], progress.get("done"), progress.get("total"))
+        if seen != shown:
+            print(f"    {seen[0]}: {seen[1]}/{seen[2]} jobs done", flush=True)
+            shown = seen
+        if status["state"] in {"completed", "failed", "cancelled"}:
+            if status["state"] != "completed":
+                raise SystemExit(f"the experiment ended {status['state']}: {status.get('error')}")
+            return status["result"]
+        time.sleep(poll_s)
+    raise SystemExit(f"the experiment did not finish within {deadline_s:.0f} s")
+
+
+def read_scores(run: DatasetRun, result: dict[str, Any]) -> None:
+    """Fill the run's algorithms from the experiment's answer and its leaderboard."""
+    board = result["leaderboard"]
+    run.metric = board["metric"]
+    for row in board["rows"]:
+        entry = result["data"][row["index"]]
+        score = AlgorithmScore(
+            label=row.get("name") or entry["name"], code=entry["code"],
+            automl=entry["code"] == "tpot", mean=row.get("mean"), std=row.get("std"),
+            pooled=row.get("pooled"), fit_time_s=row.get("fitTime"), rank=row.get("rank"),
+            reason=row.get("reason"), pipeline=_one_line(row.get("pipeline")),
+        )
+        model = entry.get("data")
+        if isinstance(model, dict):
+            score.search = _search_summary(model.get("search"))
+            validations = model.get("cells", {}).get("validations", {}).get("init", [])
+            if validations and "data" in validations[0]:
+                folds = validations[0]["data"]["folds"]
+                score.folds = [folds[key][run.metric]
+                               for key in sorted(folds, key=int)]
+        run.algorithms.append(score)
+
+
+def _one_line(text: str | None) -> str | None:
+    return " ".join(text.split()) if text else None
+
+
+def _search_summary(search: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not search:
+        return None
+    keys = ("scoring", "pipelines_evaluated", "pipelines_failed", "pipelines_timed_out",
+            "generations_completed", "best_cv_score", "search_time_s")
+    return {key: search.get(key) for key in keys}
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    ram_gib = None
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram_gib = round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": ram_gib,
+            "os": f"{platform.system()} {platform.release()}"}
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in ("tpot", "scikit-learn", "numpy", "pandas", "dask"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    found["woken commit"] = _git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = _git("status", "--porcelain", "--", "woken", "actors", "algorithms")
+    if dirty:
+        found["woken commit"] += " (with uncommitted changes)"
+    return found
+
+
+def _git(*args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                              timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip()
+
+
+def _score(value: float | None, std: float | None = None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if std is None else f"{value:.3f} ± {std:.3f}"
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def dataset_table(run: DatasetRun) -> list[str]:
+    metric = run.metric
+    lines = [
+        f"### {run.code}: {run.label}",
+        "",
+        f"{run.problem}, target `{run.target}`, {run.rows} rows x {len(run.covariables)} "
+        f"covariables; metric **{metric}**; experiment wall time {run.wall_s / 60:.1f} min.",
+        "",
+        f"| Rank | Algorithm | {metric}: mean ± std over folds | Pooled {metric} "
+        "| Folds | Mean fit time (s) | TPOT search (model on all rows) |",
+        "|---:|---|---:|---:|---|---:|---|",
+    ]
+    for a in run.algorithms:
+        folds = " ".join(f"{f:.3f}" for f in a.folds) or "-"
+        search = "-"
+        if a.search:
+            s = a.search
+            search = (f"{s['generations_completed']} generations, "
+                      f"{s['pipelines_evaluated']} pipelines ({s['pipelines_failed']} failed, "
+                      f"{s['pipelines_timed_out']} timed out), internal CV "
+                      f"{_score(s['best_cv_score'])}")
+        if a.reason:
+            search = f"not scored: {a.reason}" if search == "-" else f"{search}; {a.reason}"
+        lines.append(
+            f"| {a.rank or '-'} | {a.label} | {_score(a.mean, a.std)} | {_score(a.pooled)} "
+            f"| {folds} | {_seconds(a.fit_time_s)} | {search} |"
+        )
+    pipelines = [a for a in run.algorithms if a.pipeline]
+    if pipelines:
+        lines += ["", "Pipelines TPOT chose (searched on all rows):", ""]
+        lines += [f"- {a.label}: `{a.pipeline}`" for a in pipelines]
+    return [*lines, ""]
+
+
+def comparison(run: DatasetRun) -> dict[str, Any] | None:
+    """Best TPOT vs best fixed algorithm on one data set, fold by fold (same folds)."""
+    scored = [a for a in run.algorithms if a.mean is not None]
+    automl = [a for a in scored if a.automl]
+    fixed = [a for a in scored if not a.automl]
+    if not automl or not fixed:
+        return None
+    best_automl = max(automl, key=lambda a: a.mean or 0.0)
+    best_fixed = max(fixed, key=lambda a: a.mean or 0.0)
+    diffs = [t - f for t, f in zip(best_automl.folds, best_fixed.folds, strict=False)]
+    se = statistics.stdev(diffs) / len(diffs) ** 0.5 if len(diffs) > 1 else None
+    mean_diff = (best_automl.mean or 0.0) - (best_fixed.mean or 0.0)
+    return {
+        "automl": best_automl, "fixed": best_fixed, "diff": mean_diff, "se": se,
+        "wins": sum(d > 0 for d in diffs), "ties": sum(d == 0 for d in diffs),
+        "folds": len(diffs),
+        "clear": se is not None and se > 0 and abs(mean_diff) > 2 * se,
+        "time_ratio": (best_automl.fit_time_s / best_fixed.fit_time_s
+                       if best_automl.fit_time_s and best_fixed.fit_time_s else None),
+    }
+
+
+def findings(runs: list[DatasetRun]) -> list[str]:
+    """What the numbers show, computed from them (so that a rerun cannot contradict it)."""
+    lines = ["## What the numbers show", ""]
+    compared = [(run, c) for run in runs if (c := comparison(run)) is not None]
+    for run, c in compared:
+        verdict = ("ahead" if c["diff"] > 0 else "behind") if c["diff"] != 0 else "level"
+        strength = ("beyond" if c["clear"] else "within")
+        ratio = f"; its folds took {c['time_ratio']:.0f}x as long to fit" if c["time_ratio"] else ""
+        lines.append(
+            f"- **{run.code}** ({run.metric}): best TPOT ({c['automl'].label}) "
+            f"{_score(c['automl'].mean, c['automl'].std)} vs best fixed "
+            f"({c['fixed'].label}) {_score(c['fixed'].mean, c['fixed'].std)}: TPOT "
+            f"{verdict} by {abs(c['diff']):.3f}, {strength} twice the standard error of the "
+            f"paired fold differences; TPOT better on {c['wins']} of {c['folds']} folds"
+            f"{' (' + str(c['ties']) + ' tied)' if c['ties'] else ''}{ratio}."
+        )
+    failed = [(run.code, a.label, a.reason) for run in runs for a in run.algorithms
+              if a.automl and a.mean is None]
+    for code, label, reason in failed:
+        lines.append(f"- **{code}**: {label} was not scored: {reason}")
+    ahead = [run.code for run, c in compared if c["diff"] > 0]
+    clear_ahead = [run.code for run, c in compared if c["diff"] > 0 and c["clear"]]
+    clear_behind = [run.code for run, c in compared if c["diff"] < 0 and c["clear"]]
+    lines += ["", (
+        f"In short: the best TPOT configuration scored above the best fixed algorithm on "
+        f"{len(ahead)} of {len(compared)} data sets ({', '.join(ahead) or 'none'}); "
+        f"clearly (beyond twice the standard error of the paired fold differences) on "
+        f"{len(clear_ahead)} ({', '.join(clear_ahead) or 'none'}), and clearly below on "
+        f"{len(clear_behind)} ({', '.join(clear_behind) or 'none'}). The yardstick is rough: "
+        "with so few folds, which share training rows, it is no significance test, and "
+        "a difference within it is noise at this k. TPOT's time is its budget per fold "
+        "(the fixed algorithms fit in well under a second, process start included)."
+    ), ""]
+    return lines
+
+
+def write_markdown(path: Path, runs: list[DatasetRun], settings: Settings,
+                   context: dict[str, Any]) -> None:
+    m, v = context["machine"], context["versions"]
+    binding = (" (more than fit in the budget: the budget ends the search)"
+               if settings.generations >= 100 else "")
+    lines = [
+        "# AutoML (TPOT) vs fixed algorithms, through Woken's HTTP API",
+        "",
+        f"Produced by `{context['command']}` on {context['date']}"
+        f"{' (QUICK MODE: a check of the script, not a measurement)' if settings.quick else ''}.",
+        "",
+        "## Set-up",
+        "",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['os']}.",
+        f"- Versions: {', '.join(f'{k} {val}' for k, val in v.items())}.",
+        f"- Woken: `woken serve` on the embedded default (SQLite, local process backend), "
+        f"`WOKEN_MAX_CONCURRENT_JOBS={context['max_jobs']}`; one asynchronous "
+        "`POST /mining/experiment` per data set, polled until completed.",
+        f"- Validation: k-fold, k = {settings.k}, seed {settings.seed} (the same folds for "
+        "every algorithm of a data set; stratified for a nominal target).",
+        f"- TPOT: budgets {', '.join(f'{b:g}' for b in settings.budgets)} min "
+        f"(`max_time_mins`), search spaces {', '.join(settings.search_spaces)}, "
+        f"generations {settings.generations}"
+        f"{binding}, "
+        f"population {settings.population_size}, internal cv {settings.cv}, scoring auto "
+        f"(accuracy or r2), random_state {settings.seed}. Each fold runs its own search on "
+        "its training rows; the model on all rows is one more search. Woken kills a job at "
+        "budget x 1.25 + 60 s.",
+        f"- Fixed algorithms: knn (k = {KNN_K}, unscaled Euclidean distance), naiveBayes "
+        "(nominal target) or linearRegression (numeric target), their default parameters.",
+        "- Scores: the mean ± standard deviation over folds of the primary metric (what "
+        "the leaderboard ranks by) and the pooled score (all folds' predictions scored "
+        "together). Fit time: the mean wall time of a fold's `train` job (process start "
+        "included).",
+        f"- Total wall time: {context['wall_s'] / 60:.1f} min.",
+        "",
+        "![scores and fit times](automl_vs_fixed.png)",
+        "",
+        "## Results",
+        "",
+    ]
+    for run in runs:
+        lines += dataset_table(run)
+    lines += findings(runs)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def write_chart(path: Path, runs: list[DatasetRun], settings: Settings) -> None:
+    """Top: one panel per data set (its own scale), the mean over folds +- std per
+    algorithm. Bottom: the mean fit time per fold, log scale, all data sets."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels: list[str] = []
+    for run in runs:
+        labels += [a.label for a in run.algorithms if a.label not in labels]
+    order = sorted(labels, key=lambda name: (not name.startswith("tpot"), labels.index(name)))
+    colours = {name: plt.get_cmap("tab10")(i % 10) for i, name in enumerate(order)}
+    columns = max(len(runs), 1)
+    figure = plt.figure(figsize=(3.2 * columns + 1.5, 8))
+    grid = figure.add_gridspec(2, columns, height_ratios=[3, 2])
+    bottom = figure.add_subplot(grid[1, :])
+    for i, run in enumerate(runs):
+        top = figure.add_subplot(grid[0, i])
+        present = {a.label: a for a in run.algorithms}
+        slots = [name for name in order if name in present]
+        bar_width = 0.8 / len(slots)
+        for j, name in enumerate(slots):
+            a = present[name]
+            if a.mean is not None:
+                top.errorbar(j, a.mean, yerr=a.std or 0.0, fmt="o", capsize=4,
+                             color=colours[name], label=name)
+                top.annotate(f"{a.mean:.3f}", (j, a.mean), xytext=(6, 0),
+                             textcoords="offset points", fontsize=7, va="center")
+            else:
+                top.annotate("not scored", (j, 0.5), xycoords=("data", "axes fraction"),
+                             rotation=90, ha="center", fontsize=7)
+            if a.fit_time_s:
+                x = i - 0.4 + bar_width * (j + 0.5)
+                bottom.bar(x, a.fit_time_s, bar_width * 0.9, color=colours[name], label=name)
+                bottom.annotate(f"{a.fit_time_s:.2g} s", (x, a.fit_time_s), xytext=(0, 2),
+                                textcoords="offset points", ha="center", fontsize=7)
+        top.set_title(f"{run.code}", fontsize=10)
+        top.set_ylabel(f"{run.metric}: mean over folds ± std", fontsize=8)
+        top.set_xticks(range(len(slots)), [""] * len(slots))
+        top.set_xlim(-0.6, len(slots) - 0.2)
+        top.grid(axis="y", alpha=0.3)
+    figure.suptitle(
+        f"TPOT vs fixed algorithms through Woken: {settings.k}-fold, seed {settings.seed}, "
+        f"TPOT budgets {', '.join(f'{b:g}' for b in settings.budgets)} min"
+    )
+    handles, texts = bottom.get_legend_handles_labels()
+    unique = dict(zip(texts, handles, strict=True))
+    bottom.legend([unique[n] for n in order if n in unique], [n for n in order if n in unique],
+                  fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=4)
+    bottom.set_yscale("log")
+    bottom.set_ylabel("mean fit time per fold (s, log)")
+    bottom.set_xticks(range(len(runs)), [run.code for run in runs])
+    bottom.grid(axis="y", alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
+def write_json(path: Path, runs: list[DatasetRun], settings: Settings,
+               context: dict[str, Any]) -> None:
+    data = {
+        **context,
+        "settings": {**settings.__dict__, "out": str(settings.out)},
+        "datasets": [{
+            **{k: v for k, v in run.__dict__.items() if k != "algorithms"},
+            "algorithms": [a.__dict__ for a in run.algorithms],
+        } for run in runs],
+    }
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def parse_settings(argv: list[str] | None = None) -> Settings:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="a check of the script: tiny budgets, k=2, iris only")
+    parser.add_argument("--datasets", help=f"comma-separated (default: {','.join(TARGETS)})")
+    parser.add_argument("--budgets", help="TPOT budgets in minutes, comma-separated (default 1)")
+    parser.add_argument("--search-spaces",
+                        help="TPOT search spaces, comma-separated (default linear,linear-light)")
+    parser.add_argument("--generations", type=int)
+    parser.add_argument("--population-size", type=int)
+    parser.add_argument("--cv", type=int, help="TPOT's internal folds")
+    parser.add_argument("--k", type=int, help="the experiment's k-fold (default 5)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    # The real run, and the quick check (a TPOT search of 2 x 8 pipelines takes seconds).
+    defaults: dict[str, Any] = {
+        "datasets": ",".join(TARGETS), "budgets": "1", "search_spaces": "linear,linear-light",
+        "generations": 1000, "population_size": 20, "cv": 5, "k": 5,
+        "out": ROOT / "benchmarks" / "results",
+    }
+    if args.quick:
+        defaults.update(datasets="iris", budgets="0.25", search_spaces="linear-light",
+                        generations=2, population_size=8, cv=3, k=2,
+                        out=Path(tempfile.gettempdir()) / "woken-automl-quick")
+    given = {key: getattr(args, key) for key in defaults}
+    value = {key: defaults[key] if given[key] is None else given[key] for key in defaults}
+    return Settings(
+        datasets=[d.strip() for d in value["datasets"].split(",") if d.strip()],
+        budgets=[float(b) for b in str(value["budgets"]).split(",")],
+        search_spaces=[s.strip() for s in value["search_spaces"].split(",") if s.strip()],
+        generations=value["generations"], population_size=value["population_size"],
+        cv=value["cv"], k=value["k"], seed=args.seed, out=Path(value["out"]),
+        quick=args.quick,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = parse_settings(argv)
+    settings.out.mkdir(parents=True, exist_ok=True)
+    max_jobs = os.cpu_count() or 2
+    environment = {
+        "WOKEN_MAX_CONCURRENT_JOBS": str(max_jobs),
+        # The experiments are asynchronous; a synchronous request would wait this long.
+        "WOKEN_REQUEST_TIMEOUT_S": "7200",
+    }
+    # Generous: every TPOT job of an experiment at Woken's kill limit, one slot at a time.
+    tpot_jobs = len(settings.budgets) * len(settings.search_spaces) * (settings.k + 1)
+    deadline_s = 600 + tpot_jobs * (max(settings.budgets) * 75 + 60)
+    started = time.monotonic()
+    date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    runs: list[DatasetRun] = []
+    with tempfile.TemporaryDirectory() as tmp, woken_server(
+        Path(tmp) / "var", environment
+    ) as woken:
+        try:
+            for run in describe_datasets(woken.url, settings.datasets):
+                print(f"{run.code}: {run.problem}, {run.rows} rows, target {run.target}",
+                      flush=True)
+                run_started = time.monotonic()
+                result = run_experiment(woken.url, experiment_body(run, settings),
+                                        1.0 if settings.quick else POLL_S, deadline_s)
+                run.wall_s = time.monotonic() - run_started
+                read_scores(run, result)
+                runs.append(run)
+                for a in run.algorithms:
+                    print(f"    {a.rank or '-'} {a.label:28} {_score(a.mean, a.std):>15} "
+                          f"fit {_seconds(a.fit_time_s):>6} s  {a.reason or ''}", flush=True)
+        except BaseException:
+            log = next(Path(tmp).glob("woken-*.log"), None)
+            if log is not None:
+                print("woken's log, last lines:\n" + "\n".join(
+                    log.read_text(errors="replace").splitlines()[-40:]), file=sys.stderr)
+            raise
+    command = "python benchmarks/automl_vs_fixed.py" + (
+        " " + " ".join(argv if argv is not None else sys.argv[1:])
+        if (argv if argv is not None else sys.argv[1:]) else "")
+    context = {
+        "command": command, "date": date, "machine": machine(), "versions": versions(),
+        "max_jobs": max_jobs, "wall_s": time.monotonic() - started,
+    }
+    write_markdown(settings.out / "automl_vs_fixed.md", runs, settings, context)
+    write_chart(settings.out / "automl_vs_fixed.png", runs, settings)
+    write_json(settings.out / "automl_vs_fixed.json", runs, settings, context)
+    print(f"total wall time {context['wall_s'] / 60:.1f} min; written to {settings.out}/"
+          "automl_vs_fixed.{md,png,json}")
+
+
+if __name__ == "__main__":
+    main()
