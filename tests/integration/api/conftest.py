@@ -22,7 +22,7 @@ from woken.api.app import create_app
 _numbers = itertools.count()
 
 # Test modules whose `client` runs on each backend.
-BOTH_BACKENDS_MODULES = {"test_mining_job"}
+BOTH_BACKENDS_MODULES = {"test_mining_job", "test_experiments"}
 # Chronos reports no exit code: this test's assertions are about the local backend's.
 LOCAL_ONLY_TESTS = {"test_a_crashing_algorithm_reports_exit_code_and_stderr"}
 

@@ -176,7 +176,9 @@ async def test_a_non_predictive_algorithm_runs_without_cross_validation(client) 
     assert kfold_of(knn)["type"] == "KFoldCrossValidationScore"
 
 
-async def test_a_crashing_fold_job_is_reported_and_the_experiment_finishes(client) -> None:
+async def test_a_crashing_fold_job_is_reported_and_the_experiment_finishes(
+    client, backend: str
+) -> None:
     status, result = await post(client, experiment(
         "species", IRIS_FEATURES, ["trainCrasher", "knn"],
     ))
@@ -184,7 +186,9 @@ async def test_a_crashing_fold_job_is_reported_and_the_experiment_finishes(clien
     crasher, knn = result["data"]
     validation = crasher["data"]["cells"]["validations"]["init"][0]
     assert "3 of 3 folds failed" in validation["error"]
-    assert "exit code 3" in validation["error"] and "MemoryError" in validation["error"]
+    assert "MemoryError" in validation["error"]  # the job's stderr
+    if backend == "local":  # Chronos does not report exit codes
+        assert "exit code 3" in validation["error"]
     assert kfold_of(knn)["average"]["Accuracy"] > 0.8
 
 

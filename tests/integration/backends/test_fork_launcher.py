@@ -148,7 +148,9 @@ def test_exit_codes_and_stderr_tails_are_kept(
 def test_a_job_past_its_timeout_is_killed_with_its_children(
     backend: LocalBackend, tmp_path: Path, root: Path
 ) -> None:
-    # It ignores SIGTERM: SIGKILL after the grace period takes it and its child.
+    # It ignores SIGTERM: SIGKILL after the grace period takes it and its child. With
+    # the fork launcher it is sent to a server still loading its libraries (for longer
+    # than 0.5 s): the timeout runs from the fork, so it gets to start its child.
     spec = job(tmp_path, entrypoint(root, "hang"), "hang", timeout_s=0.5)
     started = time.monotonic()
     status = run(backend, spec)
