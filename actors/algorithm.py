@@ -25,7 +25,6 @@ from actors.fsm import FsmActor, on, tell_quietly
 from actors.jobs import start_job
 from actors.messages import AlgorithmCompleted, Cancel, JobEnded, Start, ValidationCompleted
 from actors.steps import derived_id, model_step
-from actors.validation_pool import ValidationPool
 from woken.experiment_plan import AlgorithmPlan, ExperimentPlan
 from woken.experiment_result import algorithm_entry
 from woken.services import Services
@@ -44,14 +43,12 @@ class AlgorithmActor(FsmActor):
     def __init__(
         self,
         services: Services,
-        pool: ValidationPool,
         experiment: ExperimentPlan,
         algorithm: AlgorithmPlan,
         parent: pykka.ActorRef,
     ) -> None:
         super().__init__()
         self.services = services
-        self.pool = pool
         self.experiment = experiment
         self.algorithm = algorithm
         self.parent = parent
@@ -75,8 +72,7 @@ class AlgorithmActor(FsmActor):
         )
         for validation in self.algorithm.validations:
             child = CrossValidationActor.start(
-                self.services, self.pool, self.experiment, self.algorithm, validation,
-                self.actor_ref,
+                self.services, self.experiment, self.algorithm, validation, self.actor_ref,
             )
             tell_quietly(child, Start())
             self._children[validation.index] = child

@@ -34,7 +34,6 @@ from actors.messages import (
     ValidationCompleted,
 )
 from actors.steps import fold_step
-from actors.validation_pool import ValidationPool
 from woken.experiment_plan import AlgorithmPlan, ExperimentPlan, ValidationPlan
 from woken.experiment_result import validation_entry
 from woken.services import Services
@@ -56,7 +55,6 @@ class CrossValidationActor(FsmActor):
     def __init__(
         self,
         services: Services,
-        pool: ValidationPool,
         experiment: ExperimentPlan,
         algorithm: AlgorithmPlan,
         validation: ValidationPlan,
@@ -64,7 +62,6 @@ class CrossValidationActor(FsmActor):
     ) -> None:
         super().__init__()
         self.services = services
-        self.pool = pool
         self.experiment = experiment
         self.algorithm = algorithm
         self.validation = validation
@@ -106,7 +103,7 @@ class CrossValidationActor(FsmActor):
             return self._report(None, f"{len(self._errors)} of {self.validation.k} folds failed: "
                                       f"{failed}")
         order = sorted(self._truths)
-        self.pool.score(ScoreCrossValidation(
+        self.services.validation_pool.score(ScoreCrossValidation(
             problem=self.experiment.problem_type.value,
             truths=[self._truths[f] for f in order],
             predictions=[self._predictions[f] for f in order],

@@ -57,7 +57,6 @@ class ExperimentActor(FsmActor):
     ) -> None:
         super().__init__()
         self.services = services
-        self.pool = services.validation_pool
         self.running = services.experiments
         self.plan = plan
         self._reply = reply
@@ -83,7 +82,7 @@ class ExperimentActor(FsmActor):
         )
         for algorithm in self.plan.algorithms:
             child = AlgorithmActor.start(
-                self.services, self.pool, self.plan, algorithm, self.actor_ref
+                self.services, self.plan, algorithm, self.actor_ref
             )
             tell_quietly(child, Start())
             self._children[algorithm.index] = child
