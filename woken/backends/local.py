@@ -284,16 +284,19 @@ class LocalBackend:
                 if code is not None:
                     self._finish(job, code)
                     continue
+            if job.launcher == "fork" and job.pid is None:
+                # Not started yet: its timeout runs from the fork. A server that does not
+                # answer at all is killed (and its jobs dealt with as for any death).
+                if self._server is not None and now - job.started > SERVER_ANSWER_TIMEOUT_S:
+                    self._server.kill(f"it had not started job {job.spec.job_id} "
+                                      f"in {SERVER_ANSWER_TIMEOUT_S:g} s")
+                continue
             if job.terminated_at is not None:
                 if now - job.terminated_at > KILL_GRACE_S:
                     self._kill(job, signal.SIGKILL)
             elif now - job.started > job.spec.timeout_s:
                 job.message = f"killed after its timeout of {job.spec.timeout_s:g} s"
                 self._terminate(job, JobState.TIMED_OUT)
-            if (job.launcher == "fork" and job.pid is None and self._server is not None
-                    and now - job.started > SERVER_ANSWER_TIMEOUT_S):
-                self._server.kill(f"it had not started job {job.spec.job_id} "
-                                  f"in {SERVER_ANSWER_TIMEOUT_S:g} s")
 
     def _finish(self, job: _LocalJob, code: int) -> None:
         """The process exited with ``code`` (negative: killed by that signal, as Popen says)."""
@@ -367,9 +370,13 @@ class LocalBackend:
             return
         if kind == "started":
             job.pid = int(event["pid"])
+            # Its run time, and its timeout, count from here: a server still loading its
+            # libraries is no part of the job (as the time before an exec'd process is not).
+            job.started = time.monotonic()
             log.info("job %s forked, pid %d", job.spec.job_id, job.pid)
             if job.terminated_at is not None:
-                # Cancelled or timed out while the server was starting it.
+                # Cancelled while the server was starting it: its grace period starts now.
+                job.terminated_at = job.started
                 self._kill(job, signal.SIGTERM)
         elif kind == "exited":
             self._finish(job, int(event["code"]) if "code" in event else -int(event["signal"]))
