@@ -79,6 +79,11 @@ class PredictiveAlgorithm:
     describe: Describe
     # Reference coding of nominal features (see FeatureEncoder.drop_first).
     drop_first: bool = False
+    # Optional steps around the model store: after `train` saved the model (to write
+    # what else `test` needs), and before `test` loads it (to refuse what cannot load).
+    after_save: Callable[[Path, Any], None] | None = None
+    before_load: Callable[[Path], None] | None = None
+    after_load: Callable[[Path, TrainedModel], None] | None = None
 
 
 def training_data(inputs: JobInputs, drop_first: bool = False) -> TrainingData:
@@ -137,9 +142,16 @@ def predictive_handlers(algorithm: PredictiveAlgorithm) -> dict[str, Handler]:
                 target=data.target,
             ),
         )
+        if algorithm.after_save is not None:
+            algorithm.after_save(volume, estimator)
         return Result(Shape.JSON, description)
 
     def test(volume: Path) -> Result:
-        return Result(Shape.JSON, {"predictions": predict(load_model(volume), volume)})
+        if algorithm.before_load is not None:
+            algorithm.before_load(volume)
+        trained = load_model(volume)
+        if algorithm.after_load is not None:
+            algorithm.after_load(volume, trained)
+        return Result(Shape.JSON, {"predictions": predict(trained, volume)})
 
     return {"compute": compute, "train": train, "test": test}

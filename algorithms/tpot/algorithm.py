@@ -19,14 +19,8 @@ from typing import Any
 from sklearn.preprocessing import LabelEncoder
 
 from algorithms.common.errors import InputError, NoTrainedModel
-from algorithms.common.model_store import TrainedModel, load_model, model_path, save_model
-from algorithms.common.predictive import (
-    PredictiveAlgorithm,
-    TrainingData,
-    fit_and_describe,
-    predict,
-)
-from algorithms.common.results import Result, Shape
+from algorithms.common.model_store import TrainedModel, model_path
+from algorithms.common.predictive import PredictiveAlgorithm, TrainingData, predictive_handlers
 from algorithms.common.runner import Handler
 from algorithms.tpot.model import (
     TpotModel,
@@ -74,36 +68,23 @@ def describe(model: TpotModel, data: TrainingData) -> dict[str, Any]:
     }
 
 
-ALGORITHM = PredictiveAlgorithm(fit=fit, describe=describe)
-
-
-def compute(volume: Path) -> Result:
-    _, _, description = fit_and_describe(ALGORITHM, volume)
-    return Result(Shape.JSON, description)
-
-
-def train(volume: Path) -> Result:
-    model, data, description = fit_and_describe(ALGORITHM, volume)
-    save_model(
-        volume,
-        TrainedModel(
-            algorithm=data.inputs.algorithm or "tpot",
-            estimator=model,
-            encoder=data.encoder,
-            target=data.target,
-        ),
-    )
+def save_versions(volume: Path, model: TpotModel) -> None:
     write_versions(volume, model.versions)
-    return Result(Shape.JSON, description)
 
 
-def test(volume: Path) -> Result:
-    check_versions(volume)  # before unpickling: a pipeline only loads with its versions
-    trained = load_model(volume)
+def check_loaded(volume: Path, trained: TrainedModel) -> None:
     if not isinstance(trained.estimator, TpotModel):
         raise NoTrainedModel(f"{model_path(volume)} was not saved by tpot train: run train again")
     check_same(trained.estimator.versions, library_versions(), str(model_path(volume).parent))
-    return Result(Shape.JSON, {"predictions": predict(trained, volume)})
 
 
-HANDLERS: dict[str, Handler] = {"compute": compute, "train": train, "test": test}
+ALGORITHM = PredictiveAlgorithm(
+    fit=fit,
+    describe=describe,
+    after_save=save_versions,
+    # Before unpickling: a pipeline only loads with the versions that made it.
+    before_load=check_versions,
+    after_load=check_loaded,
+)
+
+HANDLERS: dict[str, Handler] = predictive_handlers(ALGORITHM)
