@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -71,6 +73,7 @@ class Settings:
     seed: int
     out: Path
     quick: bool
+    from_commit: str | None
 
 
 @dataclass
@@ -205,7 +208,7 @@ def read_scores(run: DatasetRun, result: dict[str, Any]) -> None:
             label=row.get("name") or entry["name"], code=entry["code"],
             automl=entry["code"] == "tpot", mean=row.get("mean"), std=row.get("std"),
             pooled=row.get("pooled"), fit_time_s=row.get("fitTime"), rank=row.get("rank"),
-            reason=row.get("reason"), pipeline=_one_line(row.get("pipeline")),
+            reason=_short(row.get("reason")), pipeline=_one_line(row.get("pipeline")),
         )
         model = entry.get("data")
         if isinstance(model, dict):
@@ -220,6 +223,14 @@ def read_scores(run: DatasetRun, result: dict[str, Any]) -> None:
 
 def _one_line(text: str | None) -> str | None:
     return " ".join(text.split()) if text else None
+
+
+def _short(reason: str | None, limit: int = 300) -> str | None:
+    """A reason on one line, bounded: a failed job's reason ends with its stderr tail."""
+    text = _one_line(reason)
+    if text is None or len(text) <= limit:
+        return text
+    return text[:limit] + " ..."
 
 
 def _search_summary(search: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -250,18 +261,33 @@ def machine() -> dict[str, Any]:
             "os": f"{platform.system()} {platform.release()}"}
 
 
-def versions() -> dict[str, str]:
+def versions(snapshot: str | None) -> dict[str, str]:
     found = {"python": platform.python_version()}
     for name in ("tpot", "scikit-learn", "numpy", "pandas", "dask"):
         try:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             found[name] = "not installed"
+    if snapshot:
+        found["woken commit"] = f"{_git('rev-parse', '--short', snapshot)} (a snapshot of it)"
+        return found
     found["woken commit"] = _git("rev-parse", "--short", "HEAD") or "unknown"
     dirty = _git("status", "--porcelain", "--", "woken", "actors", "algorithms")
     if dirty:
-        found["woken commit"] += " (with uncommitted changes)"
+        found["woken commit"] += " (the working tree, with uncommitted changes)"
     return found
+
+
+def snapshot_of(revision: str, into: Path) -> Path:
+    """The repository at a commit (`git archive`), for a run that edits of the working
+    tree cannot reach: Woken, its algorithms and the fork server all import from it."""
+    archive = subprocess.run(["git", "archive", "--format=tar", revision], cwd=ROOT,
+                             capture_output=True, timeout=120, check=False)
+    if archive.returncode != 0:
+        raise SystemExit(f"git archive {revision} failed: {archive.stderr.decode().strip()}")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(into, filter="data")
+    return into
 
 
 def _git(*args: str) -> str:
@@ -511,6 +537,9 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
     parser.add_argument("--k", type=int, help="the experiment's k-fold (default 5)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--from-commit", metavar="REV",
+                        help="run Woken from a snapshot of this commit (git archive), not the "
+                        "working tree, which others may edit during a long run")
     args = parser.parse_args(argv)
     # The real run, and the quick check (a TPOT search of 2 x 8 pipelines takes seconds).
     defaults: dict[str, Any] = {
@@ -530,7 +559,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         search_spaces=[s.strip() for s in value["search_spaces"].split(",") if s.strip()],
         generations=value["generations"], population_size=value["population_size"],
         cv=value["cv"], k=value["k"], seed=args.seed, out=Path(value["out"]),
-        quick=args.quick,
+        quick=args.quick, from_commit=args.from_commit,
     )
 
 
@@ -548,10 +577,33 @@ def main(argv: list[str] | None = None) -> None:
     deadline_s = 600 + tpot_jobs * (max(settings.budgets) * 75 + 60)
     started = time.monotonic()
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    with tempfile.TemporaryDirectory() as tmp:
+        if settings.from_commit:
+            code = snapshot_of(settings.from_commit, Path(tmp) / "woken-snapshot")
+            # Before the editable install of the working tree on the import path.
+            environment["PYTHONPATH"] = str(code)
+            print(f"woken from a snapshot of {settings.from_commit} in {code}", flush=True)
+        runs = run_all(settings, environment, Path(tmp), deadline_s)
+    command = "python benchmarks/automl_vs_fixed.py" + (
+        " " + " ".join(argv if argv is not None else sys.argv[1:])
+        if (argv if argv is not None else sys.argv[1:]) else "")
+    context = {
+        "command": command, "date": date, "machine": machine(),
+        "versions": versions(settings.from_commit), "max_jobs": max_jobs,
+        "wall_s": time.monotonic() - started,
+    }
+    write_markdown(settings.out / "automl_vs_fixed.md", runs, settings, context)
+    write_chart(settings.out / "automl_vs_fixed.png", runs, settings)
+    write_json(settings.out / "automl_vs_fixed.json", runs, settings, context)
+    print(f"total wall time {context['wall_s'] / 60:.1f} min; written to {settings.out}/"
+          "automl_vs_fixed.{md,png,json}")
+
+
+def run_all(settings: Settings, environment: dict[str, str], tmp: Path,
+            deadline_s: float) -> list[DatasetRun]:
+    """Start Woken, run one experiment per data set, one after the other."""
     runs: list[DatasetRun] = []
-    with tempfile.TemporaryDirectory() as tmp, woken_server(
-        Path(tmp) / "var", environment
-    ) as woken:
+    with woken_server(tmp / "var", environment) as woken:
         try:
             for run in describe_datasets(woken.url, settings.datasets):
                 print(f"{run.code}: {run.problem}, {run.rows} rows, target {run.target}",
@@ -566,23 +618,12 @@ def main(argv: list[str] | None = None) -> None:
                     print(f"    {a.rank or '-'} {a.label:28} {_score(a.mean, a.std):>15} "
                           f"fit {_seconds(a.fit_time_s):>6} s  {a.reason or ''}", flush=True)
         except BaseException:
-            log = next(Path(tmp).glob("woken-*.log"), None)
+            log = next(tmp.glob("woken-*.log"), None)
             if log is not None:
                 print("woken's log, last lines:\n" + "\n".join(
                     log.read_text(errors="replace").splitlines()[-40:]), file=sys.stderr)
             raise
-    command = "python benchmarks/automl_vs_fixed.py" + (
-        " " + " ".join(argv if argv is not None else sys.argv[1:])
-        if (argv if argv is not None else sys.argv[1:]) else "")
-    context = {
-        "command": command, "date": date, "machine": machine(), "versions": versions(),
-        "max_jobs": max_jobs, "wall_s": time.monotonic() - started,
-    }
-    write_markdown(settings.out / "automl_vs_fixed.md", runs, settings, context)
-    write_chart(settings.out / "automl_vs_fixed.png", runs, settings)
-    write_json(settings.out / "automl_vs_fixed.json", runs, settings, context)
-    print(f"total wall time {context['wall_s'] / 60:.1f} min; written to {settings.out}/"
-          "automl_vs_fixed.{md,png,json}")
+    return runs
 
 
 if __name__ == "__main__":
