@@ -149,13 +149,14 @@ def test_a_job_past_its_timeout_is_killed_with_its_children(
     backend: LocalBackend, tmp_path: Path, root: Path
 ) -> None:
     # It ignores SIGTERM: SIGKILL after the grace period takes it and its child. With
-    # the fork launcher it is sent to a server still loading its libraries (for longer
-    # than 0.5 s): the timeout runs from the fork, so it gets to start its child.
-    spec = job(tmp_path, entrypoint(root, "hang"), "hang", timeout_s=0.5)
+    # the fork launcher it is sent to a server still loading its libraries: the timeout
+    # runs from the fork. The timeout leaves a loaded machine time to start the child
+    # (a SIGTERM before the job ignores it would end the job before the child exists).
+    spec = job(tmp_path, entrypoint(root, "hang"), "hang", timeout_s=5)
     started = time.monotonic()
     status = run(backend, spec)
     assert status.state is JobState.TIMED_OUT
-    assert "timeout of 0.5 s" in status.message
+    assert "timeout of 5 s" in status.message
     assert time.monotonic() - started < WAIT_S
     child = int((spec.volume / "child.pid").read_text())
     wait_until_dead(child)
