@@ -52,6 +52,10 @@ class Config:
     validation_pool_size: int = 2
     max_running_experiments: int = 16
     experiment_timeout_s: float = 86400.0
+    # Job volumes and logs older than this are deleted (those of unfinished jobs never),
+    # checked every retention_interval_s.
+    retention_s: float = 7 * 86400.0
+    retention_interval_s: float = 3600.0
     # Load the bundled data sets into an empty features database at start-up.
     load_sample_data: bool = True
     # HTTP Basic authentication of the mining routes; both empty means no authentication,

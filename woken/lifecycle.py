@@ -15,6 +15,7 @@ from woken.errors import ConfigurationError
 from woken.features.database import FeaturesDatabase
 from woken.features.loading import load_datasets
 from woken.registry import Registry
+from woken.retention import UNFINISHED
 from woken.services import Services
 from woken.storage.database import WokenDatabase
 from woken.storage.migrate import upgrade_to_head
@@ -22,7 +23,6 @@ from woken.storage.models import JobState
 
 log = logging.getLogger(__name__)
 
-UNFINISHED = (JobState.PENDING, JobState.QUEUED, JobState.RUNNING)
 
 
 def create_backend(config: Config) -> Backend:

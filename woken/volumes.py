@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import time
 import uuid
+from collections.abc import Collection
 from pathlib import Path
 
 from algorithms.common.volume import (
@@ -38,12 +39,22 @@ def write_inputs(volume: Path, plan: JobPlan, job_id: str) -> None:
         write_json_atomically(volume / TEST_DATA_FILE, plan.test_data.to_json())
 
 
-def remove_expired(root: Path, max_age_s: float, now: float | None = None) -> list[Path]:
-    """The retention policy: delete volumes untouched for longer than `max_age_s`."""
+def remove_expired(
+    root: Path, max_age_s: float, keep: Collection[Path] = (), now: float | None = None
+) -> list[Path]:
+    """The retention policy: delete what is under `root` and untouched for `max_age_s`.
+
+    `keep` protects the volumes of jobs still in flight, however old they are.
+    """
     now = time.time() if now is None else now
+    kept = {Path(k).resolve() for k in keep}
     removed = []
     for path in root.iterdir() if root.is_dir() else ():
-        if path.is_dir() and now - path.stat().st_mtime > max_age_s:
+        if path.resolve() in kept or now - path.stat().st_mtime <= max_age_s:
+            continue
+        if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
     return removed

@@ -15,6 +15,7 @@ from woken.api.middleware import basic_auth_middleware, error_middleware
 from woken.config import Config
 from woken.experiments import resume_experiments
 from woken.lifecycle import start_services, stop_services
+from woken.retention import sweep_periodically
 
 ROUTES = [
     web.get("/health", metadata.health),
@@ -42,12 +43,21 @@ async def services_context(app: web.Application) -> AsyncIterator[None]:
     await asyncio.to_thread(stop_services, services)
 
 
+async def retention_context(app: web.Application) -> AsyncIterator[None]:
+    """The retention policy's periodic sweep, while the service runs."""
+    task = asyncio.create_task(sweep_periodically(app[SERVICES]))
+    yield
+    task.cancel()
+
+
 def create_app(config: Config) -> web.Application:
     middlewares = [error_middleware]
     if config.auth_user:
         middlewares.append(basic_auth_middleware(config.auth_user, config.auth_password))
     app = web.Application(middlewares=middlewares, client_max_size=16 * 1024**2)
     app[CONFIG] = config
+    # Started in this order, stopped in reverse: the sweep stops before the services.
     app.cleanup_ctx.append(services_context)
+    app.cleanup_ctx.append(retention_context)
     app.add_routes(ROUTES)
     return app
