@@ -51,6 +51,8 @@ class Config:
     # once (more are refused with 503, never dropped); the overall limit of one experiment.
     validation_pool_size: int = 2
     max_running_experiments: int = 16
+    # Coordinators (one thread each) alive at once; a job request past it gets 503.
+    max_active_jobs: int = 512
     experiment_timeout_s: float = 86400.0
     # Job volumes and logs older than this are deleted (those of unfinished jobs never),
     # checked every retention_interval_s.

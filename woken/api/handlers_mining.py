@@ -7,6 +7,7 @@ import json
 import logging
 from typing import Any
 
+import pykka
 from aiohttp import web
 
 from actors.coordinator import CoordinatorActor
@@ -14,7 +15,7 @@ from actors.messages import JobEnded, StartJob
 from woken.api.bridge import reply_future
 from woken.api.keys import SERVICES
 from woken.api.schemas import MiningJobSchema, load_body
-from woken.errors import BadRequest, NotFound
+from woken.errors import BadRequest, NotFound, ServiceUnavailable
 from woken.planning import DATA_ALGORITHM, plan_job, select_data
 from woken.storage.models import utc_now
 from woken.volumes import create_volume
@@ -43,6 +44,12 @@ async def run_job(request: web.Request) -> web.Response:
             "error": None,
         })
 
+    active = len(pykka.ActorRegistry.get_by_class(CoordinatorActor))
+    if active >= services.config.max_active_jobs:
+        raise ServiceUnavailable(
+            f"{active} jobs are in progress, the limit is {services.config.max_active_jobs}: "
+            "try again later"
+        )
     algorithm = services.registry.get(query.algorithm.code)
     if "compute" not in algorithm.commands:
         raise BadRequest(f"algorithm '{algorithm.code}' cannot run as a single job")

@@ -208,3 +208,4 @@ async def test_a_legacy_image_reads_the_database_and_writes_its_own_result(clien
     assert status == 200, result
     assert result["error"] is None, result["error"]
     assert result["data"] == {"rows": 50, "variables": "species"}
+

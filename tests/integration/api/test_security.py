@@ -1,4 +1,4 @@
-"""HTTP Basic authentication of the mining routes, and no unauthenticated service off loopback."""
+"""Authentication of the mining routes, no unauthenticated service off loopback, admission."""
 
 from __future__ import annotations
 
@@ -43,3 +43,22 @@ def test_no_unauthenticated_service_off_loopback(tmp_path: Path) -> None:
     check_security(replace(config, auth_user="u", auth_password="p"))
     with pytest.raises(ConfigurationError, match="both"):
         check_security(replace(config, auth_user="u"))
+
+
+@pytest.fixture
+async def full(aiohttp_client, tmp_path: Path):
+    """A Woken that admits no more jobs or experiments."""
+    config = replace(woken_test_config(tmp_path), max_active_jobs=0, max_running_experiments=0)
+    return await aiohttp_client(create_app(config))
+
+
+async def test_requests_past_the_admission_limits_get_503(full) -> None:
+    body = {"variables": [{"code": "cognitive_task2"}], "covariables": [{"code": "score_test1"}],
+            "algorithm": {"code": "knn"}}
+    refused = await full.post("/mining/job", json=body)
+    assert refused.status == 503
+    assert "limit is 0" in (await refused.json())["message"]
+    body["algorithms"] = [body.pop("algorithm")]
+    refused = await full.post("/mining/experiment", json=body)
+    assert refused.status == 503
+    assert "limit is 0" in (await refused.json())["message"]
