@@ -13,6 +13,8 @@ import pytest
 from tests.support.server import woken_server
 from woken.config import REPOSITORY_ROOT
 
+# In name order on one server: experiment-async runs before experiment-cancel and
+# experiment-status, which act on the newest experiment.
 REQUEST_FILES = sorted((REPOSITORY_ROOT / "dev-debug" / "http").glob("*.sh"))
 
 
@@ -25,7 +27,8 @@ def server(tmp_path_factory: pytest.TempPathFactory):
 def test_there_are_request_files_for_every_route() -> None:
     names = {path.stem for path in REQUEST_FILES}
     assert {"health", "readiness", "algorithms", "list-methods", "datasets", "variables",
-            "job-knn", "job-linear-regression-diabetes"} <= names
+            "job-knn", "job-linear-regression-diabetes", "experiment-iris", "experiment-async",
+            "experiments", "experiment-status", "experiment-cancel"} <= names
 
 
 @pytest.mark.parametrize("request_file", REQUEST_FILES, ids=lambda p: p.stem)
@@ -43,3 +46,8 @@ def test_request_file_gets_a_correct_answer(server: str, request_file: Path) -> 
     if request_file.stem.startswith("job-"):
         assert body["error"] is None, body["error"]
         assert body["data"]
+    if request_file.stem == "experiment-iris":
+        assert [entry["error"] for entry in body["data"]] == [None, None]
+        assert [row["rank"] for row in body["leaderboard"]["rows"]] == [1, 2]
+    if request_file.stem in {"experiment-status", "experiment-cancel"}:
+        assert body["experimentId"] and body["state"]
