@@ -2,9 +2,9 @@
 
 State diagram::
 
-    IDLE ──StartJob──▶ QUEUED ──PollStatus (backend: running)──▶ RUNNING
+    IDLE ──StartJob──▶ QUEUED ──PollStatus|JobChanged (backend: running)──▶ RUNNING
                          │                                        │
-                         │ PollStatus (backend: ended)            │ PollStatus (ended)
+                         │ PollStatus|JobChanged (backend: ended) │ PollStatus|JobChanged
                          ▼                                        ▼
                DONE (result stored, reply sent)  ◀────────────────┘
     QUEUED / RUNNING ──StateTimeout──▶ FAILED   (job cancelled on the backend, error stored)
@@ -13,6 +13,10 @@ State diagram::
 
 Terminal states: DONE, FAILED, CANCELLED. Every path ends with exactly one call
 of `reply(JobEnded)`: the caller never waits forever.
+
+PollStatus is the timer's tick (it schedules the next one); JobChanged is the
+backend's own word that the job started or ended (a backend that pushes changes
+is polled only as a safety net, every `poll_interval_max_s`).
 
 The job's state comes from the backend (`status`), not from the results table:
 a job that dies without writing a result is seen, and reported with its exit
@@ -27,8 +31,8 @@ from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
-from actors.fsm import FsmActor, StateTimeout, on
-from actors.messages import Cancel, JobEnded, PollStatus, StartJob
+from actors.fsm import FsmActor, StateTimeout, on, tell_quietly
+from actors.messages import Cancel, JobChanged, JobEnded, PollStatus, StartJob
 from algorithms.common.volume import read_json, result_path
 from woken.backends.base import JobSpec, JobStatus
 from woken.job_environment import job_environment
@@ -115,24 +119,21 @@ class CoordinatorActor(FsmActor):
             ),
             timeout_s=self.plan.timeout_s,
             resources=self.plan.algorithm.resources,
-        ))
+        ), on_change=self._backend_changed)
         db.set_job_state(self.job_id, JobState.QUEUED)
         self._schedule_poll()
         self.go_to(CoordinatorState.QUEUED, timeout_s=config.queue_timeout_s)
 
     @on(CoordinatorState.QUEUED, CoordinatorState.RUNNING, message=PollStatus)
     def poll_status(self, _: PollStatus) -> CoordinatorState | None:
-        status = self.services.backend.status(self.job_id)
-        if status.is_terminal:
-            self._finish(status)
-            return CoordinatorState.DONE
-        if status.state is JobState.RUNNING and self.state is CoordinatorState.QUEUED:
-            self._running_since = time.monotonic()
-            self.services.woken_db.set_job_state(self.job_id, JobState.RUNNING)
-            self._poll_interval = self.services.config.poll_interval_min_s
-            self.go_to(CoordinatorState.RUNNING, timeout_s=self.plan.timeout_s + RUNNING_GRACE_S)
-        self._schedule_poll()
-        return None
+        next_state = self._check_status()
+        if next_state is None:
+            self._schedule_poll()
+        return next_state
+
+    @on(CoordinatorState.QUEUED, CoordinatorState.RUNNING, message=JobChanged)
+    def job_changed(self, _: JobChanged) -> CoordinatorState | None:
+        return self._check_status()  # the polls already scheduled go on as a safety net
 
     @on(CoordinatorState.QUEUED, CoordinatorState.RUNNING, message=StateTimeout)
     def give_up(self, timeout: StateTimeout) -> CoordinatorState:
@@ -166,6 +167,23 @@ class CoordinatorActor(FsmActor):
 
     # Helpers
 
+    def _backend_changed(self) -> None:
+        """Called by the backend's thread: only tells this actor to look."""
+        tell_quietly(self.actor_ref, JobChanged())
+
+    def _check_status(self) -> CoordinatorState | None:
+        status = self.services.backend.status(self.job_id)
+        if status.is_terminal:
+            self._finish(status)
+            return CoordinatorState.DONE
+        if status.state is JobState.RUNNING and self.state is CoordinatorState.QUEUED:
+            self._running_since = time.monotonic()
+            self.services.woken_db.set_job_state(self.job_id, JobState.RUNNING)
+            # A short job ends soon after it starts: poll from the shortest interval again.
+            self._poll_interval = self.services.config.poll_interval_min_s
+            self.go_to(CoordinatorState.RUNNING, timeout_s=self.plan.timeout_s + RUNNING_GRACE_S)
+        return None
+
     def _legacy_databases(self) -> dict[str, str] | None:
         """Legacy MIP images read the features database and write woken-db themselves."""
         if not self.plan.algorithm.legacy_database:
@@ -174,8 +192,13 @@ class CoordinatorActor(FsmActor):
         return {"IN": config.features_db, "OUT": config.woken_db}
 
     def _schedule_poll(self) -> None:
+        config = self.services.config
+        if self.services.backend.pushes_changes:
+            # The backend tells of every change: polling is only a safety net.
+            self.tell_self_later(config.poll_interval_max_s, PollStatus())
+            return
         self.tell_self_later(self._poll_interval, PollStatus())
-        self._poll_interval = min(self._poll_interval * 2, self.services.config.poll_interval_max_s)
+        self._poll_interval = min(self._poll_interval * 2, config.poll_interval_max_s)
 
     def _finish(self, status: JobStatus) -> None:
         """Store the job's result or error, record its final state, and reply."""

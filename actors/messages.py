@@ -17,7 +17,12 @@ class StartJob:
 
 @dataclass(frozen=True)
 class PollStatus:
-    """Ask the backend how the job is doing."""
+    """Ask the backend how the job is doing (a timer's tick: the next one is scheduled)."""
+
+
+@dataclass(frozen=True)
+class JobChanged:
+    """The backend says the job started or ended: ask it now (nothing is scheduled)."""
 
 
 @dataclass(frozen=True)

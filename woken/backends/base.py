@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -44,8 +45,15 @@ class JobStatus:
 class Backend(Protocol):
     name: str
 
-    def submit(self, spec: JobSpec) -> None:
-        """Accept the job; it runs when the backend has room. Raises BackendError."""
+    # True if the backend calls `on_change` whenever a job starts or ends: its callers
+    # then poll only as a safety net. A backend that must be asked (Chronos) is polled.
+    pushes_changes: bool
+
+    def submit(self, spec: JobSpec, on_change: Callable[[], None] | None = None) -> None:
+        """Accept the job; it runs when the backend has room. Raises BackendError.
+
+        `on_change` must be quick and must not call the backend back (it only tells an
+        actor to ask for the status)."""
 
     def status(self, job_id: str) -> JobStatus:
         """The job's state now; LOST for a job the backend does not know."""

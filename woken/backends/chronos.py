@@ -110,6 +110,8 @@ class _Tracked:
 
 class ChronosBackend:
     name = "chronos"
+    # Chronos tells nobody when a job ends: it is polled.
+    pushes_changes = False
 
     def __init__(
         self,
@@ -166,7 +168,7 @@ class ChronosBackend:
 
     # The Backend interface
 
-    def submit(self, spec: JobSpec) -> None:
+    def submit(self, spec: JobSpec, on_change: Callable[[], None] | None = None) -> None:
         job = self.chronos_job(spec)
         self._retry_deletions()
         with self._lock:

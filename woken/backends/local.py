@@ -32,6 +32,7 @@ import subprocess
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -79,10 +80,22 @@ class _LocalJob:
     stdout: IO[bytes] | None = None
     # Sent back to the queue once already (its fork server died before starting it).
     requeued: bool = False
+    # Called (under the backend's lock) when the job starts and when it ends.
+    on_change: Callable[[], None] | None = None
+
+
+def _notify(job: _LocalJob) -> None:
+    if job.on_change is None:
+        return
+    try:
+        job.on_change()
+    except Exception:
+        log.exception("job %s: its change callback failed", job.spec.job_id)
 
 
 class LocalBackend:
     name = "local"
+    pushes_changes = True
 
     def __init__(
         self,
@@ -118,7 +131,7 @@ class LocalBackend:
 
     # The Backend interface
 
-    def submit(self, spec: JobSpec) -> None:
+    def submit(self, spec: JobSpec, on_change: Callable[[], None] | None = None) -> None:
         if not spec.entrypoint.is_file():
             raise BackendError(f"algorithm {spec.algorithm}: no entrypoint at {spec.entrypoint}")
         with self._lock:
@@ -126,7 +139,7 @@ class LocalBackend:
                 raise BackendError("the local backend is shut down")
             if spec.job_id in self._jobs:
                 raise BackendError(f"job {spec.job_id} was already submitted")
-            self._jobs[spec.job_id] = _LocalJob(spec)
+            self._jobs[spec.job_id] = _LocalJob(spec, on_change=on_change)
             self._queue.append(spec.job_id)
             self._lock.notify()
 
@@ -268,6 +281,7 @@ class LocalBackend:
         job.state = JobState.RUNNING
         log.info("job %s (%s %s) started by %s, pid %s", spec.job_id, spec.algorithm,
                  spec.command, job.launcher, job.pid if job.pid is not None else "to come")
+        _notify(job)
 
     def _fork_module(self, spec: JobSpec) -> str | None:
         if self.launcher != "fork" or self._fork_disabled or self._server is None:
@@ -331,6 +345,7 @@ class LocalBackend:
             if stream is not None:
                 stream.close()
         log.info("job %s ended: %s %s", job.spec.job_id, state.value, job.message)
+        _notify(job)
 
     # The fork server (monitor thread only, under the lock)
 

@@ -127,3 +127,14 @@ def test_cancel_queued_and_running_jobs(backend: LocalBackend, tmp_path: Path) -
 
 def test_unknown_job_is_lost(backend: LocalBackend) -> None:
     assert backend.status("nope").state is JobState.LOST
+
+
+def test_the_backend_tells_of_a_job_starting_and_ending(
+    backend: LocalBackend, tmp_path: Path
+) -> None:
+    entry = script(tmp_path, "quick", "sleep 0.2\n")
+    calls: list[float] = []
+    backend.submit(spec(tmp_path, entry, "told"), on_change=lambda: calls.append(time.monotonic()))
+    assert wait_for_end(backend, "told").state is JobState.SUCCEEDED
+    assert len(calls) == 2  # started, then ended
+    assert calls[1] - calls[0] >= 0.2
