@@ -7,7 +7,9 @@ Runs, in the same process run and on the same machine:
   set, timed from the request to the answer (each launcher of the local backend
   in turn: `exec`, a fresh interpreter per job, and `fork`, the warm fork server);
 - the baseline: scikit-learn's `cross_validate` on the same algorithms, rows and
-  folds, plus the fit on all rows that Woken's answer also holds.
+  folds, plus the fit on all rows that Woken's answer also holds; its first round
+  (cold: joblib and scikit-learn set themselves up) and the median of the others
+  (warm) are both reported.
 
 Prints the wall times, their ratio and the per-job overhead. Usage:
 
@@ -82,18 +84,18 @@ def time_woken(launcher: str, body: dict, repeat: int) -> tuple[list[float], dic
     return times, result
 
 
-def time_sklearn(x: np.ndarray, y: np.ndarray, k: int, repeat: int) -> list[float]:
+def time_sklearn(x: np.ndarray, y: np.ndarray, k: int, repeat: int) -> tuple[float, list[float]]:
+    """The first round (cold: joblib and scikit-learn set themselves up) and the others."""
     folds = make_folds(len(y), k, SEED, list(y))
     splits = [(np.array(f.train_rows), np.array(f.test_rows)) for f in folds]
     times = []
-    # One untimed round first: scikit-learn and joblib import and set up lazily.
     for _ in range(repeat + 1):
         started = time.perf_counter()
         for *_, model in ALGORITHMS:
             clone(model).fit(x, y)
             cross_validate(clone(model), x, y, cv=splits, scoring="accuracy")
         times.append(time.perf_counter() - started)
-    return times[1:]
+    return times[0], times[1:]
 
 
 def main() -> None:
@@ -106,16 +108,18 @@ def main() -> None:
     codes, x, y = features()
     body = experiment_body(codes, args.k)
     jobs = len(ALGORITHMS) * (1 + 2 * args.k)
-    baseline = statistics.median(time_sklearn(x, y, args.k, args.repeat))
+    cold, warm = time_sklearn(x, y, args.k, args.repeat)
+    baseline = statistics.median(warm)
     print(f"data set {DATASET}: {len(y)} rows x {len(codes)} features; "
           f"{len(ALGORITHMS)} algorithms x {args.k} folds = {jobs} jobs")
-    print(f"scikit-learn in-process (cross_validate + fit on all rows): {baseline:8.3f} s")
+    print(f"scikit-learn in-process (cross_validate + fit on all rows): {baseline:8.3f} s warm "
+          f"(median of {args.repeat}), {cold:.3f} s cold (the first round of the process)")
     for launcher in args.launchers.split(","):
         times, result = time_woken(launcher, body, args.repeat)
         woken = statistics.median(times)
         print(f"woken, local backend, launcher={launcher:5}: {woken:8.3f} s "
               f"(runs: {', '.join(f'{t:.2f}' for t in times)})  "
-              f"ratio {woken / baseline:6.1f}x  "
+              f"ratio {woken / baseline:6.1f}x warm, {woken / cold:5.1f}x cold  "
               f"overhead {(woken - baseline) / jobs * 1000:6.1f} ms/job")
         board = result["leaderboard"]["rows"]
         print("  leaderboard: " + "; ".join(
