@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chronos.model import IMAGE_PATTERN
 from woken.errors import BadRequest, ConfigurationError
 from woken.features.variables import TypeClass, VariableMeta
 
@@ -348,6 +349,12 @@ def parse_manifest(path: Path) -> AlgorithmSpec:
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as error:
         raise ConfigurationError(f"invalid manifest {path}: {error!r}") from error
+    if not IMAGE_PATTERN.fullmatch(spec.docker_image):
+        # Found now, at start-up, rather than when a cluster refuses the first job.
+        raise ConfigurationError(
+            f"invalid manifest {path}: docker_image {spec.docker_image!r} is not a Docker "
+            "image reference (lower case [registry/]name[:tag])"
+        )
     if spec.type not in ALGORITHM_TYPES:
         raise ConfigurationError(f"invalid manifest {path}: type must be one of {ALGORITHM_TYPES}")
     if spec.folder.name != spec.code:

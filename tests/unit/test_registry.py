@@ -1,0 +1,39 @@
+"""Manifests: a mistake is found at start-up, with the file it is in."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from woken.config import REPOSITORY_ROOT
+from woken.errors import ConfigurationError
+from woken.registry import Registry, parse_manifest
+
+
+def copy_of_knn(tmp_path: Path) -> Path:
+    folder = tmp_path / "knn"
+    shutil.copytree(REPOSITORY_ROOT / "algorithms" / "knn", folder)
+    return folder / "algorithm.toml"
+
+
+def test_every_bundled_manifest_loads() -> None:
+    assert "knn" in Registry.load(REPOSITORY_ROOT / "algorithms").codes()
+
+
+@pytest.mark.parametrize(("old", "new", "reason"), [
+    ('docker_image = "', 'docker_image = "Woken/KNN:', "not a Docker image reference"),
+    ('code = "knn"', 'code = "other"', "folder's name"),
+    ('type = "predictive_model"', 'type = "magic"', "type must be one of"),
+])
+def test_a_bad_manifest_is_refused_naming_its_file(
+    tmp_path: Path, old: str, new: str, reason: str
+) -> None:
+    manifest = copy_of_knn(tmp_path)
+    text = manifest.read_text()
+    assert old in text
+    manifest.write_text(text.replace(old, new, 1))
+    with pytest.raises(ConfigurationError, match=reason) as refused:
+        parse_manifest(manifest)
+    assert str(manifest) in str(refused.value)
