@@ -10,8 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from algorithms.common.errors import InputError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -24,15 +27,18 @@ class Parameters:
     def str_param(self, code: str, default: str | None = None) -> str:
         if code in self.values:
             return self.values[code]
+        return self._default(code, default)
+
+    @staticmethod
+    def _default(code: str, default: T | None) -> T:
+        """The default of a parameter the job does not give; none at all is an error."""
         if default is None:
             raise InputError(f"parameter '{code}' is required")
         return default
 
     def int_param(self, code: str, default: int | None = None) -> int:
         if code not in self.values:
-            if default is None:
-                raise InputError(f"parameter '{code}' is required")
-            return default
+            return self._default(code, default)
         raw = self.values[code]
         try:
             return int(str(raw).strip())
@@ -41,9 +47,7 @@ class Parameters:
 
     def float_param(self, code: str, default: float | None = None) -> float:
         if code not in self.values:
-            if default is None:
-                raise InputError(f"parameter '{code}' is required")
-            return default
+            return self._default(code, default)
         raw = self.values[code]
         try:
             number = float(str(raw).strip())
