@@ -15,17 +15,17 @@ from woken.errors import BadRequest
 
 
 @dataclass(frozen=True)
-class AlgorithmRequest:
+class MethodRequest:
+    """An algorithm or a validation as a request names it: a code, a name, parameters."""
+
     code: str
     name: str = ""
     parameters: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class ValidationRequest:
-    code: str
-    name: str = ""
-    parameters: list[dict[str, Any]] = field(default_factory=list)
+# The two roles a method plays in a request, named for the type hints that use them.
+AlgorithmRequest = MethodRequest
+ValidationRequest = MethodRequest
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,14 +72,15 @@ class ParameterSchema(_Lenient):
     value = fields.Raw(required=True, allow_none=False)
 
 
-class AlgorithmSchema(_Lenient):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=128))
+class MethodSchema(CodeSchema):
+    """An algorithm (`algorithm`, `algorithms`) or a validation (`validations`)."""
+
     name = fields.String(load_default="")
     parameters = fields.List(fields.Nested(ParameterSchema), load_default=list)
 
     @post_load
-    def make(self, data: dict[str, Any], **_: Any) -> AlgorithmRequest:
-        return AlgorithmRequest(**data)
+    def make(self, data: dict[str, Any], **_: Any) -> MethodRequest:
+        return MethodRequest(**data)
 
 
 def _codes(required: bool = False) -> fields.List:
@@ -87,16 +88,6 @@ def _codes(required: bool = False) -> fields.List:
         at_least_one = validate.Length(min=1)
         return fields.List(fields.Nested(CodeSchema), required=True, validate=at_least_one)
     return fields.List(fields.Nested(CodeSchema), load_default=list)
-
-
-class ValidationSchema(_Lenient):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=128))
-    name = fields.String(load_default="")
-    parameters = fields.List(fields.Nested(ParameterSchema), load_default=list)
-
-    @post_load
-    def make(self, data: dict[str, Any], **_: Any) -> ValidationRequest:
-        return ValidationRequest(**data)
 
 
 class _SelectionSchema(_Lenient):
@@ -119,7 +110,7 @@ class _SelectionSchema(_Lenient):
 
 
 class MiningJobSchema(_SelectionSchema):
-    algorithm = fields.Nested(AlgorithmSchema, required=True)
+    algorithm = fields.Nested(MethodSchema, required=True)
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> MiningQuery:
@@ -128,11 +119,11 @@ class MiningJobSchema(_SelectionSchema):
 
 class ExperimentSchema(_SelectionSchema):
     algorithms = fields.List(
-        fields.Nested(AlgorithmSchema),
+        fields.Nested(MethodSchema),
         required=True,
         validate=validate.Length(min=1, error="an experiment needs at least one algorithm"),
     )
-    validations = fields.List(fields.Nested(ValidationSchema), load_default=list)
+    validations = fields.List(fields.Nested(MethodSchema), load_default=list)
     # Optional: the folds' seed, for a reproducible experiment; drawn at random otherwise.
     seed = fields.Integer(load_default=None, allow_none=True,
                           validate=validate.Range(min=0, max=2**31 - 1))
