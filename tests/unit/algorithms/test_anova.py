@@ -12,6 +12,7 @@ from sklearn.linear_model import LinearRegression
 from algorithms.anova.algorithm import HANDLERS
 from algorithms.common.runner import dispatch
 from tests.unit.algorithms.volumes import (
+    computed,
     iris,
     nominal,
     read_result,
@@ -23,10 +24,7 @@ from tests.unit.algorithms.volumes import (
 
 
 def _compute(volume: Path) -> dict:
-    assert dispatch(HANDLERS, ["compute"], volume) == 0
-    result = read_result(volume, "compute")
-    assert result["shape"] == "json"
-    return result["data"]
+    return computed(HANDLERS, volume, "json")
 
 
 @pytest.mark.parametrize("dataset", [iris, wine])

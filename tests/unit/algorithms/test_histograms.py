@@ -11,6 +11,7 @@ from algorithms.common.runner import dispatch
 from algorithms.histograms.algorithm import HANDLERS, edge_labels
 from tests.unit.algorithms.volumes import (
     breast_cancer,
+    computed,
     iris,
     nominal,
     read_result,
@@ -21,10 +22,7 @@ from tests.unit.algorithms.volumes import (
 
 
 def _compute(volume: Path) -> list[dict]:
-    assert dispatch(HANDLERS, ["compute"], volume) == 0
-    result = read_result(volume, "compute")
-    assert result["shape"] == "highcharts_json"
-    return result["data"]
+    return computed(HANDLERS, volume, "highcharts_json")
 
 
 def test_numeric_counts_equal_numpy_histogram_overall_and_per_group(tmp_path: Path) -> None:

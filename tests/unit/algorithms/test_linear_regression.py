@@ -12,6 +12,7 @@ from sklearn.linear_model import LinearRegression
 from algorithms.common.runner import dispatch
 from algorithms.linearRegression.algorithm import HANDLERS
 from tests.unit.algorithms.volumes import (
+    computed,
     diabetes,
     iris,
     nominal,
@@ -23,10 +24,7 @@ from tests.unit.algorithms.volumes import (
 
 
 def _compute(volume: Path) -> dict:
-    assert dispatch(HANDLERS, ["compute"], volume) == 0
-    result = read_result(volume, "compute")
-    assert result["shape"] == "json" and result["error"] is None
-    return result["data"]
+    return computed(HANDLERS, volume, "json")
 
 
 def test_coefficients_equal_scikit_learns_on_diabetes(tmp_path: Path) -> None:

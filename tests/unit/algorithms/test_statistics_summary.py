@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from algorithms.common.runner import dispatch
 from algorithms.statisticsSummary.algorithm import HANDLERS
 from tests.unit.algorithms.volumes import (
+    computed,
     iris,
     nominal,
     read_result,
@@ -21,10 +21,7 @@ from tests.unit.algorithms.volumes import (
 
 
 def _compute(volume: Path) -> dict:
-    assert dispatch(HANDLERS, ["compute"], volume) == 0
-    result = read_result(volume, "compute")
-    assert result["shape"] == "json"
-    return result["data"]
+    return computed(HANDLERS, volume, "json")
 
 
 def test_numeric_statistics_equal_numpys_on_wine(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from sklearn import datasets
 
+from algorithms.common.runner import dispatch
 from algorithms.common.volume import read_json, result_path, write_json_atomically
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -159,3 +160,11 @@ def breast_cancer() -> tuple[Column, list[Column]]:
 
 def diabetes() -> tuple[Column, list[Column]]:
     return _dataset(datasets.load_diabetes, "progression", None)
+
+
+def computed(handlers: Mapping[str, Any], volume: Path, shape: str) -> Any:
+    """Run `compute` in this process; it must succeed with `shape`. Returns its data."""
+    assert dispatch(dict(handlers), ["compute"], volume) == 0
+    result = read_result(volume, "compute")
+    assert result["shape"] == shape and result["error"] is None, result
+    return result["data"]
