@@ -5,9 +5,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends tini \
 WORKDIR /opt/woken
 COPY setup.cfg pyproject.toml README.md alembic.ini ./
 COPY woken woken
-COPY actors actors
-COPY chronos chronos
-COPY algorithms algorithms
 COPY migrations migrations
 RUN pip install --no-cache-dir -e .
 ENV WOKEN_DATA_DIR=/var/lib/woken WOKEN_HOST=0.0.0.0

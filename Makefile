@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -e '.[automl,test,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,7 +22,8 @@ serve: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy woken actors chronos algorithms
+	$(BIN)/mypy woken
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest

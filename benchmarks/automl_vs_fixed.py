@@ -383,7 +383,7 @@ def versions(snapshot: str | None) -> dict[str, str]:
         found["woken commit"] = f"{snapshot} (a snapshot of it)"
         return found
     found["woken commit"] = _git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = _git("status", "--porcelain", "--", "woken", "actors", "algorithms")
+    dirty = _git("status", "--porcelain", "--", "woken")
     if dirty:
         found["woken commit"] += " (the working tree, with uncommitted changes)"
     return found

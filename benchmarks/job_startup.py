@@ -34,7 +34,7 @@ from woken.backends.base import JobSpec  # noqa: E402
 from woken.backends.local import LocalBackend  # noqa: E402
 from woken.storage.models import JobState  # noqa: E402
 
-ENTRYPOINT = ROOT / "algorithms" / "knn" / "entrypoint.sh"
+ENTRYPOINT = ROOT / "woken" / "algorithms" / "knn" / "entrypoint.sh"
 POLL_S = 0.001
 JOB_WAIT_S = 120.0
 

@@ -19,7 +19,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ALGORITHMS = ROOT / "algorithms"
+ALGORITHMS = ROOT / "woken" / "algorithms"
 BASE_DOCKERFILE = ALGORITHMS / "common" / "Dockerfile"
 WOKEN_IMAGE = re.compile(r"^\s+image:\s*(woken:\S+)\s*$", re.MULTILINE)
 BASE_ARG = re.compile(r"^ARG BASE_IMAGE=(\S+)$", re.MULTILINE)

@@ -19,6 +19,8 @@ from woken.errors import ConfigurationError
 
 ENV_PREFIX = "WOKEN_"
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+# The algorithm containers, one folder each (the `woken.algorithms` package).
+ALGORITHMS_DIR = Path(__file__).resolve().parent / "algorithms"
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Config:
     features_db_url: str = ""
     default_dataset: str = "sample"
     node: str = "local"
-    algorithms_dir: Path = REPOSITORY_ROOT / "algorithms"
+    algorithms_dir: Path = ALGORITHMS_DIR
     backend: str = "local"
     max_concurrent_jobs: int = 2
     # How the local backend starts a job's process: "fork" (from a warm fork server with

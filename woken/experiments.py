@@ -6,9 +6,9 @@ import logging
 from collections import Counter
 from typing import Any
 
-from actors.experiment import ExperimentActor, Reply
-from actors.messages import Start
-from actors.steps import command_step, derived_id, fold_step, model_step, parse_step
+from woken.actors.experiment import ExperimentActor, Reply
+from woken.actors.messages import Start
+from woken.actors.steps import command_step, derived_id, fold_step, model_step, parse_step
 from woken.api.schemas import ExperimentSchema, load_body
 from woken.errors import WokenError
 from woken.experiment_plan import ExperimentPlan, plan_experiment

@@ -31,7 +31,7 @@ class JobPlan:
         return [*self.variables, *self.covariables, *self.grouping]
 
     def job_document(self, job_id: str) -> dict[str, Any]:
-        """The `job.json` the algorithm reads (see `algorithms.common.volume`)."""
+        """The `job.json` the algorithm reads (see `woken.algorithms.common.volume`)."""
         return {
             "job_id": job_id,
             "algorithm": self.algorithm.code,

@@ -6,8 +6,8 @@ import logging
 
 import pykka
 
-from actors.running import RunningExperiments
-from actors.validation_pool import ValidationPool
+from woken.actors.running import RunningExperiments
+from woken.actors.validation_pool import ValidationPool
 from woken.backends.base import Backend
 from woken.backends.local import LAUNCHERS, LocalBackend
 from woken.config import Config

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chronos.model import IMAGE_PATTERN
+from woken.chronos.model import IMAGE_PATTERN
 from woken.errors import BadRequest, ConfigurationError
 from woken.features.variables import TypeClass, VariableMeta
 

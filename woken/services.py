@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from actors.running import RunningExperiments
-from actors.validation_pool import ValidationPool
+from woken.actors.running import RunningExperiments
+from woken.actors.validation_pool import ValidationPool
 from woken.backends.base import Backend
 from woken.config import Config
 from woken.features.database import FeaturesDatabase

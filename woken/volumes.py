@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Collection
 from pathlib import Path
 
-from algorithms.common.volume import (
+from woken.algorithms.common.volume import (
     DATA_FILE,
     JOB_FILE,
     TEST_DATA_FILE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from woken.config import REPOSITORY_ROOT, Config
+from woken.config import ALGORITHMS_DIR, Config
 
 TEST_ALGORITHMS = Path(__file__).parent / "algorithms"
 
@@ -13,7 +13,7 @@ def algorithms_dir(tmp_path: Path) -> Path:
     """The real algorithms and the test ones (crasher, sleeper, silent) side by side."""
     folder = tmp_path / "algorithms"
     folder.mkdir()
-    for source in (REPOSITORY_ROOT / "algorithms", TEST_ALGORITHMS):
+    for source in (ALGORITHMS_DIR, TEST_ALGORITHMS):
         for algorithm in source.iterdir():
             if (algorithm / "algorithm.toml").is_file():
                 (folder / algorithm.name).symlink_to(algorithm)

@@ -10,7 +10,7 @@ from enum import StrEnum
 import pykka
 import pytest
 
-from actors.fsm import FsmActor, StateTimeout, on
+from woken.actors.fsm import FsmActor, StateTimeout, on
 
 WAIT_S = 5
 
@@ -104,7 +104,7 @@ def test_handlers_follow_the_table(lamp) -> None:
 
 def test_unexpected_message_is_warned_about_not_dropped_silently(lamp, caplog) -> None:
     ref, _events, _ = lamp
-    with caplog.at_level(logging.WARNING, logger="actors.fsm"):
+    with caplog.at_level(logging.WARNING, logger="woken.actors.fsm"):
         ref.tell("hello")
         assert state_of(ref) is Light.OFF
     assert any("unexpected 'hello'" in r.getMessage() for r in caplog.records)

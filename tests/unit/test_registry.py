@@ -7,19 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from woken.config import REPOSITORY_ROOT
+from woken.config import ALGORITHMS_DIR
 from woken.errors import ConfigurationError
 from woken.registry import Registry, parse_manifest
 
 
 def copy_of_knn(tmp_path: Path) -> Path:
     folder = tmp_path / "knn"
-    shutil.copytree(REPOSITORY_ROOT / "algorithms" / "knn", folder)
+    shutil.copytree(ALGORITHMS_DIR / "knn", folder)
     return folder / "algorithm.toml"
 
 
 def test_every_bundled_manifest_loads() -> None:
-    assert "knn" in Registry.load(REPOSITORY_ROOT / "algorithms").codes()
+    assert "knn" in Registry.load(ALGORITHMS_DIR).codes()
 
 
 @pytest.mark.parametrize(("old", "new", "reason"), [

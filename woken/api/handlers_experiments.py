@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from actors.messages import Cancel
+from woken.actors.messages import Cancel
 from woken.api.bridge import reply_future
 from woken.api.handlers_mining import read_json_body
 from woken.api.keys import SERVICES

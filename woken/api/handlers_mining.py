@@ -10,8 +10,8 @@ from typing import Any
 import pykka
 from aiohttp import web
 
-from actors.coordinator import CoordinatorActor
-from actors.messages import JobEnded, StartJob
+from woken.actors.coordinator import CoordinatorActor
+from woken.actors.messages import JobEnded, StartJob
 from woken.api.bridge import reply_future
 from woken.api.keys import SERVICES
 from woken.api.schemas import MiningJobSchema, load_body

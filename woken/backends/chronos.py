@@ -1,7 +1,7 @@
 """The cluster backend: each job is a one-shot Chronos job running the algorithm's Docker image.
 
 `submit` validates and posts the job (throttled); `status` finds it by exact
-name and reads its state by the rules of contract §6 (`chronos.status`). What
+name and reads its state by the rules of contract §6 (`woken.chronos.status`). What
 this backend adds to Chronos:
 
 - a job Chronos does not list within `unseen_timeout_s` of its submission is
@@ -32,12 +32,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from chronos.client import ChronosClient
-from chronos.errors import ChronosError, InvalidJob
-from chronos.model import ApiVersion, ChronosJob, Constraint, Container, Volume, job_name
-from chronos.status import ChronosJobStatus, ChronosState
 from woken.backends.base import JobSpec, JobStatus
 from woken.backends.local import tail
+from woken.chronos.client import ChronosClient
+from woken.chronos.errors import ChronosError, InvalidJob
+from woken.chronos.model import ApiVersion, ChronosJob, Constraint, Container, Volume, job_name
+from woken.chronos.status import ChronosJobStatus, ChronosState
 from woken.config import Config
 from woken.errors import BackendError, ConfigurationError
 from woken.storage.models import JobState

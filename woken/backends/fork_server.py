@@ -1,10 +1,10 @@
 """The warm fork server: a Python process with the algorithms' libraries loaded, one fork per job.
 
-Starting ``python3 -m algorithms.knn`` costs more than a small job itself (the
+Starting ``python3 -m woken.algorithms.knn`` costs more than a small job itself (the
 interpreter, then numpy, scipy and scikit-learn). This server pays that once:
 the local backend starts it as a separate program (``python fork_server.py
 --socket-fd N --root DIR``, never forked from Woken, so no Woken thread is
-copied into it), it imports the libraries and the ``algorithms`` package found
+copied into it), it imports the libraries and the ``woken.algorithms`` package found
 under ``--root``, and then, for each job, forks one child that becomes what the
 exec path would have started:
 
@@ -19,7 +19,7 @@ exec path would have started:
   ``runpy``, and its exit code kept: ``SystemExit``'s code, or 1 with the
   traceback on stderr for an uncaught exception.
 
-The algorithm's own modules (``algorithms.<code>.*``, not ``algorithms.common``)
+The algorithm's own modules (``woken.algorithms.<code>.*``, not ``woken.algorithms.common``)
 are imported in the server only to load what they import; the child drops them
 and imports them again, so that their module-level code runs in the job's
 environment as it would in a fresh process.
@@ -27,7 +27,7 @@ environment as it would in a fresh process.
 Protocol, over a Unix stream socket inherited from the backend, one JSON object
 per line. Requests::
 
-    {"op": "run", "job": id, "module": "algorithms.knn", "command": "compute",
+    {"op": "run", "job": id, "module": "woken.algorithms.knn", "command": "compute",
      "cwd": volume, "env": {...}}      + SCM_RIGHTS: [stdout fd, stderr fd]
 
 Events::
@@ -68,8 +68,8 @@ from typing import Any, NoReturn
 
 # Imported before any job, in this order; a failure is reported, never fatal.
 THIRD_PARTY = ("numpy", "scipy", "scipy.stats", "sklearn", "joblib")
-ALGORITHMS_PACKAGE = "algorithms"
-COMMON_PACKAGE = "algorithms.common"
+ALGORITHMS_PACKAGE = "woken.algorithms"
+COMMON_PACKAGE = "woken.algorithms.common"
 
 PR_SET_PDEATHSIG = 1
 # A child that cannot become the job (setup failed) exits with this code, as a
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--socket-fd", type=int, required=True)
     parser.add_argument("--root", type=Path, required=True,
-                        help="the folder holding the algorithms package")
+                        help="the folder holding the woken.algorithms package")
     args = parser.parse_args(argv)
     control = socket.socket(fileno=args.socket_fd)
     # The script's own folder (woken/backends) must not be importable as top-level names.
@@ -118,7 +118,7 @@ def preload(root: Path) -> dict[str, str]:
     if common is not None:
         for info in pkgutil.iter_modules(common.__path__, COMMON_PACKAGE + "."):
             _try_import(info.name, failed)
-    package_dir = root / ALGORITHMS_PACKAGE
+    package_dir = root.joinpath(*ALGORITHMS_PACKAGE.split("."))
     for code in sorted(_algorithm_codes(package_dir)):
         package = f"{ALGORITHMS_PACKAGE}.{code}"
         if _try_import(package, failed):

@@ -3,10 +3,10 @@
 Both launchers give the algorithm the same process: the same environment
 (`process_environment`), working directory, log files, process group and exit
 code. The exec path runs ``entrypoint.sh`` (which execs ``python3 -m
-algorithms.<code>``); the fork path asks `ForkServer`, a long-lived process with
+woken.algorithms.<code>``); the fork path asks `ForkServer`, a long-lived process with
 numpy, scipy and scikit-learn already imported (``fork_server.py``), to fork a
 child that runs the same module. Only an algorithm whose entrypoint is that
-standard script of a Python package under the server's ``algorithms`` folder
+standard script of a Python package under the server's ``woken/algorithms`` folder
 can be forked (`forkable_module`); anything else is exec'd.
 
 Every process started here dies with its parent (``PR_SET_PDEATHSIG``), so a
@@ -79,27 +79,27 @@ def die_with_parent() -> Callable[[], None]:
 
 
 def forkable_module(entrypoint: Path, root: Path) -> str | None:
-    """``algorithms.<code>`` if the fork server under ``root`` can run this entrypoint, else None.
+    """``woken.algorithms.<code>`` if the fork server under ``root`` can run it, else None.
 
-    The entrypoint, symlinks resolved, must be ``<root>/algorithms/<code>/entrypoint.sh``
-    exec'ing ``python3 -m algorithms.<code>``, and the package must have a ``__main__.py``.
+    The entrypoint, symlinks resolved, must be ``<root>/woken/algorithms/<code>/entrypoint.sh``
+    exec'ing ``python3 -m woken.algorithms.<code>``, and the package must have a ``__main__.py``.
     """
     try:
         real = entrypoint.resolve(strict=True)
         package_dir = real.parent
         code = package_dir.name
         if (real.name != "entrypoint.sh" or not code.isidentifier() or code == "common"
-                or package_dir.parent != (root / "algorithms").resolve()
+                or package_dir.parent != (root / "woken" / "algorithms").resolve()
                 or not (package_dir / "__main__.py").is_file()
                 or not (package_dir.parent / "__init__.py").is_file()):
             return None
         script = real.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    standard = rf'^\s*exec python3 -m algorithms\.{re.escape(code)} "\$@"\s*$'
+    standard = rf'^\s*exec python3 -m woken\.algorithms\.{re.escape(code)} "\$@"\s*$'
     if re.search(standard, script, re.MULTILINE) is None:
         return None
-    return f"algorithms.{code}"
+    return f"woken.algorithms.{code}"
 
 
 class ForkServerGone(Exception):

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 # One definition of the type families, shared with the algorithm containers.
-from algorithms.common.variables import NOMINAL_TYPES, NUMERIC_TYPES
+from woken.algorithms.common.variables import NOMINAL_TYPES, NUMERIC_TYPES
 
 VARIABLE_TYPES = NOMINAL_TYPES | NUMERIC_TYPES | {"text", "date"}
 

@@ -93,7 +93,7 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(), default=utc_now)
     started_at: Mapped[datetime | None] = mapped_column(DateTime())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime())
-    # For the jobs of an experiment: which one, and which step of it (see actors.steps).
+    # For the jobs of an experiment: which one, and which step of it (see woken.actors.steps).
     experiment_id: Mapped[str | None] = mapped_column(String(64), index=True)
     step: Mapped[str | None] = mapped_column(String(128))
 

@@ -13,7 +13,7 @@ from tests.integration.api.test_experiments import IRIS_FEATURES, experiment, kf
 from tests.support.postgres import create_database
 from tests.support.woken_app import woken_test_config
 from woken.api.app import create_app
-from woken.config import REPOSITORY_ROOT
+from woken.config import ALGORITHMS_DIR
 
 # Small searches: a CI run, not a benchmark (2 generations x 8 pipelines).
 QUICK = [{"code": "max_time_mins", "value": "0.5"}, {"code": "generations", "value": "2"},
@@ -79,14 +79,14 @@ async def tight_client(aiohttp_client, postgres_server: str, tmp_path: Path):
     )
     folder = config.algorithms_dir / "tpotTight"
     folder.mkdir()
-    manifest = (REPOSITORY_ROOT / "algorithms" / "tpot" / "algorithm.toml").read_text()
+    manifest = (ALGORITHMS_DIR / "tpot" / "algorithm.toml").read_text()
     manifest = manifest.replace('code = "tpot"', 'code = "tpotTight"')
     manifest = re.sub(r"budget_overshoot = .*", "budget_overshoot = 0", manifest)
     manifest = re.sub(r"budget_grace_s = .*", "budget_grace_s = 1", manifest)
     (folder / "algorithm.toml").write_text(manifest)
     entrypoint = folder / "entrypoint.sh"
     entrypoint.write_text(
-        f'#!/bin/sh\nexec "{REPOSITORY_ROOT}/algorithms/tpot/entrypoint.sh" "$@"\n'
+        f'#!/bin/sh\nexec "{ALGORITHMS_DIR}/tpot/entrypoint.sh" "$@"\n'
     )
     entrypoint.chmod(0o755)
     return await aiohttp_client(create_app(config))

@@ -1,7 +1,7 @@
 """Test-only algorithms that are Python packages, so that the fork server can run them.
 
-`make_root` writes a folder holding an ``algorithms`` package laid out like the
-real one: ``algorithms/common`` (a symlink to the real shared code) and one
+`make_root` writes a folder holding a ``woken.algorithms`` package laid out like
+the real one: ``woken/algorithms/common`` (a symlink to the real shared code) and one
 package per test algorithm with a ``__main__.py`` and the standard
 ``entrypoint.sh`` (a copy of knn's, naming the test module). The same algorithm
 then runs through either launcher: exec'd by its entrypoint, or forked by a
@@ -15,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-REAL_ALGORITHMS = REPO_ROOT / "algorithms"
+REAL_ALGORITHMS = REPO_ROOT / "woken" / "algorithms"
 
 SOURCES = {
     # What the process sees, as JSON in out.json; a line on each output stream.
@@ -82,23 +82,24 @@ SOURCES = {
 
 
 def make_root(directory: Path) -> Path:
-    """A folder holding an ``algorithms`` package with the test algorithms; returns it."""
-    package = directory / "algorithms"
+    """A folder holding a ``woken.algorithms`` package with the test algorithms; returns it."""
+    package = directory / "woken" / "algorithms"
     package.mkdir(parents=True)
+    (package.parent / "__init__.py").write_text('"""Test root."""\n')
     (package / "__init__.py").write_text('"""Test algorithms."""\n')
     (package / "common").symlink_to(REAL_ALGORITHMS / "common", target_is_directory=True)
     template = (REAL_ALGORITHMS / "knn" / "entrypoint.sh").read_text()
-    assert "algorithms.knn" in template
+    assert "woken.algorithms.knn" in template
     for code, source in SOURCES.items():
         folder = package / code
         folder.mkdir()
         (folder / "__init__.py").write_text("")
         (folder / "__main__.py").write_text(textwrap.dedent(source).lstrip())
         entrypoint = folder / "entrypoint.sh"
-        entrypoint.write_text(template.replace("algorithms.knn", f"algorithms.{code}"))
+        entrypoint.write_text(template.replace("woken.algorithms.knn", f"woken.algorithms.{code}"))
         entrypoint.chmod(entrypoint.stat().st_mode | stat.S_IXUSR)
     return directory
 
 
 def entrypoint(root: Path, code: str) -> Path:
-    return root / "algorithms" / code / "entrypoint.sh"
+    return root / "woken" / "algorithms" / code / "entrypoint.sh"

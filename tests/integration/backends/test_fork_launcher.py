@@ -103,7 +103,8 @@ def test_process_gets_exactly_the_job_environment_volume_and_streams(
     expected = {**process_environment(spec), "PYTHONPATH": str(root), "PWD": volume}
     assert report["environ"] == expected
     assert not [name for name in report["environ"] if name.startswith("WOKEN_")]
-    assert report["argv"] == [str(root / "algorithms" / "envdump" / "__main__.py"), "compute"]
+    main = root / "woken" / "algorithms" / "envdump" / "__main__.py"
+    assert report["argv"] == [str(main), "compute"]
     assert report["name"] == "__main__"
     assert report["cwd"] == volume
     assert report["path_head"] == [volume, str(root)]
@@ -327,7 +328,7 @@ def knn_volume(directory: Path) -> Path:
 
 
 def knn(volume: Path, job_id: str, command: str) -> JobSpec:
-    return job(volume.parent, REPO_ROOT / "algorithms" / "knn" / "entrypoint.sh", job_id,
+    return job(volume.parent, REPO_ROOT / "woken" / "algorithms" / "knn" / "entrypoint.sh", job_id,
                timeout_s=120, command=command, volume=volume,
                environment={"MODEL_PARAM_k": "7"})
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from chronos.model import ApiVersion, job_name
 from tests.integration.chronos.helpers import (
     nothing_left,
     run_to_end,
@@ -17,6 +16,7 @@ from tests.integration.chronos.helpers import (
 )
 from tests.support.chronos_double import ChronosDouble
 from woken.backends.chronos import ChronosBackend
+from woken.chronos.model import ApiVersion, job_name
 from woken.errors import BackendError
 from woken.storage.models import JobState
 

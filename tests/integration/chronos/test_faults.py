@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from chronos.model import job_name
 from tests.integration.chronos.helpers import (
     nothing_left,
     run_to_end,
@@ -18,6 +17,7 @@ from tests.integration.chronos.helpers import (
     wait_for_state,
 )
 from woken.backends.chronos import ChronosBackend
+from woken.chronos.model import job_name
 from woken.errors import BackendError
 from woken.storage.models import JobState
 

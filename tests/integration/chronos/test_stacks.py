@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from woken.config import REPOSITORY_ROOT, Config
+from woken.config import ALGORITHMS_DIR, REPOSITORY_ROOT, Config
 
 STACKS = {
     "root": REPOSITORY_ROOT / "docker-compose.yml",
@@ -143,7 +143,7 @@ def test_the_image_build_covers_every_algorithm_base_first() -> None:
     )
     assert done.returncode == 0, done.stderr
     tags = re.findall(r" -t (\S+) \.$", done.stdout, re.MULTILINE)
-    manifests = sorted((REPOSITORY_ROOT / "algorithms").glob("*/algorithm.toml"))
+    manifests = sorted((ALGORITHMS_DIR).glob("*/algorithm.toml"))
     images = {tomllib.loads(m.read_text())["docker_image"] for m in manifests}
     assert tags[0] == "woken/algorithm-base:0.1.0"
     assert images <= set(tags[1:])

@@ -9,8 +9,6 @@ import pytest
 from scipy import stats
 from sklearn.linear_model import LinearRegression
 
-from algorithms.anova.algorithm import HANDLERS
-from algorithms.common.runner import dispatch
 from tests.unit.algorithms.volumes import (
     computed,
     iris,
@@ -21,6 +19,8 @@ from tests.unit.algorithms.volumes import (
     wine,
     write_volume,
 )
+from woken.algorithms.anova.algorithm import HANDLERS
+from woken.algorithms.common.runner import dispatch
 
 
 def _compute(volume: Path) -> dict:

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from algorithms.common.encoding import FeatureEncoder, encode_target, problem_type
-from algorithms.common.errors import InputError
-from algorithms.common.inputs import read_inputs
-from algorithms.common.table import Table
 from tests.unit.algorithms.volumes import nominal, real, write_volume
+from woken.algorithms.common.encoding import FeatureEncoder, encode_target, problem_type
+from woken.algorithms.common.errors import InputError
+from woken.algorithms.common.inputs import read_inputs
+from woken.algorithms.common.table import Table
 
 
 def _inputs(tmp_path: Path):

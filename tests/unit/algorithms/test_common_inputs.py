@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from algorithms.common.errors import InputError
-from algorithms.common.inputs import read_inputs
-from algorithms.common.parameters import Parameters
 from tests.unit.algorithms.volumes import nominal, real, write_volume
+from woken.algorithms.common.errors import InputError
+from woken.algorithms.common.inputs import read_inputs
+from woken.algorithms.common.parameters import Parameters
 
 
 def _volume(tmp_path: Path) -> Path:

@@ -11,10 +11,14 @@ import joblib
 import pytest
 from sklearn.dummy import DummyClassifier
 
-from algorithms.common.model_store import load_model, model_path
-from algorithms.common.predictive import PredictiveAlgorithm, TrainingData, predictive_handlers
-from algorithms.common.runner import dispatch
 from tests.unit.algorithms.volumes import nominal, read_result, real, write_volume
+from woken.algorithms.common.model_store import load_model, model_path
+from woken.algorithms.common.predictive import (
+    PredictiveAlgorithm,
+    TrainingData,
+    predictive_handlers,
+)
+from woken.algorithms.common.runner import dispatch
 
 
 def _fit(data: TrainingData) -> DummyClassifier:

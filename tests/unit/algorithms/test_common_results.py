@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from algorithms.common.results import Result, Shape, to_jsonable, write_error, write_result
+from woken.algorithms.common.results import Result, Shape, to_jsonable, write_error, write_result
 
 
 def test_to_jsonable_turns_numpy_and_non_finite_numbers_into_json() -> None:

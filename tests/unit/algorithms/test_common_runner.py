@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from algorithms.common.errors import InputError
-from algorithms.common.results import Result, Shape
-from algorithms.common.runner import EXIT_FAILED, EXIT_OK, EXIT_USAGE, dispatch, run
+from woken.algorithms.common.errors import InputError
+from woken.algorithms.common.results import Result, Shape
+from woken.algorithms.common.runner import EXIT_FAILED, EXIT_OK, EXIT_USAGE, dispatch, run
 
 
 def _ok(volume: Path) -> Result:

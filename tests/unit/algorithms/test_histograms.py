@@ -7,8 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from algorithms.common.runner import dispatch
-from algorithms.histograms.algorithm import HANDLERS, edge_labels
 from tests.unit.algorithms.volumes import (
     breast_cancer,
     computed,
@@ -19,6 +17,8 @@ from tests.unit.algorithms.volumes import (
     run_entrypoint,
     write_volume,
 )
+from woken.algorithms.common.runner import dispatch
+from woken.algorithms.histograms.algorithm import HANDLERS, edge_labels
 
 
 def _compute(volume: Path) -> list[dict]:

@@ -8,8 +8,6 @@ import numpy as np
 import pytest
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 
-from algorithms.common.runner import dispatch
-from algorithms.knn.algorithm import HANDLERS
 from tests.unit.algorithms.volumes import (
     breast_cancer,
     diabetes,
@@ -19,6 +17,8 @@ from tests.unit.algorithms.volumes import (
     run_entrypoint,
     write_volume,
 )
+from woken.algorithms.common.runner import dispatch
+from woken.algorithms.knn.algorithm import HANDLERS
 
 TRAIN = list(range(0, 150, 2))
 TEST = list(range(1, 150, 2))

@@ -9,8 +9,6 @@ import pytest
 from scipy import stats
 from sklearn.linear_model import LinearRegression
 
-from algorithms.common.runner import dispatch
-from algorithms.linearRegression.algorithm import HANDLERS
 from tests.unit.algorithms.volumes import (
     computed,
     diabetes,
@@ -21,6 +19,8 @@ from tests.unit.algorithms.volumes import (
     run_entrypoint,
     write_volume,
 )
+from woken.algorithms.common.runner import dispatch
+from woken.algorithms.linearRegression.algorithm import HANDLERS
 
 
 def _compute(volume: Path) -> dict:

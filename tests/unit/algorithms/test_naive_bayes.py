@@ -8,8 +8,6 @@ import numpy as np
 import pytest
 from sklearn.naive_bayes import GaussianNB
 
-from algorithms.common.runner import dispatch
-from algorithms.naiveBayes.algorithm import HANDLERS
 from tests.unit.algorithms.volumes import (
     breast_cancer,
     diabetes,
@@ -18,6 +16,8 @@ from tests.unit.algorithms.volumes import (
     wine,
     write_volume,
 )
+from woken.algorithms.common.runner import dispatch
+from woken.algorithms.naiveBayes.algorithm import HANDLERS
 
 
 @pytest.mark.parametrize("dataset", [wine, breast_cancer])

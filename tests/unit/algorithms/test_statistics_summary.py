@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from algorithms.statisticsSummary.algorithm import HANDLERS
 from tests.unit.algorithms.volumes import (
     computed,
     iris,
@@ -18,6 +17,7 @@ from tests.unit.algorithms.volumes import (
     wine,
     write_volume,
 )
+from woken.algorithms.statisticsSummary.algorithm import HANDLERS
 
 
 def _compute(volume: Path) -> dict:

@@ -20,11 +20,6 @@ import sklearn
 from sklearn.metrics import r2_score
 from sklearn.utils import all_estimators
 
-from algorithms.common.model_store import model_path
-from algorithms.common.runner import dispatch
-from algorithms.tpot import search
-from algorithms.tpot.algorithm import HANDLERS
-from algorithms.tpot.model import library_versions
 from tests.unit.algorithms.volumes import (
     ALGORITHMS_DIR,
     diabetes,
@@ -34,6 +29,11 @@ from tests.unit.algorithms.volumes import (
     run_entrypoint,
     write_volume,
 )
+from woken.algorithms.common.model_store import model_path
+from woken.algorithms.common.runner import dispatch
+from woken.algorithms.tpot import search
+from woken.algorithms.tpot.algorithm import HANDLERS
+from woken.algorithms.tpot.model import library_versions
 from woken.registry import Registry
 
 FAST = {"generations": "2", "population_size": "8", "cv": "3", "search_space": "linear-light"}

@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 from sklearn import datasets
 
-from algorithms.common.runner import dispatch
-from algorithms.common.volume import read_json, result_path, write_json_atomically
+from woken.algorithms.common.runner import dispatch
+from woken.algorithms.common.volume import read_json, result_path, write_json_atomically
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-ALGORITHMS_DIR = REPO_ROOT / "algorithms"
+ALGORITHMS_DIR = REPO_ROOT / "woken" / "algorithms"
 ALGORITHM_CODES = (
     "statisticsSummary", "histograms", "anova", "linearRegression", "knn", "naiveBayes", "tpot",
 )

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from chronos.model import ApiVersion, validate
 from tests.support.chronos_double import ChronosDouble
 from tests.unit.chronos.jobs import PAIR_VOLUME, backend, compute_spec, pair_specs
+from woken.chronos.model import ApiVersion, validate
 
 GOLDEN = Path(__file__).parent / "golden"
 

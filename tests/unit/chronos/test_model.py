@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from chronos.client import ChronosClient
-from chronos.errors import InvalidJob
-from chronos.model import ApiVersion, ChronosJob, Container, job_name, validate
-from chronos.status import ChronosState, parse_graph_csv, read_status
+from woken.chronos.client import ChronosClient
+from woken.chronos.errors import InvalidJob
+from woken.chronos.model import ApiVersion, ChronosJob, Container, job_name, validate
+from woken.chronos.status import ChronosState, parse_graph_csv, read_status
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "compute_job.json").read_text())
 

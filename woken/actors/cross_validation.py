@@ -1,0 +1,148 @@
+"""CrossValidationActor: one k-fold validation of one algorithm.
+
+State diagram::
+
+    IDLE ──Start──▶ PREDICTING ──k FoldPredicted, all ok──▶ SCORING ──CrossValidationScored──▶ DONE
+                       │
+                       └──k FoldPredicted, some failed──▶ DONE (error naming the folds)
+    PREDICTING ──Cancel──▶ (forwarded to every fold; their FoldPredicted end the validation)
+    SCORING ──StateTimeout──▶ DONE (error: the pool did not answer)
+    any state ──handler raised──▶ crash: the parent gets ValidationCompleted with the error
+
+Terminal state: DONE. The parent always gets exactly one `ValidationCompleted`.
+
+Each fold is an InteractiveActor (train on k-1 folds, test on the held-out one);
+Woken keeps the held-out truth and hands truth and predictions to the
+ValidationPool, which computes the per-fold scores and their pooled average.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import pykka
+
+from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
+from woken.actors.interactive import InteractiveActor
+from woken.actors.messages import (
+    Cancel,
+    CrossValidationScored,
+    FoldPredicted,
+    ScoreCrossValidation,
+    Start,
+    ValidationCompleted,
+)
+from woken.actors.steps import fold_step
+from woken.experiment_plan import AlgorithmPlan, ExperimentPlan, ValidationPlan
+from woken.experiment_result import validation_entry
+from woken.services import Services
+
+SCORING_TIMEOUT_S = 120.0
+
+
+class CrossValidationState(StrEnum):
+    IDLE = "idle"
+    PREDICTING = "predicting"
+    SCORING = "scoring"
+    DONE = "done"
+
+
+class CrossValidationActor(FsmActor):
+    initial_state = CrossValidationState.IDLE
+    terminal_states = frozenset({CrossValidationState.DONE})
+
+    def __init__(
+        self,
+        services: Services,
+        experiment: ExperimentPlan,
+        algorithm: AlgorithmPlan,
+        validation: ValidationPlan,
+        parent: pykka.ActorRef,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.experiment = experiment
+        self.algorithm = algorithm
+        self.validation = validation
+        self.parent = parent
+        self._truths: dict[int, list[Any]] = {}
+        self._predictions: dict[int, list[Any]] = {}
+        self._errors: dict[int, str] = {}
+        self._fit_times: list[float] = []
+        self._folds: dict[int, pykka.ActorRef] = {}
+        self._reported = False
+
+    @on(CrossValidationState.IDLE, message=Start)
+    def begin(self, _: Start) -> CrossValidationState:
+        for fold in self.validation.folds:
+            plan, truth = self.experiment.fold_job(self.algorithm, fold)
+            self._truths[fold.index] = truth
+            step = fold_step(self.algorithm.index, self.validation.index, fold.index)
+            child = InteractiveActor.start(
+                self.services, plan, self.experiment.experiment_id, step, fold.index,
+                self.actor_ref,
+            )
+            tell_quietly(child, Start())
+            self._folds[fold.index] = child
+        return CrossValidationState.PREDICTING
+
+    @on(CrossValidationState.PREDICTING, message=FoldPredicted)
+    def fold_predicted(self, message: FoldPredicted) -> CrossValidationState | None:
+        self._folds.pop(message.fold, None)
+        if message.error is not None or message.predictions is None:
+            self._errors[message.fold] = message.error or "no predictions"
+        else:
+            self._predictions[message.fold] = message.predictions
+            if message.fit_time_s is not None:
+                self._fit_times.append(message.fit_time_s)
+        if len(self._errors) + len(self._predictions) < len(self.validation.folds):
+            return None
+        if self._errors:
+            failed = "; ".join(f"fold {f}: {e}" for f, e in sorted(self._errors.items()))
+            return self._report(None, f"{len(self._errors)} of {self.validation.k} folds failed: "
+                                      f"{failed}")
+        order = sorted(self._truths)
+        self.services.validation_pool.score(ScoreCrossValidation(
+            problem=self.experiment.problem_type.value,
+            truths=[self._truths[f] for f in order],
+            predictions=[self._predictions[f] for f in order],
+            labels=self.experiment.labels,
+            reply_to=self.actor_ref,
+        ))
+        self.go_to(CrossValidationState.SCORING, timeout_s=SCORING_TIMEOUT_S)
+        return None
+
+    @on(CrossValidationState.SCORING, message=CrossValidationScored)
+    def scored(self, message: CrossValidationScored) -> CrossValidationState:
+        return self._report(message.score, message.error)
+
+    @on(CrossValidationState.SCORING, message=StateTimeout)
+    def pool_silent(self, _: StateTimeout) -> CrossValidationState:
+        return self._report(None, f"the validation pool did not answer in {SCORING_TIMEOUT_S:g} s")
+
+    @on(CrossValidationState.PREDICTING, message=Cancel)
+    def cancel(self, message: Cancel) -> None:
+        for child in self._folds.values():
+            tell_quietly(child, message)
+
+    @on(CrossValidationState.SCORING, CrossValidationState.IDLE, message=Cancel)
+    def cancel_now(self, message: Cancel) -> CrossValidationState:
+        return self._report(None, f"cancelled: {message.reason}")
+
+    def on_crash(self, error: BaseException) -> None:
+        for child in self._folds.values():
+            tell_quietly(child, Cancel("its cross-validation crashed"))
+        self._report(None, f"Woken failed to run the cross-validation: {error!r}")
+
+    def _report(self, score: dict[str, Any] | None, error: str | None) -> CrossValidationState:
+        if not self._reported:
+            self._reported = True
+            entry = validation_entry(
+                self.validation.code, self.validation.name, self.services.config.node,
+                score, error,
+            )
+            tell_quietly(self.parent, ValidationCompleted(
+                self.validation.index, entry, tuple(self._fit_times)
+            ))
+        return CrossValidationState.DONE

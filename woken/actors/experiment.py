@@ -1,0 +1,167 @@
+"""ExperimentActor: one experiment, one AlgorithmActor per requested algorithm.
+
+State diagram::
+
+    IDLE ──Start──▶ RUNNING ──AlgorithmCompleted (the last one)──▶ DONE (completed)
+    RUNNING ──Cancel──▶ CANCELLING ──AlgorithmCompleted (the last one)──▶ DONE (cancelled)
+    RUNNING ──StateTimeout (experiment_timeout_s)──▶ CANCELLING
+    CANCELLING ──StateTimeout──▶ DONE (algorithms still silent get an error)
+    any state ──handler raised──▶ crash: the experiment is stored FAILED, the reply sent
+
+Terminal state: DONE. `reply`, when given, is called exactly once with the
+final QueryResult. Each AlgorithmCompleted is stored at once: `GET
+/mining/experiments/{id}` shows the results so far, and a restart keeps them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+import pykka
+
+from woken.actors.algorithm import AlgorithmActor
+from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
+from woken.actors.messages import AlgorithmCompleted, Cancel, Start
+from woken.experiment_plan import ExperimentPlan
+from woken.experiment_result import algorithm_entry, experiment_result
+from woken.services import Services
+from woken.storage.models import ExperimentState
+
+log = logging.getLogger(__name__)
+
+# How long cancelled algorithms may take to report before the experiment ends without them.
+CANCEL_GRACE_S = 60.0
+
+Reply = Callable[[dict[str, Any]], None]
+
+
+class Phase(StrEnum):
+    IDLE = "idle"
+    RUNNING = "running"
+    CANCELLING = "cancelling"
+    DONE = "done"
+
+
+class ExperimentActor(FsmActor):
+    initial_state = Phase.IDLE
+    terminal_states = frozenset({Phase.DONE})
+
+    def __init__(
+        self,
+        services: Services,
+        plan: ExperimentPlan,
+        reply: Reply | None = None,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.running = services.experiments
+        self.plan = plan
+        self._reply = reply
+        self._entries: list[dict[str, Any] | None] = [None] * len(plan.algorithms)
+        self._children: dict[int, pykka.ActorRef] = {}
+        self._cancel_reason: str | None = None
+
+    @property
+    def experiment_id(self) -> str:
+        return self.plan.experiment_id
+
+    def on_start(self) -> None:
+        self.running.add(self.experiment_id, self.actor_ref)
+
+    def on_stop(self) -> None:
+        super().on_stop()
+        self.running.remove(self.experiment_id)
+
+    @on(Phase.IDLE, message=Start)
+    def begin(self, _: Start) -> None:
+        self.services.woken_db.update_experiment(
+            self.experiment_id, state=ExperimentState.RUNNING, result=self._result()
+        )
+        for algorithm in self.plan.algorithms:
+            child = AlgorithmActor.start(
+                self.services, self.plan, algorithm, self.actor_ref
+            )
+            tell_quietly(child, Start())
+            self._children[algorithm.index] = child
+        self.go_to(Phase.RUNNING, timeout_s=self.services.config.experiment_timeout_s)
+
+    @on(Phase.RUNNING, Phase.CANCELLING, message=AlgorithmCompleted)
+    def algorithm_completed(self, message: AlgorithmCompleted) -> Phase | None:
+        self._entries[message.index] = message.entry
+        self._children.pop(message.index, None)
+        if self._children:
+            self.services.woken_db.update_experiment(self.experiment_id, result=self._result())
+            return None
+        return self._finish()
+
+    @on(Phase.RUNNING, message=Cancel)
+    def cancel(self, message: Cancel) -> None:
+        self._cancel(message.reason)
+
+    @on(Phase.RUNNING, message=StateTimeout)
+    def too_long(self, _: StateTimeout) -> None:
+        timeout = self.services.config.experiment_timeout_s
+        self._cancel(f"the experiment did not finish within {timeout:g} s")
+
+    @on(Phase.CANCELLING, message=StateTimeout)
+    def children_silent(self, _: StateTimeout) -> Phase:
+        for index in list(self._children):
+            algorithm = self.plan.algorithms[index]
+            self._entries[index] = algorithm_entry(
+                algorithm.code, algorithm.name, None, None,
+                f"cancelled ({self._cancel_reason}); it did not stop within {CANCEL_GRACE_S:g} s",
+                [],
+            )
+        self._children.clear()
+        return self._finish()
+
+    @on(Phase.CANCELLING, message=Cancel)
+    def already_cancelling(self, _: Cancel) -> None:
+        pass
+
+    def on_crash(self, error: BaseException) -> None:
+        for child in self._children.values():
+            tell_quietly(child, Cancel("the experiment crashed"))
+        message = f"Woken failed to run the experiment: {error!r}"
+        try:
+            self.services.woken_db.update_experiment(
+                self.experiment_id, state=ExperimentState.FAILED, error=message,
+                result=self._result(message),
+            )
+        finally:
+            self._send_reply(self._result(message))
+
+    def _cancel(self, reason: str) -> None:
+        self._cancel_reason = reason
+        for child in self._children.values():
+            tell_quietly(child, Cancel(reason))
+        self.go_to(Phase.CANCELLING, timeout_s=CANCEL_GRACE_S)
+
+    def _finish(self) -> Phase:
+        result = self._result()
+        state = ExperimentState.COMPLETED
+        if self._cancel_reason is not None:
+            state = ExperimentState.CANCELLED
+        self.services.woken_db.update_experiment(
+            self.experiment_id, state=state, result=result, error=self._cancel_reason
+        )
+        log.info("experiment %s %s", self.experiment_id, state.value)
+        self._send_reply(result)
+        return Phase.DONE
+
+    def _result(self, error: str | None = None) -> dict[str, Any]:
+        return experiment_result(
+            self.experiment_id, self.services.config.node, list(self._entries),
+            self.plan.problem_type.value, error,
+        )
+
+    def _send_reply(self, result: dict[str, Any]) -> None:
+        reply, self._reply = self._reply, None
+        if reply is not None:
+            try:
+                reply(result)
+            except Exception:
+                log.exception("experiment %s: the reply callback failed", self.experiment_id)

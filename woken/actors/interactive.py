@@ -1,0 +1,132 @@
+"""InteractiveActor: one fold's `train` then `test`, two jobs on one volume.
+
+State diagram::
+
+    IDLE ──Start──▶ TRAINING ──JobEnded (train ok)──▶ TESTING ──JobEnded (test ok)──▶ DONE
+                       │                                 │
+                       └──JobEnded (train failed)───────┴──JobEnded (failed)──▶ DONE (error)
+    TRAINING / TESTING ──Cancel──▶ (the running job is cancelled; its JobEnded ends the pair)
+    any state ──handler raised──▶ crash: the parent gets FoldPredicted with the error
+
+Terminal state: DONE. The parent always gets exactly one `FoldPredicted`.
+
+The actor waits on the backend's status of each job (through its coordinator),
+never on a file appearing. The volume is named by a UUID derived from the
+experiment and the fold, so a resumed experiment finds a finished `train`.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from typing import Any
+
+import pykka
+
+from woken.actors.fsm import FsmActor, on, tell_quietly
+from woken.actors.jobs import start_job, stored_success
+from woken.actors.messages import Cancel, FoldPredicted, JobEnded, Start
+from woken.actors.steps import command_step, derived_id
+from woken.algorithms.common.volume import MODEL_DIR
+from woken.job_plan import JobPlan
+from woken.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class InteractiveState(StrEnum):
+    IDLE = "idle"
+    TRAINING = "training"
+    TESTING = "testing"
+    DONE = "done"
+
+
+class InteractiveActor(FsmActor):
+    initial_state = InteractiveState.IDLE
+    terminal_states = frozenset({InteractiveState.DONE})
+
+    def __init__(
+        self,
+        services: Services,
+        plan: JobPlan,
+        experiment_id: str,
+        fold_step: str,
+        fold: int,
+        parent: pykka.ActorRef,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.plan = plan
+        self.experiment_id = experiment_id
+        self.fold_step = fold_step
+        self.fold = fold
+        self.parent = parent
+        self.volume = services.config.volumes_dir / derived_id(experiment_id, fold_step)
+        self._job: pykka.ActorRef | None = None
+        self._fit_time_s: float | None = None
+        self._reported = False
+
+    @on(InteractiveState.IDLE, message=Start)
+    def begin(self, _: Start) -> InteractiveState:
+        # Created by Woken under its root; exists already when an experiment resumes.
+        self.volume.mkdir(mode=0o770, parents=True, exist_ok=True)
+        train_id = self._job_id("train")
+        reuse_train = (self.volume / MODEL_DIR).is_dir() and (
+            stored_success(self.services, train_id, self.volume) is not None
+        )
+        self._job = self._start("train", reuse=reuse_train)
+        return InteractiveState.TRAINING
+
+    @on(InteractiveState.TRAINING, message=JobEnded)
+    def trained(self, ended: JobEnded) -> InteractiveState:
+        if not ended.succeeded:
+            return self._report(None, f"train failed: {ended.result.error}")
+        self._fit_time_s = ended.duration_s
+        self._job = self._start("test", reuse=True)
+        return InteractiveState.TESTING
+
+    @on(InteractiveState.TESTING, message=JobEnded)
+    def tested(self, ended: JobEnded) -> InteractiveState:
+        if not ended.succeeded:
+            return self._report(None, f"test failed: {ended.result.error}")
+        predictions = _predictions(ended.result.data)
+        expected = len(self.plan.test_data.rows) if self.plan.test_data else 0
+        if predictions is None or len(predictions) != expected:
+            return self._report(
+                None, f"test wrote no usable predictions (expected a list of {expected})"
+            )
+        return self._report(predictions, None)
+
+    @on(InteractiveState.TRAINING, InteractiveState.TESTING, message=Cancel)
+    def cancel(self, message: Cancel) -> None:
+        if self._job is not None:
+            tell_quietly(self._job, message)
+
+    def on_crash(self, error: BaseException) -> None:
+        if self._job is not None:
+            tell_quietly(self._job, Cancel("its train/test pair crashed"))
+        self._report(None, f"Woken failed to run the fold: {error!r}")
+
+    def _job_id(self, command: str) -> str:
+        return derived_id(self.experiment_id, command_step(self.fold_step, command))
+
+    def _start(self, command: str, reuse: bool) -> pykka.ActorRef | None:
+        return start_job(
+            self.services, self.plan, self._job_id(command), self.volume, self.actor_ref,
+            command=command, experiment_id=self.experiment_id,
+            step=command_step(self.fold_step, command), reuse=reuse,
+        )
+
+    def _report(self, predictions: list[Any] | None, error: str | None) -> InteractiveState:
+        if not self._reported:
+            self._reported = True
+            tell_quietly(
+                self.parent, FoldPredicted(self.fold, predictions, error, self._fit_time_s)
+            )
+        return InteractiveState.DONE
+
+
+def _predictions(data: Any) -> list[Any] | None:
+    if isinstance(data, dict) and isinstance(data.get("predictions"), list):
+        return list(data["predictions"])
+    return None

@@ -1,0 +1,68 @@
+"""What `train` leaves in ``model/`` for `test`: the fitted estimator and how to encode rows.
+
+The model is pickled with joblib (scikit-learn's own persistence). Pickles are
+code: `test` only ever loads what `train` of the same image wrote in the same
+job's volume, which Woken creates and no user writes into.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import sklearn
+
+from woken.algorithms.common.encoding import FeatureEncoder
+from woken.algorithms.common.errors import NoTrainedModel
+from woken.algorithms.common.variables import Variable
+from woken.algorithms.common.volume import MODEL_DIR
+
+MODEL_FILE = "model.joblib"
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    algorithm: str
+    estimator: Any
+    encoder: FeatureEncoder
+    target: Variable
+    # A pickle is only safe to load with the scikit-learn that wrote it.
+    sklearn_version: str = sklearn.__version__
+
+
+def model_path(volume: Path) -> Path:
+    return volume / MODEL_DIR / MODEL_FILE
+
+
+def save_model(volume: Path, model: TrainedModel) -> Path:
+    """Save atomically: a `test` racing a `train` sees the old model or the new, never half."""
+    path = model_path(volume)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        joblib.dump(model, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_model(volume: Path) -> TrainedModel:
+    path = model_path(volume)
+    if not path.is_file():
+        raise NoTrainedModel(f"no trained model in {path.parent}: run train first")
+    model = joblib.load(path)
+    if not isinstance(model, TrainedModel):
+        raise NoTrainedModel(f"{path} does not hold a model saved by train")
+    if model.sklearn_version != sklearn.__version__:
+        raise NoTrainedModel(
+            f"the model in {path} was trained with scikit-learn {model.sklearn_version}, "
+            f"this image has {sklearn.__version__}: run train again"
+        )
+    return model

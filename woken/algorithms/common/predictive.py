@@ -1,0 +1,157 @@
+"""The three commands of a predictive model, from the two things only the model knows.
+
+An algorithm gives ``fit(data) -> estimator`` and ``describe(estimator, data)
+-> dict``; this module does the rest the same way for all of them:
+
+- ``compute``: fit on data.json, write the description;
+- ``train``: fit on data.json, save the estimator and its encoder in ``model/``,
+  write the description;
+- ``test``: load the model, predict the rows of test.json in their order, write
+  ``{"predictions": [...]}``. The rows of test.json need the features only.
+
+Every description starts with the same keys (target, problem type, encoded
+feature names, number of training rows) so that models read alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from woken.algorithms.common.encoding import FeatureEncoder, encode_target, problem_type
+from woken.algorithms.common.errors import InputError
+from woken.algorithms.common.inputs import JobInputs, read_inputs
+from woken.algorithms.common.model_store import TrainedModel, load_model, save_model
+from woken.algorithms.common.results import Result, Shape
+from woken.algorithms.common.runner import Handler
+from woken.algorithms.common.table import read_table
+from woken.algorithms.common.variables import Variable
+from woken.algorithms.common.volume import TEST_DATA_FILE
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """The encoded training rows, with what is needed to read them back (names, target)."""
+
+    inputs: JobInputs
+    encoder: FeatureEncoder
+    X: npt.NDArray[np.float64]
+    y: npt.NDArray[Any]
+
+    @property
+    def target(self) -> Variable:
+        return self.inputs.target
+
+    @property
+    def feature_names(self) -> list[str]:
+        return self.encoder.feature_names
+
+    @property
+    def problem_type(self) -> str:
+        return problem_type(self.target)
+
+    @property
+    def is_classification(self) -> bool:
+        return self.target.is_nominal
+
+    def require(self, expected: str, model: str) -> None:
+        """Refuse a target of the wrong kind (Woken's manifest check is the first line)."""
+        if self.problem_type != expected:
+            kind = "nominal" if expected == "classification" else "numeric"
+            raise InputError(
+                f"{model} needs a {kind} target ({expected}); '{self.target.code}' is "
+                f"{self.target.type}"
+            )
+
+
+Fit = Callable[[TrainingData], Any]
+Describe = Callable[[Any, TrainingData], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class PredictiveAlgorithm:
+    fit: Fit
+    describe: Describe
+    # Reference coding of nominal features (see FeatureEncoder.drop_first).
+    drop_first: bool = False
+    # Optional steps around the model store: after `train` saved the model (to write
+    # what else `test` needs), and before `test` loads it (to refuse what cannot load).
+    after_save: Callable[[Path, Any], None] | None = None
+    before_load: Callable[[Path], None] | None = None
+    after_load: Callable[[Path, TrainedModel], None] | None = None
+
+
+def training_data(inputs: JobInputs, drop_first: bool = False) -> TrainingData:
+    """Encode the rows of data.json for fitting; no rows is an error, not an empty model."""
+    if len(inputs.table) == 0:
+        raise InputError(f"{inputs.table.source} has no rows to fit the model on")
+    encoder = FeatureEncoder(inputs.features, drop_first=drop_first)
+    return TrainingData(
+        inputs=inputs,
+        encoder=encoder,
+        X=encoder.encode(inputs.table),
+        y=encode_target(inputs.target, inputs.table),
+    )
+
+
+def fit_and_describe(
+    algorithm: PredictiveAlgorithm, volume: Path
+) -> tuple[Any, TrainingData, dict[str, Any]]:
+    """Fit on data.json; the description starts with the keys every model shares."""
+    data = training_data(read_inputs(volume), drop_first=algorithm.drop_first)
+    estimator = algorithm.fit(data)
+    description = {
+        "target": data.target.code,
+        "problem_type": data.problem_type,
+        "feature_names": data.feature_names,
+        "n_training": len(data.y),
+        **algorithm.describe(estimator, data),
+    }
+    return estimator, data, description
+
+
+def predict(model: TrainedModel, volume: Path) -> list[Any]:
+    """Predictions for the rows of test.json, in row order."""
+    table = read_table(volume / TEST_DATA_FILE)
+    if len(table) == 0:
+        return []
+    predictions = model.estimator.predict(model.encoder.encode(table))
+    return [p.item() if isinstance(p, np.generic) else p for p in predictions]
+
+
+def predictive_handlers(algorithm: PredictiveAlgorithm) -> dict[str, Handler]:
+    """The handlers of ``compute``, ``train`` and ``test`` for the runner."""
+
+    def compute(volume: Path) -> Result:
+        _, _, description = fit_and_describe(algorithm, volume)
+        return Result(Shape.JSON, description)
+
+    def train(volume: Path) -> Result:
+        estimator, data, description = fit_and_describe(algorithm, volume)
+        save_model(
+            volume,
+            TrainedModel(
+                algorithm=data.inputs.algorithm,
+                estimator=estimator,
+                encoder=data.encoder,
+                target=data.target,
+            ),
+        )
+        if algorithm.after_save is not None:
+            algorithm.after_save(volume, estimator)
+        return Result(Shape.JSON, description)
+
+    def test(volume: Path) -> Result:
+        if algorithm.before_load is not None:
+            algorithm.before_load(volume)
+        trained = load_model(volume)
+        if algorithm.after_load is not None:
+            algorithm.after_load(volume, trained)
+        return Result(Shape.JSON, {"predictions": predict(trained, volume)})
+
+    return {"compute": compute, "train": train, "test": test}

@@ -1,0 +1,74 @@
+"""The one result a command writes: ``results/<command>.json`` = {shape, data, error}.
+
+Shapes are the contract's 2017 names (§4), which Woken stores as they are in
+``job_result.shape``. Data goes through `to_jsonable` first: numpy numbers
+become Python numbers and NaN or infinity become ``null`` (JSON has neither,
+and Woken's reader must not choke on a bare ``NaN``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from woken.algorithms.common.volume import result_path, write_json_atomically
+
+
+class Shape(StrEnum):
+    """The media types of a result, by their 2017 names (contract §4)."""
+
+    ERROR = "error"
+    JSON = "json"
+    PFA_JSON = "pfa_json"
+    PFA_YAML = "pfa_yaml"
+    TABULAR_DATA_RESOURCE_JSON = "tabular_data_resource_json"
+    HIGHCHARTS_JSON = "highcharts_json"
+    HTML = "html"
+    SVG = "svg"
+    PNG = "png"
+    TEXT = "text"
+    PYTHON_PICKLE = "python_pickle"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a command hands the runner to write; ``data`` must be JSON-able after `to_jsonable`."""
+
+    shape: Shape
+    data: Any
+
+
+def to_jsonable(value: Any) -> Any:
+    """A copy of ``value`` made of JSON types only (NaN and infinities become None)."""
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    raise TypeError(f"cannot write a {type(value).__name__} into a JSON result: {value!r}")
+
+
+def write_result(volume: Path, command: str, result: Result) -> Path:
+    """Write a success result atomically; returns the file's path."""
+    path = result_path(volume, command)
+    document = {"shape": str(result.shape), "data": to_jsonable(result.data), "error": None}
+    write_json_atomically(path, document)
+    return path
+
+
+def write_error(volume: Path, command: str, message: str) -> Path:
+    """Write an error result atomically: shape ``error``, the message in ``error``."""
+    path = result_path(volume, command)
+    write_json_atomically(path, {"shape": str(Shape.ERROR), "data": None, "error": message})
+    return path

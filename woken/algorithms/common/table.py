@@ -1,0 +1,90 @@
+"""The rows of data.json or test.json, and typed, checked access to their columns.
+
+Woken writes rows as a database returns them: a list of column names and a
+list of rows. A column is read through its variable's metadata so that every
+value is checked once, here, and the algorithms receive clean arrays.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from woken.algorithms.common.errors import InputError
+from woken.algorithms.common.variables import Variable
+from woken.algorithms.common.volume import read_json
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    # Where the rows came from, for error messages ("data.json", "test.json").
+    source: str = "data"
+
+    @classmethod
+    def from_json(cls, document: Any, source: str) -> Table:
+        if not isinstance(document, dict) or "columns" not in document or "rows" not in document:
+            raise InputError(f"{source} must be an object with 'columns' and 'rows'")
+        columns = tuple(str(c) for c in document["columns"])
+        rows = tuple(tuple(row) for row in document["rows"])
+        for number, row in enumerate(rows):
+            if len(row) != len(columns):
+                raise InputError(
+                    f"{source}: row {number} has {len(row)} values for {len(columns)} columns"
+                )
+        return cls(columns=columns, rows=rows, source=source)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def values(self, code: str) -> list[Any]:
+        """The raw values of one column, in row order."""
+        try:
+            index = self.columns.index(code)
+        except ValueError:
+            raise InputError(
+                f"column '{code}' is not in {self.source} (columns: {', '.join(self.columns)})"
+            ) from None
+        return [row[index] for row in self.rows]
+
+    def numeric(self, variable: Variable) -> npt.NDArray[np.float64]:
+        """A numeric column as floats; a missing or non-numeric value is an error, not a NaN."""
+        result = np.empty(len(self.rows), dtype=np.float64)
+        for number, value in enumerate(self.values(variable.code)):
+            # bool is an int in Python, but a true/false column is not a measurement.
+            if isinstance(value, bool) or not isinstance(value, int | float) or (
+                isinstance(value, float) and not math.isfinite(value)
+            ):
+                raise InputError(
+                    f"{self.source}: row {number}: '{variable.code}' must be a finite number, "
+                    f"got {value!r}"
+                )
+            result[number] = value
+        return result
+
+    def nominal(self, variable: Variable) -> list[str]:
+        """A nominal column as enumeration codes; a value outside the enumerations is an error."""
+        allowed = set(variable.categories)
+        result: list[str] = []
+        for number, value in enumerate(self.values(variable.code)):
+            code = None if value is None else str(value)
+            if code not in allowed:
+                raise InputError(
+                    f"{self.source}: row {number}: '{variable.code}' is {value!r}, not one of "
+                    f"its enumerations {sorted(allowed)}"
+                )
+            result.append(code)
+        return result
+
+
+def read_table(path: Path) -> Table:
+    """Read data.json or test.json; a missing file is an input error naming the file."""
+    if not path.is_file():
+        raise InputError(f"{path} not found: Woken writes the rows there before the job starts")
+    return Table.from_json(read_json(path), source=path.name)

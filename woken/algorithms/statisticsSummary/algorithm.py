@@ -1,0 +1,73 @@
+"""Descriptive statistics of every variable of the job: the first look at a data selection.
+
+Numeric variables get what ``pandas.DataFrame.describe`` gives (count, mean,
+sample standard deviation, min, quartiles by linear interpolation, max);
+nominal ones a count and frequency for every category of their metadata.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from woken.algorithms.common.inputs import JobInputs, read_inputs
+from woken.algorithms.common.results import Result, Shape
+from woken.algorithms.common.runner import Handler
+from woken.algorithms.common.table import Table
+from woken.algorithms.common.variables import Variable
+
+QUANTILES = {"25%": 0.25, "50%": 0.5, "75%": 0.75}
+
+
+def summarize(inputs: JobInputs) -> dict[str, Any]:
+    roles = {
+        **{c: "grouping" for c in inputs.grouping},
+        **{c: "covariable" for c in inputs.covariables},
+        **{c: "variable" for c in inputs.variables},
+    }
+    return {
+        "count": len(inputs.table),
+        "variables": [
+            {"code": v.code, "label": v.label, "type": v.type, "role": roles[v.code],
+             **(_nominal(v, inputs.table) if v.is_nominal else _numeric(v, inputs.table))}
+            for v in inputs.all_variables
+        ],
+    }
+
+
+def _numeric(variable: Variable, table: Table) -> dict[str, Any]:
+    values = table.numeric(variable)
+    if len(values) == 0:
+        return {"count": 0, "mean": None, "std": None, "min": None,
+                **dict.fromkeys(QUANTILES), "max": None}
+    return {
+        "count": len(values),
+        "mean": float(values.mean()),
+        # The sample standard deviation (n - 1), undefined for a single value.
+        "std": float(values.std(ddof=1)) if len(values) > 1 else None,
+        "min": float(values.min()),
+        **{name: float(np.quantile(values, q)) for name, q in QUANTILES.items()},
+        "max": float(values.max()),
+    }
+
+
+def _nominal(variable: Variable, table: Table) -> dict[str, Any]:
+    values = table.nominal(variable)
+    total = len(values)
+    return {
+        "count": total,
+        "categories": [
+            {"code": e.code, "label": e.label, "count": values.count(e.code),
+             "frequency": values.count(e.code) / total if total else None}
+            for e in variable.enumerations
+        ],
+    }
+
+
+def compute(volume: Path) -> Result:
+    return Result(Shape.JSON, summarize(read_inputs(volume)))
+
+
+HANDLERS: dict[str, Handler] = {"compute": compute}

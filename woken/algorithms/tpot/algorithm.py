@@ -1,0 +1,94 @@
+"""AutoML with TPOT: the whole pipeline is searched, not chosen by the user.
+
+- ``train``: the target's metadata type decides the problem (nominal: TPOTClassifier,
+  numeric: TPOTRegressor); nominal covariables are one-hot encoded by the shared
+  encoder; TPOT searches within the job's budget (see `search`); the best pipeline,
+  refitted on all training rows, is saved in ``model/`` with its label decoding and
+  the library versions (see `model`). The result describes the pipeline and the search.
+- ``test``: refuses a model of other library versions, reloads the pipeline and
+  predicts the rows of test.json: ``{"predictions": [...]}`` in the target's own
+  values (class codes are decoded, never TPOT's integers).
+- ``compute``: ``train`` on all rows without saving, for ``/mining/job``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sklearn.preprocessing import LabelEncoder
+
+from woken.algorithms.common.errors import InputError, NoTrainedModel
+from woken.algorithms.common.model_store import TrainedModel, model_path
+from woken.algorithms.common.predictive import (
+    PredictiveAlgorithm,
+    TrainingData,
+    predictive_handlers,
+)
+from woken.algorithms.common.runner import Handler
+from woken.algorithms.tpot.model import (
+    TpotModel,
+    check_same,
+    check_versions,
+    library_versions,
+    write_versions,
+)
+from woken.algorithms.tpot.search import SearchSettings, run_search, steps_of
+
+
+def fit(data: TrainingData) -> TpotModel:
+    settings = SearchSettings.from_inputs(data.inputs, data.problem_type)
+    label_encoder = None
+    y = data.y
+    if data.is_classification:
+        # TPOT trains on class indices: encode here, and keep the encoder to decode.
+        label_encoder = LabelEncoder().fit(data.y)
+        if len(label_encoder.classes_) < 2:
+            raise InputError(
+                f"the training rows hold a single class of '{data.target.code}' "
+                f"({label_encoder.classes_[0]}): a classifier needs at least two"
+            )
+        y = label_encoder.transform(data.y)
+    outcome = run_search(settings, data.X, y)
+    return TpotModel(
+        pipeline=outcome.pipeline,
+        label_encoder=label_encoder,
+        text=str(outcome.pipeline),
+        search=outcome.summary,
+        settings=settings.to_json(),
+    )
+
+
+def describe(model: TpotModel, data: TrainingData) -> dict[str, Any]:
+    steps = steps_of(model.pipeline)
+    return {
+        "estimator": steps[-1],
+        "steps": steps,
+        "pipeline": model.text,
+        "classes": model.classes,
+        "search": model.search,
+        "settings": model.settings,
+        "versions": model.versions,
+    }
+
+
+def save_versions(volume: Path, model: TpotModel) -> None:
+    write_versions(volume, model.versions)
+
+
+def check_loaded(volume: Path, trained: TrainedModel) -> None:
+    if not isinstance(trained.estimator, TpotModel):
+        raise NoTrainedModel(f"{model_path(volume)} was not saved by tpot train: run train again")
+    check_same(trained.estimator.versions, library_versions(), str(model_path(volume).parent))
+
+
+ALGORITHM = PredictiveAlgorithm(
+    fit=fit,
+    describe=describe,
+    after_save=save_versions,
+    # Before unpickling: a pipeline only loads with the versions that made it.
+    before_load=check_versions,
+    after_load=check_loaded,
+)
+
+HANDLERS: dict[str, Handler] = predictive_handlers(ALGORITHM)
