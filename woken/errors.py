@@ -1,4 +1,9 @@
-"""One flat tree of Woken's errors; the API's error middleware maps each to an HTTP status."""
+"""One flat tree of Woken's errors.
+
+They say what went wrong in the domain's words and know nothing of HTTP: the
+API's error middleware maps each class to a status in one table
+(`woken.api.middleware.STATUS_BY_ERROR`).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,9 @@ from __future__ import annotations
 class WokenError(Exception):
     """Base of every error Woken raises on purpose."""
 
-    http_status = 500
-
 
 class BadRequest(WokenError):
     """The request is malformed or asks for something that does not exist or does not fit."""
-
-    http_status = 400
 
     def __init__(self, message: str, details: object | None = None) -> None:
         super().__init__(message)
@@ -20,17 +21,11 @@ class BadRequest(WokenError):
 
 
 class NotFound(WokenError):
-    http_status = 404
-
-
-class Unauthorized(WokenError):
-    http_status = 401
+    """The job, experiment or model asked for does not exist."""
 
 
 class ServiceUnavailable(WokenError):
     """Woken cannot take the request now (shutting down, over capacity)."""
-
-    http_status = 503
 
 
 class ConfigurationError(WokenError):
@@ -39,5 +34,3 @@ class ConfigurationError(WokenError):
 
 class BackendError(WokenError):
     """The backend could not submit, watch or cancel a job."""
-
-    http_status = 502

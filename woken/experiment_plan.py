@@ -13,14 +13,19 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from woken.api.schemas import ExperimentQuery, ValidationRequest
 from woken.errors import BadRequest
 from woken.features.selection import SelectedData
 from woken.features.variables import ProblemType, VariableMeta
 from woken.job_plan import JobPlan
-from woken.planning import check_algorithm, job_plan, resolve_selection, select_rows
+from woken.planning import (
+    PlanningContext,
+    check_algorithm,
+    job_plan,
+    resolve_selection,
+    select_rows,
+)
+from woken.queries import ExperimentQuery, ValidationRequest
 from woken.registry import VALIDATIONS
-from woken.services import Services
 from woken.validation.folds import Fold, check_k, make_folds
 
 KFOLD = "kfold"
@@ -85,7 +90,7 @@ class ExperimentPlan:
 
 
 def plan_experiment(
-    services: Services, query: ExperimentQuery, experiment_id: str | None = None,
+    services: PlanningContext, query: ExperimentQuery, experiment_id: str | None = None,
     seed: int | None = None,
 ) -> ExperimentPlan:
     selection = resolve_selection(services, query)

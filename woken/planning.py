@@ -10,16 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from woken.api.schemas import MiningQuery, Selection
+from woken.config import Config
 from woken.errors import BadRequest
+from woken.features.database import FeaturesDatabase
 from woken.features.filters import filter_fields, parse_filters
 from woken.features.selection import SelectedData
 from woken.features.variables import VariableMeta
 from woken.job_plan import JobPlan
-from woken.registry import AlgorithmSpec
-from woken.services import Services
+from woken.queries import MiningQuery, Selection
+from woken.registry import AlgorithmSpec, Registry
+
+
+class PlanningContext(Protocol):
+    """What planning reads: the settings, the features database and the catalogue."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def features(self) -> FeaturesDatabase: ...
+
+    @property
+    def registry(self) -> Registry: ...
+
 
 # The pseudo-algorithm that returns the selected rows themselves (contract §1).
 DATA_ALGORITHM = "data"
@@ -40,7 +55,7 @@ class ResolvedSelection:
         return [*self.variables, *self.covariables, *self.grouping]
 
 
-def resolve_selection(services: Services, query: Selection) -> ResolvedSelection:
+def resolve_selection(services: PlanningContext, query: Selection) -> ResolvedSelection:
     datasets = query.datasets or [services.config.default_dataset]
     for code in datasets:
         services.features.dataset(code)  # raises BadRequest for an unknown data set
@@ -62,7 +77,7 @@ def resolve_selection(services: Services, query: Selection) -> ResolvedSelection
     )
 
 
-def select_rows(services: Services, selection: ResolvedSelection) -> SelectedData:
+def select_rows(services: PlanningContext, selection: ResolvedSelection) -> SelectedData:
     filters = parse_filters(selection.query.filters)
     if filters is not None:
         services.features.resolve(selection.datasets, sorted(filter_fields(filters)))
@@ -85,7 +100,7 @@ def check_algorithm(
 
 
 def job_plan(
-    services: Services,
+    services: PlanningContext,
     selection: ResolvedSelection,
     data: SelectedData,
     algorithm: AlgorithmSpec,
@@ -110,12 +125,12 @@ def job_plan(
     )
 
 
-def plan_job(services: Services, query: MiningQuery, algorithm: AlgorithmSpec) -> JobPlan:
+def plan_job(services: PlanningContext, query: MiningQuery, algorithm: AlgorithmSpec) -> JobPlan:
     selection = resolve_selection(services, query)
     parameters = check_algorithm(algorithm, query.algorithm.parameters, selection)
     return job_plan(services, selection, select_rows(services, selection), algorithm, parameters)
 
 
-def select_data(services: Services, query: Selection) -> SelectedData:
+def select_data(services: PlanningContext, query: Selection) -> SelectedData:
     """The `data` pseudo-algorithm: the selected rows, no container."""
     return select_rows(services, resolve_selection(services, query))

@@ -20,6 +20,7 @@ from typing import Any
 
 import pykka
 
+from woken.actors.context import ActorContext
 from woken.actors.cross_validation import CrossValidationActor
 from woken.actors.fsm import FsmActor, on, tell_quietly
 from woken.actors.jobs import start_job
@@ -27,7 +28,6 @@ from woken.actors.messages import AlgorithmCompleted, Cancel, JobEnded, Start, V
 from woken.actors.steps import derived_id, model_step
 from woken.experiment_plan import AlgorithmPlan, ExperimentPlan
 from woken.experiment_result import algorithm_entry
-from woken.services import Services
 
 
 class AlgorithmState(StrEnum):
@@ -42,7 +42,7 @@ class AlgorithmActor(FsmActor):
 
     def __init__(
         self,
-        services: Services,
+        services: ActorContext,
         experiment: ExperimentPlan,
         algorithm: AlgorithmPlan,
         parent: pykka.ActorRef,
@@ -56,7 +56,6 @@ class AlgorithmActor(FsmActor):
         self._model_job: pykka.ActorRef | None = None
         self._validations: dict[int, ValidationCompleted] = {}
         self._children: dict[int, pykka.ActorRef] = {}
-        self._reported = False
 
     @property
     def model_job_id(self) -> str:
@@ -121,6 +120,5 @@ class AlgorithmActor(FsmActor):
         return AlgorithmState.DONE
 
     def _report(self, entry: dict[str, Any]) -> None:
-        if not self._reported:
-            self._reported = True
-            tell_quietly(self.parent, AlgorithmCompleted(self.algorithm.index, entry))
+        message = AlgorithmCompleted(self.algorithm.index, entry)
+        self.report_once(lambda: tell_quietly(self.parent, message))

@@ -31,15 +31,16 @@ from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
+from woken.actors.context import ActorContext
 from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
 from woken.actors.messages import Cancel, JobChanged, JobEnded, PollStatus, StartJob
 from woken.algorithms.common.volume import read_json, result_path
 from woken.backends.base import JobSpec, JobStatus
 from woken.job_environment import job_environment
 from woken.job_plan import JobPlan
-from woken.services import Services
+from woken.states import JobState
 from woken.storage.database import StoredResult
-from woken.storage.models import Job, JobState, utc_now
+from woken.storage.models import Job, utc_now
 from woken.volumes import write_inputs
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class CoordinatorActor(FsmActor):
 
     def __init__(
         self,
-        services: Services,
+        services: ActorContext,
         plan: JobPlan,
         job_id: str,
         volume: Path,
@@ -84,7 +85,7 @@ class CoordinatorActor(FsmActor):
         self.experiment_id = experiment_id
         self.step = step
         self._running_since: float | None = None
-        self._reply: Callable[[JobEnded], None] | None = reply
+        self._reply = reply
         self._poll_interval = services.config.poll_interval_min_s
 
     @property
@@ -253,13 +254,7 @@ class CoordinatorActor(FsmActor):
         return document, ""
 
     def _send_reply(self, ended: JobEnded) -> None:
-        reply, self._reply = self._reply, None
-        if reply is None:
-            return
-        try:
-            reply(ended)
-        except Exception:
-            log.exception("%s: the reply callback failed", self.name)
+        self.report_once(lambda: self._reply(ended))
 
 
 def _describe(status: JobStatus) -> str:

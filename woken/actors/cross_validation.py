@@ -23,6 +23,7 @@ from typing import Any
 
 import pykka
 
+from woken.actors.context import ActorContext
 from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
 from woken.actors.interactive import InteractiveActor
 from woken.actors.messages import (
@@ -36,7 +37,6 @@ from woken.actors.messages import (
 from woken.actors.steps import fold_step
 from woken.experiment_plan import AlgorithmPlan, ExperimentPlan, ValidationPlan
 from woken.experiment_result import validation_entry
-from woken.services import Services
 
 SCORING_TIMEOUT_S = 120.0
 
@@ -54,7 +54,7 @@ class CrossValidationActor(FsmActor):
 
     def __init__(
         self,
-        services: Services,
+        services: ActorContext,
         experiment: ExperimentPlan,
         algorithm: AlgorithmPlan,
         validation: ValidationPlan,
@@ -71,7 +71,6 @@ class CrossValidationActor(FsmActor):
         self._errors: dict[int, str] = {}
         self._fit_times: list[float] = []
         self._folds: dict[int, pykka.ActorRef] = {}
-        self._reported = False
 
     @on(CrossValidationState.IDLE, message=Start)
     def begin(self, _: Start) -> CrossValidationState:
@@ -136,13 +135,9 @@ class CrossValidationActor(FsmActor):
         self._report(None, f"Woken failed to run the cross-validation: {error!r}")
 
     def _report(self, score: dict[str, Any] | None, error: str | None) -> CrossValidationState:
-        if not self._reported:
-            self._reported = True
-            entry = validation_entry(
-                self.validation.code, self.validation.name, self.services.config.node,
-                score, error,
-            )
-            tell_quietly(self.parent, ValidationCompleted(
-                self.validation.index, entry, tuple(self._fit_times)
-            ))
+        entry = validation_entry(
+            self.validation.code, self.validation.name, self.services.config.node, score, error,
+        )
+        message = ValidationCompleted(self.validation.index, entry, tuple(self._fit_times))
+        self.report_once(lambda: tell_quietly(self.parent, message))
         return CrossValidationState.DONE

@@ -23,12 +23,12 @@ from typing import Any
 import pykka
 
 from woken.actors.algorithm import AlgorithmActor
+from woken.actors.context import ActorContext
 from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
 from woken.actors.messages import AlgorithmCompleted, Cancel, Start
 from woken.experiment_plan import ExperimentPlan
 from woken.experiment_result import algorithm_entry, experiment_result
-from woken.services import Services
-from woken.storage.models import ExperimentState
+from woken.states import ExperimentState
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class ExperimentActor(FsmActor):
 
     def __init__(
         self,
-        services: Services,
+        services: ActorContext,
         plan: ExperimentPlan,
         reply: Reply | None = None,
     ) -> None:
@@ -159,9 +159,6 @@ class ExperimentActor(FsmActor):
         )
 
     def _send_reply(self, result: dict[str, Any]) -> None:
-        reply, self._reply = self._reply, None
+        reply = self._reply
         if reply is not None:
-            try:
-                reply(result)
-            except Exception:
-                log.exception("experiment %s: the reply callback failed", self.experiment_id)
+            self.report_once(lambda: reply(result))

@@ -11,7 +11,9 @@ the next state, or ``None`` to stay. The base:
   ``StateTimeout`` if the actor is still in that state when it expires;
 - stops the actor when it reaches a terminal state;
 - turns an exception in a handler into ``on_crash(error)`` before pykka stops
-  the actor, so that a subclass can tell its parent: nothing hangs.
+  the actor, so that a subclass can tell its parent: nothing hangs;
+- sends the actor's outcome exactly once (``report_once``), whichever path
+  (result, error, timeout, cancel, crash) gets there first.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class FsmActor(pykka.ThreadingActor):
         self._state_entries = 0
         self._state_timer: TimerHandle | None = None
         self._scheduled: set[TimerHandle] = set()
+        self._reported = False
 
     @property
     def name(self) -> str:
@@ -155,6 +158,22 @@ class FsmActor(pykka.ThreadingActor):
 
     def on_crash(self, error: BaseException) -> None:
         """Called once when a handler raised; report the failure to whoever waits."""
+
+    def report_once(self, send: Callable[[], object]) -> bool:
+        """Send the actor's outcome (tell the parent, call the reply) the first time only.
+
+        Later calls do nothing and return False: a timeout, a cancel and a crash may
+        all race to report, and whoever waits must hear exactly one of them. A
+        failing `send` (a reply callback that raises) is logged, never raised.
+        """
+        if self._reported:
+            return False
+        self._reported = True
+        try:
+            send()
+        except Exception:
+            log.exception("%s: sending its outcome failed", self.name)
+        return True
 
     def _cancel_timers(self) -> None:
         if self._state_timer is not None:

@@ -23,13 +23,13 @@ from typing import Any
 
 import pykka
 
+from woken.actors.context import ActorContext
 from woken.actors.fsm import FsmActor, on, tell_quietly
 from woken.actors.jobs import start_job, stored_success
 from woken.actors.messages import Cancel, FoldPredicted, JobEnded, Start
 from woken.actors.steps import command_step, derived_id
 from woken.algorithms.common.volume import MODEL_DIR
 from woken.job_plan import JobPlan
-from woken.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class InteractiveActor(FsmActor):
 
     def __init__(
         self,
-        services: Services,
+        services: ActorContext,
         plan: JobPlan,
         experiment_id: str,
         fold_step: str,
@@ -64,7 +64,6 @@ class InteractiveActor(FsmActor):
         self.volume = services.config.volumes_dir / derived_id(experiment_id, fold_step)
         self._job: pykka.ActorRef | None = None
         self._fit_time_s: float | None = None
-        self._reported = False
 
     @on(InteractiveState.IDLE, message=Start)
     def begin(self, _: Start) -> InteractiveState:
@@ -118,11 +117,8 @@ class InteractiveActor(FsmActor):
         )
 
     def _report(self, predictions: list[Any] | None, error: str | None) -> InteractiveState:
-        if not self._reported:
-            self._reported = True
-            tell_quietly(
-                self.parent, FoldPredicted(self.fold, predictions, error, self._fit_time_s)
-            )
+        message = FoldPredicted(self.fold, predictions, error, self._fit_time_s)
+        self.report_once(lambda: tell_quietly(self.parent, message))
         return InteractiveState.DONE
 
 

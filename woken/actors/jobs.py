@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pykka
 
+from woken.actors.context import ActorContext
 from woken.actors.coordinator import CoordinatorActor
 from woken.actors.fsm import tell_quietly
 from woken.actors.messages import JobEnded, StartJob
 from woken.job_plan import JobPlan
-from woken.services import Services
-from woken.storage.models import JobState
+from woken.states import JobState
 
 
-def stored_success(services: Services, job_id: str, volume: Path) -> JobEnded | None:
+def stored_success(services: ActorContext, job_id: str, volume: Path) -> JobEnded | None:
     """The job's outcome if woken-db holds a successful run of it (a resumed experiment)."""
     job = services.woken_db.get_job(job_id)
     if job is None or job.state != JobState.SUCCEEDED.value:
@@ -29,7 +29,7 @@ def stored_success(services: Services, job_id: str, volume: Path) -> JobEnded | 
 
 
 def start_job(
-    services: Services,
+    services: ActorContext,
     plan: JobPlan,
     job_id: str,
     volume: Path,

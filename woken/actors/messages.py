@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from woken.states import JobState
 from woken.storage.database import StoredResult
-from woken.storage.models import JobState
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from woken.api import handlers_mining as mining
 from woken.api.keys import CONFIG, SERVICES
 from woken.api.middleware import basic_auth_middleware, error_middleware
 from woken.config import Config
-from woken.experiments import resume_experiments
-from woken.lifecycle import start_services, stop_services
-from woken.retention import sweep_periodically
+from woken.system.experiments import resume_experiments
+from woken.system.lifecycle import start_services, stop_services
+from woken.system.retention import sweep_periodically
 
 ROUTES = [
     web.get("/health", metadata.health),

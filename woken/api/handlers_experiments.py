@@ -7,15 +7,15 @@ from typing import Any
 
 from aiohttp import web
 
-from woken.actors.messages import Cancel
 from woken.api.bridge import reply_future
 from woken.api.handlers_mining import read_json_body
 from woken.api.keys import SERVICES
-from woken.api.schemas import ExperimentSchema, load_body
-from woken.errors import BadRequest, NotFound, ServiceUnavailable
-from woken.experiment_plan import plan_experiment
-from woken.experiments import persist_experiment, progress, start_experiment
-from woken.storage.models import Experiment, ExperimentState
+from woken.errors import BadRequest, NotFound
+from woken.queries import ExperimentSchema, load_body
+from woken.states import ExperimentState
+from woken.storage.models import Experiment
+from woken.system.experiments import cancel_experiment as cancel_experiment_actor
+from woken.system.experiments import progress, submit_experiment
 
 MAX_PAGE = 100
 
@@ -32,17 +32,9 @@ def location(experiment_id: str) -> str:
 async def run_experiment(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     query = load_body(ExperimentSchema(), await read_json_body(request))
-    if len(services.experiments) >= services.config.max_running_experiments:
-        raise ServiceUnavailable(
-            f"{len(services.experiments)} experiments are running, the limit is "
-            f"{services.config.max_running_experiments}: try again later"
-        )
-    plan = await asyncio.to_thread(plan_experiment, services, query)
-    await asyncio.to_thread(persist_experiment, services, plan)
-    headers = {"Location": location(plan.experiment_id)}
-
     if wants_async(request):
-        start_experiment(services, plan, None)
+        plan = await asyncio.to_thread(submit_experiment, services, query)
+        headers = {"Location": location(plan.experiment_id)}
         return web.json_response(
             {"experimentId": plan.experiment_id, "state": ExperimentState.PENDING.value,
              "location": headers["Location"]},
@@ -51,7 +43,8 @@ async def run_experiment(request: web.Request) -> web.Response:
 
     future: asyncio.Future[dict[str, Any]]
     future, reply = reply_future(asyncio.get_running_loop())
-    start_experiment(services, plan, reply)
+    plan = await asyncio.to_thread(submit_experiment, services, query, reply)
+    headers = {"Location": location(plan.experiment_id)}
     try:
         result = await asyncio.wait_for(future, services.config.request_timeout_s)
     except TimeoutError:
@@ -93,11 +86,7 @@ async def cancel_experiment(request: web.Request) -> web.Response:
     experiment = await _experiment(request)
     if ExperimentState(experiment.state).is_terminal:
         return web.json_response({**_summary(experiment), "message": "already ended"})
-    actor = services.experiments.get(experiment.id)
-    if actor is None:
-        # In flight in woken-db but run by no actor here (another node, or a failed resume).
-        raise ServiceUnavailable(f"experiment {experiment.id} is not running on this node")
-    actor.tell(Cancel("cancelled by the client"))
+    cancel_experiment_actor(services, experiment)
     return web.json_response(
         {**_summary(experiment), "state": "cancelling"}, status=202,
         headers={"Location": location(experiment.id)},

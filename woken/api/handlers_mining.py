@@ -7,18 +7,16 @@ import json
 import logging
 from typing import Any
 
-import pykka
 from aiohttp import web
 
-from woken.actors.coordinator import CoordinatorActor
-from woken.actors.messages import JobEnded, StartJob
 from woken.api.bridge import reply_future
 from woken.api.keys import SERVICES
-from woken.api.schemas import MiningJobSchema, load_body
-from woken.errors import BadRequest, NotFound, ServiceUnavailable
-from woken.planning import DATA_ALGORITHM, plan_job, select_data
+from woken.errors import BadRequest, NotFound
+from woken.planning import DATA_ALGORITHM
+from woken.queries import MiningJobSchema, load_body
+from woken.storage.database import StoredResult
 from woken.storage.models import utc_now
-from woken.volumes import create_volume
+from woken.system.jobs import is_data_request, selected_rows, start_job
 
 log = logging.getLogger(__name__)
 
@@ -36,32 +34,19 @@ async def run_job(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     query = load_body(MiningJobSchema(), await read_json_body(request))
 
-    if query.algorithm.code in ("", DATA_ALGORITHM):
-        rows = await asyncio.to_thread(select_data, services, query)
+    if is_data_request(query):
+        rows = await asyncio.to_thread(selected_rows, services, query)
         return web.json_response({
             "jobId": None, "node": services.config.node, "timestamp": utc_now().timestamp(),
             "function": DATA_ALGORITHM, "shape": DATA_SHAPE, "data": rows.to_json(),
             "error": None,
         })
 
-    active = len(pykka.ActorRegistry.get_by_class(CoordinatorActor))
-    if active >= services.config.max_active_jobs:
-        raise ServiceUnavailable(
-            f"{active} jobs are in progress, the limit is {services.config.max_active_jobs}: "
-            "try again later"
-        )
-    algorithm = services.registry.get(query.algorithm.code)
-    if "compute" not in algorithm.commands:
-        raise BadRequest(f"algorithm '{algorithm.code}' cannot run as a single job")
-    plan = await asyncio.to_thread(plan_job, services, query, algorithm)
-    job_id, volume = create_volume(services.config.volumes_dir)
-
-    future: asyncio.Future[JobEnded]
+    future: asyncio.Future[StoredResult]
     future, reply = reply_future(asyncio.get_running_loop())
-    coordinator = CoordinatorActor.start(services, plan, job_id, volume, reply)
-    coordinator.tell(StartJob())
+    job_id = await asyncio.to_thread(start_job, services, query, reply)
     try:
-        ended: JobEnded = await asyncio.wait_for(future, services.config.request_timeout_s)
+        result = await asyncio.wait_for(future, services.config.request_timeout_s)
     except TimeoutError:
         # The job goes on; the client can read it back later.
         return web.json_response(
@@ -69,7 +54,7 @@ async def run_job(request: web.Request) -> web.Response:
                         f"poll /mining/jobs/{job_id}", "jobId": job_id},
             status=504, headers={"Location": f"/mining/jobs/{job_id}"},
         )
-    return web.json_response(ended.result.to_query_result())
+    return web.json_response(result.to_query_result())
 
 
 async def get_job(request: web.Request) -> web.Response:

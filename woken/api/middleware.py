@@ -10,11 +10,33 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from woken.errors import BadRequest, Unauthorized, WokenError
+from woken.errors import BackendError, BadRequest, NotFound, ServiceUnavailable, WokenError
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class Unauthorized(WokenError):
+    """The mining routes need credentials, and the request has none or wrong ones."""
+
+
+# The one place where a domain error becomes an HTTP status; anything else is a 500.
+STATUS_BY_ERROR: dict[type[WokenError], int] = {
+    BadRequest: 400,
+    Unauthorized: 401,
+    NotFound: 404,
+    BackendError: 502,
+    ServiceUnavailable: 503,
+}
+
+
+def status_for(error: WokenError) -> int:
+    """The HTTP status of a domain error: its own class's, or its nearest ancestor's."""
+    for cls in type(error).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 500
 
 
 def error_body(message: str, details: object | None = None) -> dict[str, object]:
@@ -30,12 +52,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except WokenError as error:
         details = error.details if isinstance(error, BadRequest) else None
-        if error.http_status >= 500:
+        status = status_for(error)
+        if status >= 500:
             log.error("%s %s: %s", request.method, request.path, error)
-        headers = {"WWW-Authenticate": 'Basic realm="woken"'} if error.http_status == 401 else None
-        return web.json_response(
-            error_body(str(error), details), status=error.http_status, headers=headers
-        )
+        headers = {"WWW-Authenticate": 'Basic realm="woken"'} if status == 401 else None
+        return web.json_response(error_body(str(error), details), status=status, headers=headers)
     except web.HTTPException as error:
         if error.empty_body or error.status < 400:
             raise

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from woken.storage.models import JobState
+from woken.states import JobState
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from woken.chronos.model import ApiVersion, ChronosJob, Constraint, Container, V
 from woken.chronos.status import ChronosJobStatus, ChronosState
 from woken.config import Config
 from woken.errors import BackendError, ConfigurationError
-from woken.storage.models import JobState
+from woken.states import JobState
 
 log = logging.getLogger(__name__)
 

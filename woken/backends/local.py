@@ -46,7 +46,7 @@ from woken.backends.launch import (
     process_environment,
 )
 from woken.errors import BackendError
-from woken.storage.models import JobState
+from woken.states import JobState
 
 log = logging.getLogger(__name__)
 

@@ -11,14 +11,8 @@ from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from woken.storage.models import (
-    Experiment,
-    ExperimentState,
-    Job,
-    JobResult,
-    JobState,
-    utc_now,
-)
+from woken.states import ExperimentState, JobState
+from woken.storage.models import Experiment, Job, JobResult, utc_now
 
 
 @dataclass(frozen=True)

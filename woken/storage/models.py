@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Float, Integer, MetaData, String, Text, func
@@ -29,31 +28,6 @@ def utc_now() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class JobState(StrEnum):
-    """A job's coarse state; detail (exit code, message) lives in the row's other columns.
-
-    Terminal states: SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, LOST.
-    """
-
-    PENDING = "pending"
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    TIMED_OUT = "timed_out"
-    CANCELLED = "cancelled"
-    LOST = "lost"
-
-    @property
-    def is_terminal(self) -> bool:
-        return self in TERMINAL_JOB_STATES
-
-
-TERMINAL_JOB_STATES = frozenset(
-    {JobState.SUCCEEDED, JobState.FAILED, JobState.TIMED_OUT, JobState.CANCELLED, JobState.LOST}
-)
 
 
 class JobResult(Base):
@@ -98,24 +72,6 @@ class Job(Base):
     step: Mapped[str | None] = mapped_column(String(128))
 
 
-class ExperimentState(StrEnum):
-    """An experiment's coarse state. Terminal: COMPLETED, CANCELLED, FAILED.
-
-    COMPLETED means every algorithm has an answer: a result or its own error.
-    FAILED means Woken could not run the experiment at all (its `error` says why).
-    """
-
-    PENDING = "pending"
-    RUNNING = "running"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-    FAILED = "failed"
-
-    @property
-    def is_terminal(self) -> bool:
-        return self in TERMINAL_EXPERIMENT_STATES
-
-
 class Experiment(Base):
     """An experiment, written before any of its jobs starts so that a restart can resume it."""
 
@@ -134,6 +90,3 @@ class Experiment(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime())
 
 
-TERMINAL_EXPERIMENT_STATES = frozenset(
-    {ExperimentState.COMPLETED, ExperimentState.CANCELLED, ExperimentState.FAILED}
-)

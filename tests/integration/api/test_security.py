@@ -11,7 +11,7 @@ import pytest
 from tests.support.woken_app import woken_test_config
 from woken.api.app import create_app
 from woken.errors import ConfigurationError
-from woken.lifecycle import check_security
+from woken.system.lifecycle import check_security
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from tests.unit.algorithms.volumes import REPO_ROOT, iris, write_volume
 from woken.backends.base import JobSpec, JobStatus
 from woken.backends.launch import process_environment
 from woken.backends.local import LocalBackend
-from woken.storage.models import JobState
+from woken.states import JobState
 
 WAIT_S = 20
 LAUNCHERS = ["exec", "fork"]

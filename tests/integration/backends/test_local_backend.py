@@ -15,7 +15,7 @@ import pytest
 
 from woken.backends.base import JobSpec, JobStatus
 from woken.backends.local import LocalBackend
-from woken.storage.models import JobState
+from woken.states import JobState
 
 WAIT_S = 20
 

@@ -18,7 +18,7 @@ from tests.support.chronos_double import ChronosDouble
 from woken.backends.chronos import ChronosBackend
 from woken.chronos.model import ApiVersion, job_name
 from woken.errors import BackendError
-from woken.storage.models import JobState
+from woken.states import JobState
 
 
 def test_a_job_gets_its_environment_command_and_volume(backend, double, tmp_path) -> None:

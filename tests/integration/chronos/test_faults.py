@@ -19,7 +19,7 @@ from tests.integration.chronos.helpers import (
 from woken.backends.chronos import ChronosBackend
 from woken.chronos.model import job_name
 from woken.errors import BackendError
-from woken.storage.models import JobState
+from woken.states import JobState
 
 
 def test_refused_connections_fail_the_submission(backend, double, tmp_path) -> None:

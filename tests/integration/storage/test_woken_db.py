@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from woken.states import JobState
 from woken.storage.database import WokenDatabase
 from woken.storage.migrate import check_models_match_migrations, upgrade_to_head
-from woken.storage.models import Job, JobState
+from woken.storage.models import Job
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])

@@ -66,7 +66,7 @@ def test_the_registry_loads_every_manifest_with_an_executable_entrypoint() -> No
         assert spec.entrypoint.read_text().startswith("#!/bin/sh\n")
         assert spec.predictive == (code in PREDICTIVE)
         assert spec.type == ("predictive_model" if code in PREDICTIVE else "statistics")
-        handlers = importlib.import_module(f"algorithms.{code}.algorithm").HANDLERS
+        handlers = importlib.import_module(f"woken.algorithms.{code}.algorithm").HANDLERS
         assert set(spec.commands) == set(handlers), code
 
 
@@ -92,12 +92,12 @@ def test_the_manifests_state_the_parameters_and_constraints_the_code_expects() -
 @pytest.mark.parametrize("code", ALGORITHM_CODES)
 def test_each_dockerfile_builds_its_own_container(code: str) -> None:
     dockerfile = (ALGORITHMS_DIR / code / "Dockerfile").read_text()
-    assert f"docker build -f algorithms/{code}/Dockerfile .\n" in dockerfile
+    assert f"docker build -f woken/algorithms/{code}/Dockerfile .\n" in dockerfile
     assert "ARG BASE_IMAGE=woken/algorithm-base:" in dockerfile
     assert "FROM ${BASE_IMAGE}\n" in dockerfile
-    assert f"COPY algorithms/{code} /app/algorithms/{code}\n" in dockerfile
+    assert f"COPY woken/algorithms/{code} /app/woken/algorithms/{code}\n" in dockerfile
     entrypoint = json.loads(re.search(r"^ENTRYPOINT (.*)$", dockerfile, re.M).group(1))
-    assert entrypoint == ["/usr/bin/tini", "--", f"/app/algorithms/{code}/entrypoint.sh"]
+    assert entrypoint == ["/usr/bin/tini", "--", f"/app/woken/algorithms/{code}/entrypoint.sh"]
     assert dockerfile.rstrip().endswith('CMD ["compute"]')
 
 
@@ -106,7 +106,7 @@ def test_the_base_image_has_tini_the_libraries_and_the_shared_code() -> None:
     assert "FROM python:3.11.7-slim-bookworm\n" in base
     assert "apt-get install -y --no-install-recommends tini" in base
     assert "pip install --no-cache-dir -r /tmp/requirements.txt" in base
-    assert "COPY algorithms/common /app/algorithms/common\n" in base
+    assert "COPY woken/algorithms/common /app/woken/algorithms/common\n" in base
     assert "ENV PYTHONPATH=/app JOB_VOLUME=/data\n" in base
 
 

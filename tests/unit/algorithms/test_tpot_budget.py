@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from tests.unit.algorithms.volumes import ALGORITHMS_DIR
-from woken.api.schemas import AlgorithmRequest, MiningQuery
 from woken.errors import BadRequest, ConfigurationError
 from woken.features.selection import SelectedData
 from woken.features.variables import VariableMeta
 from woken.planning import plan_job
+from woken.queries import AlgorithmRequest, MiningQuery
 from woken.registry import Registry, parse_manifest
 
 REGISTRY = Registry.load(ALGORITHMS_DIR)

@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from sklearn.datasets import load_iris, load_wine
 
+from woken.api.middleware import status_for
 from woken.errors import BadRequest
 from woken.registry import VALIDATIONS
 from woken.validation import K_DEFAULT, K_MAX, K_MIN, Fold, check_k, make_folds
@@ -120,7 +121,7 @@ def test_more_folds_than_rows_is_a_bad_request_that_says_so() -> None:
     with pytest.raises(BadRequest) as raised:
         make_folds(3, 5, seed=0, labels=["a", "b", "a"])
     assert str(raised.value) == "k=5 folds need at least 5 rows, the selection has 3"
-    assert raised.value.http_status == 400
+    assert status_for(raised.value) == 400
 
 
 def test_labels_must_match_the_rows() -> None:

@@ -1,4 +1,4 @@
-"""Request bodies in the Woken wire format (contract §1), checked with marshmallow.
+"""Mining requests in the Woken wire format (contract §1): their types, checked with marshmallow.
 
 Only the shape is checked here; whether codes exist and fit is the planner's job.
 Unknown keys are ignored (the portal sends labels and other extras).

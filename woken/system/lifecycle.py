@@ -15,11 +15,12 @@ from woken.errors import ConfigurationError
 from woken.features.database import FeaturesDatabase
 from woken.features.loading import load_datasets
 from woken.registry import Registry
-from woken.retention import UNFINISHED
-from woken.services import Services
+from woken.states import JobState
 from woken.storage.database import WokenDatabase
 from woken.storage.migrate import upgrade_to_head
-from woken.storage.models import JobState
+from woken.system.admission import Admission
+from woken.system.retention import UNFINISHED
+from woken.system.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,11 @@ def start_services(config: Config) -> Services:
     end_orphaned_jobs(woken_db, config)
     backend = create_backend(config)
     pool = ValidationPool(config.validation_pool_size)
-    return Services(config, woken_db, features, registry, backend, pool, RunningExperiments())
+    return Services(
+        config, woken_db, features, registry, backend, pool, RunningExperiments(),
+        job_admission=Admission(config.max_active_jobs, "jobs"),
+        experiment_admission=Admission(config.max_running_experiments, "experiments"),
+    )
 
 
 def end_orphaned_jobs(woken_db: WokenDatabase, config: Config) -> None:

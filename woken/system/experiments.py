@@ -7,13 +7,15 @@ from collections import Counter
 from typing import Any
 
 from woken.actors.experiment import ExperimentActor, Reply
-from woken.actors.messages import Start
+from woken.actors.messages import Cancel, Start
 from woken.actors.steps import command_step, derived_id, fold_step, model_step, parse_step
-from woken.api.schemas import ExperimentSchema, load_body
-from woken.errors import WokenError
+from woken.errors import ServiceUnavailable, WokenError
 from woken.experiment_plan import ExperimentPlan, plan_experiment
-from woken.services import Services
-from woken.storage.models import Experiment, ExperimentState, Job, JobState
+from woken.queries import ExperimentQuery, ExperimentSchema, load_body
+from woken.states import ExperimentState, JobState
+from woken.storage.models import Experiment, Job
+from woken.system.admission import Release
+from woken.system.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +56,44 @@ def persist_experiment(services: Services, plan: ExperimentPlan) -> None:
     services.woken_db.add_experiment(experiment, planned_jobs(services, plan))
 
 
-def start_experiment(services: Services, plan: ExperimentPlan, reply: Reply | None) -> None:
-    actor = ExperimentActor.start(services, plan, reply)
+def submit_experiment(
+    services: Services, query: ExperimentQuery, reply: Reply | None = None
+) -> ExperimentPlan:
+    """Admit, plan and persist the experiment, then start it; `reply` gets its final result.
+
+    Every check on the request happens before the actor starts (a mistake is a
+    BadRequest for the caller); the admission slot is held until the experiment ends.
+    """
+    release = services.experiment_admission.admit()
+    try:
+        plan = plan_experiment(services, query)
+        persist_experiment(services, plan)
+    except BaseException:
+        release()
+        raise
+    start_experiment(services, plan, reply, release)
+    return plan
+
+
+def start_experiment(
+    services: Services, plan: ExperimentPlan, reply: Reply | None, release: Release
+) -> None:
+    def ended(result: dict[str, Any]) -> None:
+        release()
+        if reply is not None:
+            reply(result)
+
+    actor = ExperimentActor.start(services, plan, ended)
     actor.tell(Start())
+
+
+def cancel_experiment(services: Services, experiment: Experiment) -> None:
+    """Ask the experiment's actor to cancel; its running jobs are killed, its results kept."""
+    actor = services.experiments.get(experiment.id)
+    if actor is None:
+        # In flight in woken-db but run by no actor here (another node, or a failed resume).
+        raise ServiceUnavailable(f"experiment {experiment.id} is not running on this node")
+    actor.tell(Cancel("cancelled by the client"))
 
 
 def resume_experiments(services: Services) -> list[str]:
@@ -81,7 +118,8 @@ def resume_experiments(services: Services) -> list[str]:
             )
             continue
         log.info("resuming experiment %s", experiment.id)
-        start_experiment(services, plan, None)
+        # A resumed experiment was admitted before the restart: it runs whatever the count.
+        start_experiment(services, plan, None, services.experiment_admission.admit(force=True))
         resumed.append(experiment.id)
     return resumed
 

@@ -1,4 +1,4 @@
-"""What the actors and the HTTP handlers share: configuration, databases, catalogue, backend."""
+"""The parts of the running system, built once at start-up and shared by the handlers and actors."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ from woken.config import Config
 from woken.features.database import FeaturesDatabase
 from woken.registry import Registry
 from woken.storage.database import WokenDatabase
+from woken.system.admission import Admission
 
 
 @dataclass(frozen=True)
 class Services:
+    """Everything a request needs; the actors see the part they use (`ActorContext`)."""
+
     config: Config
     woken_db: WokenDatabase
     features: FeaturesDatabase
@@ -22,3 +25,5 @@ class Services:
     backend: Backend
     validation_pool: ValidationPool
     experiments: RunningExperiments
+    job_admission: Admission
+    experiment_admission: Admission

@@ -6,8 +6,8 @@ import asyncio
 import logging
 from pathlib import Path
 
-from woken.services import Services
-from woken.storage.models import JobState
+from woken.states import JobState
+from woken.system.services import Services
 from woken.volumes import remove_expired
 
 log = logging.getLogger(__name__)

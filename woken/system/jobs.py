@@ -1,0 +1,52 @@
+"""Single jobs as the service runs them: admission, planning, a volume, a coordinator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from woken.actors.coordinator import CoordinatorActor
+from woken.actors.messages import JobEnded, StartJob
+from woken.errors import BadRequest
+from woken.features.selection import SelectedData
+from woken.planning import DATA_ALGORITHM, plan_job, select_data
+from woken.queries import MiningQuery
+from woken.storage.database import StoredResult
+from woken.system.services import Services
+from woken.volumes import create_volume
+
+
+def is_data_request(query: MiningQuery) -> bool:
+    """The `data` pseudo-algorithm (contract §1): the selected rows, no container."""
+    return query.algorithm.code in ("", DATA_ALGORITHM)
+
+
+def selected_rows(services: Services, query: MiningQuery) -> SelectedData:
+    return select_data(services, query)
+
+
+def start_job(
+    services: Services, query: MiningQuery, on_end: Callable[[StoredResult], None]
+) -> str:
+    """Plan the job, start its coordinator and return its id; `on_end` gets its result.
+
+    Every check on the request happens here, before the coordinator starts: a
+    mistake is a BadRequest for the caller, never an error in an actor thread.
+    """
+    algorithm = services.registry.get(query.algorithm.code)
+    if "compute" not in algorithm.commands:
+        raise BadRequest(f"algorithm '{algorithm.code}' cannot run as a single job")
+    release = services.job_admission.admit()
+    try:
+        plan = plan_job(services, query, algorithm)
+        job_id, volume = create_volume(services.config.volumes_dir)
+    except BaseException:
+        release()
+        raise
+
+    def ended(message: JobEnded) -> None:
+        release()
+        on_end(message.result)
+
+    coordinator = CoordinatorActor.start(services, plan, job_id, volume, ended)
+    coordinator.tell(StartJob())
+    return job_id
