@@ -23,7 +23,6 @@ serve: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy woken
-	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from woken.chronos.model import IMAGE_PATTERN
+from woken.docker_images import IMAGE_PATTERN
 from woken.errors import BadRequest, ConfigurationError
 from woken.features.variables import TypeClass, VariableMeta
 

@@ -27,6 +27,7 @@ from enum import StrEnum
 from typing import Any
 
 from woken.chronos.errors import InvalidJob
+from woken.docker_images import IMAGE_PATTERN
 
 
 class ApiVersion(StrEnum):
@@ -62,11 +63,6 @@ NETWORKS = ("BRIDGE", "HOST", "USER")
 VOLUME_MODES = ("RW", "RO")
 CONSTRAINT_OPERATORS = ("EQUALS", "LIKE", "UNLIKE")
 COMMANDS = ("compute", "train", "test")
-# Docker image reference: [registry/]name[:tag][@digest]; a tag is required (no `latest` drift).
-IMAGE_PATTERN = re.compile(
-    r"[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*"
-    r"(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?"
-)
 ENV_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 

@@ -1,0 +1,43 @@
+"""The layer contract of docs/architecture.md, checked by import-linter on every run."""
+
+from __future__ import annotations
+
+import configparser
+from pathlib import Path
+
+from importlinter.cli import lint_imports
+
+from woken.config import REPOSITORY_ROOT
+
+CONTRACT_FILE = REPOSITORY_ROOT / ".importlinter"
+PACKAGE = REPOSITORY_ROOT / "woken"
+
+
+def contract_modules() -> set[str]:
+    parser = configparser.ConfigParser()
+    parser.read(CONTRACT_FILE)
+    listed: set[str] = set()
+    for section in parser.sections():
+        for key in ("layers", "source_modules"):
+            if parser.has_option(section, key):
+                listed.update(parser.get(section, key).split())
+    return listed
+
+
+def top_modules() -> set[str]:
+    names = {p.stem for p in PACKAGE.glob("*.py") if p.name != "__init__.py"}
+    names |= {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    return {f"woken.{name}" for name in names}
+
+
+def test_the_layer_contracts_are_kept() -> None:
+    assert lint_imports(config_filename=str(CONTRACT_FILE), no_cache=True, no_logo=True) == 0
+
+
+def test_every_module_of_woken_belongs_to_a_layer() -> None:
+    unlisted = top_modules() - contract_modules()
+    assert not unlisted, f"add {sorted(unlisted)} to a layer in .importlinter"
+
+
+def test_the_contract_names_only_modules_that_exist() -> None:
+    assert contract_modules() - top_modules() == set()
