@@ -12,9 +12,11 @@ import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
+from woken.backends.chronos_settings import ChronosSettings
 from woken.errors import ConfigurationError
 
 ENV_PREFIX = "WOKEN_"
@@ -67,31 +69,8 @@ class Config:
     auth_user: str = ""
     auth_password: str = ""
     dev_mode: bool = False
-    # The Chronos backend (backend = "chronos"; see chronos/ and the README's stacks section).
-    chronos_url: str = "http://localhost:4400"
-    chronos_api_version: str = "3"  # "3" (/v1/scheduler) or "2.5" (/scheduler)
-    chronos_request_timeout_s: float = 10.0
-    # Retries of a request that met a connection error or a 5xx, with exponential back-off.
-    chronos_retries: int = 3
-    chronos_retry_backoff_s: float = 0.2
-    # At most one job submission per this interval (Chronos chokes on bursts).
-    chronos_submit_interval_s: float = 0.1
-    # A submitted job Chronos does not list within this time is lost.
-    chronos_unseen_timeout_s: float = 60.0
-    # The volume inside the container, and where the agents see Woken's volumes root
-    # ('' = the same path; a shared file system or a single host).
-    chronos_container_volume: str = "/data"
-    chronos_host_volumes_dir: str = ""
-    chronos_network: str = "BRIDGE"
-    chronos_docker_network: str = ""  # e.g. woken-bridge: `docker run --network` of the jobs
-    chronos_force_pull_image: bool = False
-    chronos_owner: str = "woken@localhost"
-    # Resources of a job whose algorithm manifest names none.
-    chronos_cpus: float = 0.5
-    chronos_mem: float = 512.0
-    chronos_disk: float = 256.0
-    # The Mesos agents' work_dir, when readable from Woken: job logs come from its sandboxes.
-    chronos_mesos_work_dir: str = ""
+    # The Chronos backend's settings (backend = "chronos"; see the README's stacks section).
+    chronos: ChronosSettings = field(default_factory=ChronosSettings)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -117,7 +96,10 @@ class Config:
 
     def with_overrides(self, **overrides: Any) -> Config:
         given = {k: v for k, v in overrides.items() if v is not None}
-        return dataclasses.replace(self, **_coerce_all(given))
+        hints = get_type_hints(Config)
+        return dataclasses.replace(
+            self, **{name: _coerce(name, hints[name], value) for name, value in given.items()}
+        )
 
 
 def load_config(
@@ -125,7 +107,12 @@ def load_config(
     environ: dict[str, str] | None = None,
     **overrides: Any,
 ) -> Config:
-    """Build the configuration: defaults < file < environment < explicit overrides."""
+    """Build the configuration: defaults < file < environment < explicit overrides.
+
+    A backend's settings are a section: ``[backend.chronos]`` (or ``[chronos]``) in the
+    file, ``WOKEN_CHRONOS_<NAME>`` in the environment. In the file, ``[backend]`` may
+    also say which backend runs the jobs (``name = "chronos"``), as ``backend = "chronos"`` does.
+    """
     environ = dict(os.environ if environ is None else environ)
     values: dict[str, Any] = {}
     config_file = config_file or (
@@ -133,30 +120,69 @@ def load_config(
     )
     if config_file is not None:
         try:
-            values.update(tomllib.loads(config_file.read_text(encoding="utf-8")))
+            values.update(_file_values(tomllib.loads(config_file.read_text(encoding="utf-8"))))
         except (OSError, tomllib.TOMLDecodeError) as error:
             raise ConfigurationError(f"cannot read config file {config_file}: {error}") from error
-    known = {f.name for f in fields(Config)}
-    for name in known - {"extra"}:
+    for name, section in _SECTIONS.items():
+        for key in _settable(section):
+            env_value = environ.get(f"{ENV_PREFIX}{name}_{key}".upper())
+            if env_value is not None:
+                values.setdefault(name, {})[key] = env_value
+    for name in _settable(Config):
         env_value = environ.get(ENV_PREFIX + name.upper())
-        if env_value is not None:
+        if env_value is not None and name not in _SECTIONS:
             values[name] = env_value
     values.update({k: v for k, v in overrides.items() if v is not None})
-    unknown = set(values) - known
+    return _build(Config, values, "")
+
+
+def _file_values(document: dict[str, Any]) -> dict[str, Any]:
+    """The file's settings, with ``[backend]`` and ``[backend.<name>]`` unfolded."""
+    values = dict(document)
+    backend = values.get("backend")
+    if isinstance(backend, dict):
+        backend = dict(backend)
+        for name in _SECTIONS:
+            if name in backend:
+                values[name] = backend.pop(name)
+        chosen = backend.pop("name", None)
+        if backend:
+            raise ConfigurationError(
+                f"unknown keys in [backend]: {', '.join(sorted(backend))}"
+            )
+        if chosen is None:
+            del values["backend"]
+        else:
+            values["backend"] = chosen
+    return values
+
+
+def _settable(cls: type) -> list[str]:
+    """The fields a configuration may set (not `extra`, not those derived at start-up)."""
+    return [f.name for f in fields(cls)
+            if f.name != "extra" and not f.metadata.get("derived")]
+
+
+def _build(cls: type, values: dict[str, Any], where: str) -> Any:
+    unknown = set(values) - set(_settable(cls))
     if unknown:
-        raise ConfigurationError(f"unknown configuration keys: {', '.join(sorted(unknown))}")
-    return Config(**_coerce_all(values))
+        names = ", ".join(f"{where}{name}" for name in sorted(unknown))
+        raise ConfigurationError(f"unknown configuration keys: {names}")
+    hints = get_type_hints(cls)
+    return cls(**{name: _coerce(f"{where}{name}", hints[name], value)
+                  for name, value in values.items()})
 
 
-def _coerce_all(values: dict[str, Any]) -> dict[str, Any]:
-    types = {f.name: f.type for f in fields(Config)}
-    return {name: _coerce(name, types[name], value) for name, value in values.items()}
-
-
-def _coerce(name: str, type_name: Any, value: Any) -> Any:
+def _coerce(name: str, kind: Any, value: Any) -> Any:
     """Turn a string from the environment (or a TOML value) into the field's type."""
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        if isinstance(value, kind):
+            return value
+        if not isinstance(value, dict):
+            raise ConfigurationError(f"configuration {name}: expected a section, got {value!r}")
+        return _build(kind, value, f"{name}.")
     try:
-        if type_name == "bool":
+        if kind is bool:
             if isinstance(value, bool):
                 return value
             if str(value).lower() in {"1", "true", "yes", "on"}:
@@ -164,12 +190,21 @@ def _coerce(name: str, type_name: Any, value: Any) -> Any:
             if str(value).lower() in {"0", "false", "no", "off", ""}:
                 return False
             raise ValueError(f"not a boolean: {value!r}")
-        if type_name == "int":
+        if kind is int:
             return int(value)
-        if type_name == "float":
+        if kind is float:
             return float(value)
-        if type_name == "Path":
+        if kind is Path:
             return Path(value)
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            return kind(str(value))
         return value
     except (TypeError, ValueError) as error:
         raise ConfigurationError(f"configuration {name}: {error}") from error
+
+
+# The sections of the configuration: one settings object per backend.
+_SECTIONS: dict[str, type] = {
+    name: kind for name, kind in get_type_hints(Config).items()
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind)
+}

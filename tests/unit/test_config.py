@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from woken.chronos.model import ApiVersion
 from woken.config import load_config
 from woken.errors import ConfigurationError
 
@@ -43,4 +44,46 @@ def test_unknown_keys_in_the_file_are_refused(tmp_path: Path) -> None:
     file = tmp_path / "woken.toml"
     file.write_text("prot = 1\n")
     with pytest.raises(ConfigurationError, match="prot"):
+        load_config(file, environ={})
+
+
+def test_a_backend_has_its_own_section_in_the_file(tmp_path: Path) -> None:
+    file = tmp_path / "woken.toml"
+    file.write_text('[backend]\nname = "chronos"\n\n[backend.chronos]\n'
+                    'url = "http://chronos:4400"\napi_version = "2.5"\nretries = 5\n')
+    config = load_config(file, environ={})
+    assert config.backend == "chronos"
+    assert config.chronos.url == "http://chronos:4400"
+    assert config.chronos.api_version is ApiVersion.V2_5
+    assert config.chronos.retries == 5
+
+
+def test_a_backend_string_and_a_plain_section_work_too(tmp_path: Path) -> None:
+    file = tmp_path / "woken.toml"
+    file.write_text('backend = "chronos"\n\n[chronos]\nowner = "ops@example.org"\n')
+    config = load_config(file, environ={})
+    assert (config.backend, config.chronos.owner) == ("chronos", "ops@example.org")
+
+
+def test_the_environment_sets_a_backend_setting_over_the_file(tmp_path: Path) -> None:
+    file = tmp_path / "woken.toml"
+    file.write_text('[backend.chronos]\nurl = "http://from-file:4400"\ncpus = 2\n')
+    environ = {"WOKEN_CHRONOS_URL": "http://from-env:4400", "WOKEN_CHRONOS_FORCE_PULL_IMAGE": "1"}
+    config = load_config(file, environ=environ)
+    assert config.chronos.url == "http://from-env:4400"
+    assert config.chronos.cpus == 2.0 and config.chronos.force_pull_image is True
+
+
+@pytest.mark.parametrize(("document", "message"), [
+    ('[backend.chronos]\nurll = "x"\n', "chronos.urll"),
+    ('[backend.chronos]\napi_version = "4"\n', "chronos.api_version"),
+    ('[backend.chronos]\nvolumes_dir = "/elsewhere"\n', "chronos.volumes_dir"),
+    ('[backend]\nkind = "local"\n', "kind"),
+])
+def test_bad_backend_settings_are_refused_with_their_name(
+    tmp_path: Path, document: str, message: str
+) -> None:
+    file = tmp_path / "woken.toml"
+    file.write_text(document)
+    with pytest.raises(ConfigurationError, match=message):
         load_config(file, environ={})

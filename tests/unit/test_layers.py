@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import configparser
-from pathlib import Path
 
 from importlinter.cli import lint_imports
 

@@ -33,66 +33,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from woken.backends.base import JobSpec, JobStatus
+from woken.backends.chronos_settings import ChronosSettings
 from woken.backends.local import tail
 from woken.chronos.client import ChronosClient
 from woken.chronos.errors import ChronosError, InvalidJob
-from woken.chronos.model import ApiVersion, ChronosJob, Constraint, Container, Volume, job_name
+from woken.chronos.model import ChronosJob, Constraint, Container, Volume, job_name
 from woken.chronos.status import ChronosJobStatus, ChronosState
-from woken.config import Config
-from woken.errors import BackendError, ConfigurationError
+from woken.errors import BackendError
 from woken.states import JobState
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ChronosSettings:
-    url: str = "http://localhost:4400"
-    version: ApiVersion = ApiVersion.V3
-    request_timeout_s: float = 10.0
-    retries: int = 3
-    retry_backoff_s: float = 0.2
-    submit_interval_s: float = 0.1
-    unseen_timeout_s: float = 60.0
-    container_volume: str = "/data"
-    # Where the agents see Woken's volumes root ('' = the same path as Woken).
-    volumes_dir: Path | None = None
-    host_volumes_dir: str = ""
-    network: str = "BRIDGE"
-    docker_network: str = ""
-    force_pull_image: bool = False
-    owner: str = "woken@localhost"
-    cpus: float = 0.5
-    mem: float = 512.0
-    disk: float = 256.0
-    mesos_work_dir: str = ""
-    stderr_tail_chars: int = 2000
-    # Status answers are reused this long: the coordinator polls fast at first, Chronos need not.
-    status_min_interval_s: float = 0.1
-
-    @classmethod
-    def from_config(cls, config: Config) -> ChronosSettings:
-        try:
-            version = ApiVersion(config.chronos_api_version)
-        except ValueError:
-            known = ", ".join(v.value for v in ApiVersion)
-            raise ConfigurationError(
-                f"chronos_api_version must be one of {known}, got {config.chronos_api_version!r}"
-            ) from None
-        return cls(
-            url=config.chronos_url, version=version,
-            request_timeout_s=config.chronos_request_timeout_s,
-            retries=config.chronos_retries, retry_backoff_s=config.chronos_retry_backoff_s,
-            submit_interval_s=config.chronos_submit_interval_s,
-            unseen_timeout_s=config.chronos_unseen_timeout_s,
-            container_volume=config.chronos_container_volume,
-            volumes_dir=config.volumes_dir, host_volumes_dir=config.chronos_host_volumes_dir,
-            network=config.chronos_network, docker_network=config.chronos_docker_network,
-            force_pull_image=config.chronos_force_pull_image, owner=config.chronos_owner,
-            cpus=config.chronos_cpus, mem=config.chronos_mem, disk=config.chronos_disk,
-            mesos_work_dir=config.chronos_mesos_work_dir,
-            stderr_tail_chars=config.stderr_tail_chars,
-        )
 
 
 @dataclass
@@ -121,7 +71,7 @@ class ChronosBackend:
     ) -> None:
         self.settings = settings
         self.client = client or ChronosClient(
-            settings.url, settings.version, timeout_s=settings.request_timeout_s,
+            settings.url, settings.api_version, timeout_s=settings.request_timeout_s,
             retries=settings.retries, backoff_s=settings.retry_backoff_s,
             submit_interval_s=settings.submit_interval_s,
         )

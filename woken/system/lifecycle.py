@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Callable
 
 import pykka
 
@@ -26,21 +28,40 @@ log = logging.getLogger(__name__)
 
 
 
-def create_backend(config: Config) -> Backend:
-    if config.backend == "local":
-        if config.local_launcher not in LAUNCHERS:
-            raise ConfigurationError(
-                f"unknown local_launcher '{config.local_launcher}' (known: {', '.join(LAUNCHERS)})"
-            )
-        return LocalBackend(
-            config.logs_dir, config.max_concurrent_jobs, config.stderr_tail_chars,
-            launcher=config.local_launcher,
+def local_backend(config: Config) -> Backend:
+    if config.local_launcher not in LAUNCHERS:
+        raise ConfigurationError(
+            f"unknown local_launcher '{config.local_launcher}' (known: {', '.join(LAUNCHERS)})"
         )
-    if config.backend == "chronos":
-        from woken.backends.chronos import ChronosBackend, ChronosSettings
+    return LocalBackend(
+        config.logs_dir, config.max_concurrent_jobs, config.stderr_tail_chars,
+        launcher=config.local_launcher,
+    )
 
-        return ChronosBackend(ChronosSettings.from_config(config))
-    raise ConfigurationError(f"unknown backend '{config.backend}' (known: local, chronos)")
+
+def chronos_backend(config: Config) -> Backend:
+    # Imported here: the Chronos client's dependencies are only needed on that backend.
+    from woken.backends.chronos import ChronosBackend
+
+    settings = dataclasses.replace(
+        config.chronos, volumes_dir=config.volumes_dir, stderr_tail_chars=config.stderr_tail_chars
+    )
+    return ChronosBackend(settings)
+
+
+# The backends by name: `backend` in the configuration picks one.
+BACKENDS: dict[str, Callable[[Config], Backend]] = {
+    "local": local_backend,
+    "chronos": chronos_backend,
+}
+
+
+def create_backend(config: Config) -> Backend:
+    factory = BACKENDS.get(config.backend)
+    if factory is None:
+        known = ", ".join(BACKENDS)
+        raise ConfigurationError(f"unknown backend '{config.backend}' (known: {known})")
+    return factory(config)
 
 
 def check_security(config: Config) -> None:

@@ -18,6 +18,7 @@ from tests.support.chronos_double import ChronosDouble, images_of
 from tests.support.postgres import create_database
 from tests.support.woken_app import woken_test_config
 from woken.api.app import create_app
+from woken.backends.chronos_settings import ChronosSettings
 
 _numbers = itertools.count()
 
@@ -54,10 +55,10 @@ async def client(aiohttp_client, postgres_server: str, tmp_path: Path,
         return
     mesos = tmp_path / "mesos"
     with ChronosDouble(images_of(config.algorithms_dir), mesos) as double:
-        config = dataclasses.replace(
-            config, backend="chronos", chronos_url=double.url,
-            chronos_mesos_work_dir=str(mesos), chronos_retry_backoff_s=0.05,
+        chronos = ChronosSettings(
+            url=double.url, mesos_work_dir=str(mesos), retry_backoff_s=0.05
         )
+        config = dataclasses.replace(config, backend="chronos", chronos=chronos)
         yield await aiohttp_client(create_app(config))
         # Every job ended, so the backend deleted it from Chronos.
         assert double.wait_until(lambda: not double.job_names(), 10), double.job_names()

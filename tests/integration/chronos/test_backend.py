@@ -134,7 +134,7 @@ def test_chronos_api_2_5_is_spoken_on_its_own_prefix(tmp_path: Path) -> None:
     from tests.integration.chronos.helpers import IMAGES
 
     with ChronosDouble(IMAGES, tmp_path / "mesos", prefix="/scheduler") as old:
-        backend = ChronosBackend(settings_for(old, version=ApiVersion.V2_5))
+        backend = ChronosBackend(settings_for(old, api_version=ApiVersion.V2_5))
         job = spec(tmp_path, "silent")
         backend.submit(job)
         assert run_to_end(backend, job.job_id).state is JobState.SUCCEEDED

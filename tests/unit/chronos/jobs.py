@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from woken.backends.base import JobSpec
-from woken.backends.chronos import ChronosBackend, ChronosSettings
+from woken.backends.chronos import ChronosBackend
+from woken.backends.chronos_settings import ChronosSettings
 
 VOLUMES = Path("/var/lib/woken/volumes")
 COMPUTE_ID = "3f2c9d1e-0b7a-4c36-9d55-8a1f0e6b2c47"
