@@ -21,11 +21,16 @@ from woken.algorithms.common.volume import (
 from woken.job_plan import JobPlan
 
 
+def volume_path(root: Path, volume_id: str) -> Path:
+    """Where the volume named `volume_id` (a UUID Woken drew or derived) lives under `root`."""
+    return root / volume_id
+
+
 def create_volume(root: Path) -> tuple[str, Path]:
     """A new empty volume; returns its UUID and its path."""
     root.mkdir(parents=True, exist_ok=True)
     volume_id = str(uuid.uuid4())
-    path = root / volume_id
+    path = volume_path(root, volume_id)
     # Group-writable: a container may run as another user of the same group.
     path.mkdir(mode=0o770)
     return volume_id, path

@@ -28,6 +28,7 @@ from woken.actors.messages import AlgorithmCompleted, Cancel, JobEnded, Start, V
 from woken.actors.steps import derived_id, model_step
 from woken.experiment_plan import AlgorithmPlan, ExperimentPlan
 from woken.experiment_result import algorithm_entry
+from woken.volumes import volume_path
 
 
 class AlgorithmState(StrEnum):
@@ -63,7 +64,7 @@ class AlgorithmActor(FsmActor):
 
     @on(AlgorithmState.IDLE, message=Start)
     def begin(self, _: Start) -> AlgorithmState:
-        volume = self.services.config.volumes_dir / self.model_job_id
+        volume = volume_path(self.services.config.volumes_dir, self.model_job_id)
         volume.mkdir(mode=0o770, parents=True, exist_ok=True)
         self._model_job = start_job(
             self.services, self.algorithm.job, self.model_job_id, volume, self.actor_ref,

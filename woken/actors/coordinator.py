@@ -75,6 +75,7 @@ class CoordinatorActor(FsmActor):
         command: str = "compute",
         experiment_id: str | None = None,
         step: str | None = None,
+        pin_to_host: str | None = None,
     ) -> None:
         super().__init__()
         self.services = services
@@ -84,6 +85,7 @@ class CoordinatorActor(FsmActor):
         self.command = command
         self.experiment_id = experiment_id
         self.step = step
+        self.pin_to_host = pin_to_host
         self._running_since: float | None = None
         self._reply = reply
         self._poll_interval = services.config.poll_interval_min_s
@@ -100,10 +102,10 @@ class CoordinatorActor(FsmActor):
             {"experiment": self.experiment_id, "step": self.step}
             if self.experiment_id else self.plan.request
         )
-        db.add_job(Job(
-            id=self.job_id, algorithm=self.plan.algorithm.code, command=self.command,
-            state=JobState.PENDING.value, node=self.node, backend=self.services.backend.name,
-            request=request, volume=str(self.volume), timeout_s=self.plan.timeout_s,
+        db.add_job(Job.pending(
+            self.job_id, algorithm=self.plan.algorithm.code, command=self.command,
+            node=self.node, backend=self.services.backend.name, request=request,
+            volume=self.volume, timeout_s=self.plan.timeout_s,
             experiment_id=self.experiment_id, step=self.step,
         ))
         if self.command != "test":  # `test` runs on the volume its `train` filled
@@ -120,6 +122,7 @@ class CoordinatorActor(FsmActor):
             ),
             timeout_s=self.plan.timeout_s,
             resources=self.plan.algorithm.resources,
+            pin_to_host=self.pin_to_host,
         ), on_change=self._backend_changed)
         db.set_job_state(self.job_id, JobState.QUEUED)
         self._schedule_poll()
@@ -152,6 +155,11 @@ class CoordinatorActor(FsmActor):
         self.services.backend.cancel(self.job_id)
         self._finish(JobStatus(JobState.CANCELLED, message=message.reason))
         return CoordinatorState.CANCELLED
+
+    def on_stop(self) -> None:
+        super().on_stop()
+        # The outcome is stored: the backend need not remember the job any longer.
+        self.services.backend.forget(self.job_id)
 
     def on_crash(self, error: BaseException) -> None:
         status = JobStatus(JobState.FAILED, message=f"Woken failed to run the job: {error!r}")
@@ -212,7 +220,9 @@ class CoordinatorActor(FsmActor):
         duration = status.runtime_s
         if duration is None and self._running_since is not None:
             duration = time.monotonic() - self._running_since
-        self._send_reply(JobEnded(self.job_id, state, result, self.volume, duration))
+        self._send_reply(
+            JobEnded(self.job_id, state, result, self.volume, duration, host=status.host)
+        )
 
     def _collect(self, status: JobStatus) -> StoredResult:
         db, algorithm = self.services.woken_db, self.plan.algorithm

@@ -30,6 +30,7 @@ from woken.actors.messages import Cancel, FoldPredicted, JobEnded, Start
 from woken.actors.steps import command_step, derived_id
 from woken.algorithms.common.volume import MODEL_DIR
 from woken.job_plan import JobPlan
+from woken.volumes import volume_path
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class InteractiveActor(FsmActor):
         self.fold_step = fold_step
         self.fold = fold
         self.parent = parent
-        self.volume = services.config.volumes_dir / derived_id(experiment_id, fold_step)
+        self.volume = volume_path(services.config.volumes_dir, derived_id(experiment_id, fold_step))
         self._job: pykka.ActorRef | None = None
         self._fit_time_s: float | None = None
 
@@ -81,7 +82,8 @@ class InteractiveActor(FsmActor):
         if not ended.succeeded:
             return self._report(None, f"train failed: {ended.result.error}")
         self._fit_time_s = ended.duration_s
-        self._job = self._start("test", reuse=True)
+        # On the host that trained: its model is in the volume there.
+        self._job = self._start("test", reuse=True, pin_to_host=ended.host)
         return InteractiveState.TESTING
 
     @on(InteractiveState.TESTING, message=JobEnded)
@@ -109,11 +111,13 @@ class InteractiveActor(FsmActor):
     def _job_id(self, command: str) -> str:
         return derived_id(self.experiment_id, command_step(self.fold_step, command))
 
-    def _start(self, command: str, reuse: bool) -> pykka.ActorRef | None:
+    def _start(
+        self, command: str, reuse: bool, pin_to_host: str | None = None
+    ) -> pykka.ActorRef | None:
         return start_job(
             self.services, self.plan, self._job_id(command), self.volume, self.actor_ref,
             command=command, experiment_id=self.experiment_id,
-            step=command_step(self.fold_step, command), reuse=reuse,
+            step=command_step(self.fold_step, command), reuse=reuse, pin_to_host=pin_to_host,
         )
 
     def _report(self, predictions: list[Any] | None, error: str | None) -> InteractiveState:

@@ -39,6 +39,7 @@ def start_job(
     experiment_id: str | None = None,
     step: str | None = None,
     reuse: bool = True,
+    pin_to_host: str | None = None,
 ) -> pykka.ActorRef | None:
     """Run the job under a coordinator that tells `reply_to` its `JobEnded`.
 
@@ -52,7 +53,7 @@ def start_job(
             return None
     coordinator = CoordinatorActor.start(
         services, plan, job_id, volume, lambda ended: tell_quietly(reply_to, ended),
-        command=command, experiment_id=experiment_id, step=step,
+        command=command, experiment_id=experiment_id, step=step, pin_to_host=pin_to_host,
     )
     coordinator.tell(StartJob())
     return coordinator

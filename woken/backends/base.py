@@ -64,5 +64,10 @@ class Backend(Protocol):
     def logs(self, job_id: str) -> str:
         """The tail of the job's error output, for error messages."""
 
+    def forget(self, job_id: str) -> None:
+        """Drop what the backend remembers of an ended job (its caller stored the outcome).
+
+        A job that has not ended is kept: forgetting never loses a running job."""
+
     def close(self) -> None:
         """Stop every job and release resources (service shutdown)."""

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from woken.backends.base import JobSpec, JobStatus
 from woken.backends.chronos_settings import ChronosSettings
-from woken.backends.local import tail
+from woken.backends.logs import tail
 from woken.chronos.client import ChronosClient
 from woken.chronos.errors import ChronosError, InvalidJob
 from woken.chronos.model import ChronosJob, Constraint, Container, Volume, job_name

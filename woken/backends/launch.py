@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from woken.backends.base import JobSpec
+from woken.backends.logs import tail
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ class ForkServer:
             reason += f" (Woken killed it: {self._killed_because})"
         if not self.ready:
             reason += " before it was ready"
-        output = _tail(self.log_path, self._log_start, LOG_TAIL_CHARS).strip()
+        output = tail(self.log_path, LOG_TAIL_CHARS, start=self._log_start).strip()
         return f"{reason}; its log ends with: {output}" if output else reason
 
     def kill(self, because: str) -> None:
@@ -241,14 +242,3 @@ def _signal_name(number: int) -> str:
         return signal.Signals(number).name
     except ValueError:
         return f"signal {number}"
-
-
-def _tail(path: Path, start: int, max_chars: int) -> str:
-    """The last characters written to ``path`` after byte offset ``start``."""
-    try:
-        with path.open("rb") as source:
-            source.seek(0, os.SEEK_END)
-            source.seek(max(start, source.tell() - max_chars * 4))
-            return source.read().decode("utf-8", errors="replace")[-max_chars:]
-    except OSError:
-        return ""

@@ -45,6 +45,7 @@ from woken.backends.launch import (
     forkable_module,
     process_environment,
 )
+from woken.backends.logs import tail
 from woken.errors import BackendError
 from woken.states import JobState
 
@@ -438,16 +439,3 @@ def _check_environment(environment: dict[str, str]) -> None:
             raise ValueError("embedded null byte")
         if "=" in name:
             raise ValueError("illegal environment variable name")
-
-
-def tail(path: Path, max_chars: int) -> str:
-    """The last `max_chars` characters of a text file ('' if it does not exist)."""
-    try:
-        with path.open("rb") as source:
-            source.seek(0, os.SEEK_END)
-            size = source.tell()
-            source.seek(max(0, size - max_chars * 4))
-            text = source.read().decode("utf-8", errors="replace")
-    except FileNotFoundError:
-        return ""
-    return text[-max_chars:]

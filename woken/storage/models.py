@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Float, Integer, MetaData, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from woken.states import JobState
 
 # Constraint names that Alembic autogenerate and `alembic check` can compare.
 NAMING_CONVENTION = {
@@ -70,6 +73,28 @@ class Job(Base):
     # For the jobs of an experiment: which one, and which step of it (see woken.actors.steps).
     experiment_id: Mapped[str | None] = mapped_column(String(64), index=True)
     step: Mapped[str | None] = mapped_column(String(128))
+
+    @classmethod
+    def pending(
+        cls,
+        job_id: str,
+        *,
+        algorithm: str,
+        command: str,
+        node: str,
+        backend: str,
+        request: Any,
+        volume: Path,
+        timeout_s: float,
+        experiment_id: str | None = None,
+        step: str | None = None,
+    ) -> Job:
+        """The row of a job about to run: single jobs and experiments' plans build it here."""
+        return cls(
+            id=job_id, algorithm=algorithm, command=command, state=JobState.PENDING.value,
+            node=node, backend=backend, request=request, volume=str(volume),
+            timeout_s=timeout_s, experiment_id=experiment_id, step=step,
+        )
 
 
 class Experiment(Base):

@@ -16,6 +16,7 @@ from woken.states import ExperimentState, JobState
 from woken.storage.models import Experiment, Job
 from woken.system.admission import Release
 from woken.system.services import Services
+from woken.volumes import volume_path
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +27,11 @@ def planned_jobs(services: Services, plan: ExperimentPlan) -> list[Job]:
     jobs = []
 
     def job(step: str, command: str, volume_id: str, algorithm: str, timeout_s: float) -> Job:
-        return Job(
-            id=derived_id(plan.experiment_id, step), algorithm=algorithm, command=command,
-            state=JobState.PENDING.value, node=config.node, backend=backend,
+        return Job.pending(
+            derived_id(plan.experiment_id, step), algorithm=algorithm, command=command,
+            node=config.node, backend=backend,
             request={"experiment": plan.experiment_id, "step": step},
-            volume=str(config.volumes_dir / volume_id), timeout_s=timeout_s,
+            volume=volume_path(config.volumes_dir, volume_id), timeout_s=timeout_s,
             experiment_id=plan.experiment_id, step=step,
         )
 
