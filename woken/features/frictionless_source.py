@@ -110,7 +110,7 @@ def read_source(
             shared = True
         elif field.name in overrides:
             variable = overrides[field.name]
-            _impose(field, variable)
+            field = _impose(resource, field, variable)
             variables.append(variable)
             if overrides_from:
                 notes.append(f"'{field.name}': {variable.type}, as {overrides_from} says")
@@ -136,7 +136,10 @@ def _package_sources(descriptor: Path) -> list[Source]:
     try:
         package = Package(str(descriptor), detector=DETECTOR)
     except FrictionlessException as error:
-        raise BadRequest(f"{descriptor}: {error.error.message}") from None
+        reasons = "; ".join(reason.message for reason in error.reasons)
+        raise BadRequest(
+            f"{descriptor}: {error.error.message}" + (f" ({reasons})" if reasons else "")
+        ) from None
     if not package.resources:
         raise BadRequest(f"{descriptor}: the package has no resource")
     sources = []
@@ -192,17 +195,17 @@ def _variable(field: Any) -> VariableMeta:
     )
 
 
-def _impose(field: Any, variable: VariableMeta) -> None:
-    """Make the Table Schema field check what ``variable`` says its values are."""
-    if variable.type in NOMINAL_TYPES:
-        field.type = "string"
-        constraints = {k: v for k, v in field.constraints.items() if k == "required"}
-        if variable.enumerations:
-            constraints["enum"] = [e["code"] for e in variable.enumerations]
-        field.constraints = constraints
-    else:
-        field.type = _FIELD_TYPE.get(variable.type, "string")
-        field.constraints = {k: v for k, v in field.constraints.items() if k == "required"}
+def _impose(resource: Resource, field: Any, variable: VariableMeta) -> Any:
+    """The Table Schema field made to check what ``variable`` says its values are."""
+    nominal = variable.type in NOMINAL_TYPES
+    resource.schema.set_field_type(
+        field.name, "string" if nominal else _FIELD_TYPE.get(variable.type, "string"))
+    field = resource.schema.get_field(field.name)  # set_field_type put a new field in place
+    constraints = {k: v for k, v in field.constraints.items() if k == "required"}
+    if nominal and variable.enumerations:
+        constraints["enum"] = [e["code"] for e in variable.enumerations]
+    field.constraints = constraints
+    return field
 
 
 def _rows(source: Source, variables: list[VariableMeta], shared: bool) -> Iterator[dict[str, Any]]:
@@ -230,8 +233,11 @@ def _header_error(display: str, error: Error) -> str:
     if error.type == "duplicate-label":
         return f"{display}: header: duplicate column '{label}'"
     if error.type == "blank-label":
-        return f"{display}: header: a column has no name ({error.note})"
-    return f"{display}: header: the columns do not match the Table Schema: {error.note}"
+        return f"{display}: header: column {getattr(error, 'field_number', '?')} has no name"
+    if error.type == "incorrect-label":
+        return (f"{display}: header: the columns do not match the Table Schema: column "
+                f"{error.field_number} is '{label}', the schema says '{error.field_name}'")
+    return f"{display}: header: the columns do not match the Table Schema: {error.message}"
 
 
 def _row_error(source: Source, line: int, error: Error) -> str:
