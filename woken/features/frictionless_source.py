@@ -236,7 +236,8 @@ def _header_error(display: str, error: Error) -> str:
         return f"{display}: header: column {getattr(error, 'field_number', '?')} has no name"
     if error.type == "incorrect-label":
         return (f"{display}: header: the columns do not match the Table Schema: column "
-                f"{error.field_number} is '{label}', the schema says '{error.field_name}'")
+                f"{getattr(error, 'field_number', '?')} is '{label}', "
+                f"the schema says '{getattr(error, 'field_name', '?')}'")
     return f"{display}: header: the columns do not match the Table Schema: {error.message}"
 
 
