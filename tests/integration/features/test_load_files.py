@@ -245,3 +245,24 @@ def test_a_table_schema_beside_a_csv_is_used(empty_url: str, tmp_path: Path) -> 
     assert {v.code: v.type for v in database.variables(["Readings"])} == {
         "code": "polynominal", "n": "real"}
     database.dispose()
+
+
+def test_the_cli_says_what_is_wrong_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from woken.cli import main
+
+    url = f"sqlite:///{tmp_path / 'features.db'}"
+    path = write_csv(tmp_path / "bad.csv", [["a", "b"], ["1", "x"], ["2", "y"], ["z", "y"]])
+    (tmp_path / "bad.schema.json").write_text(json.dumps({"fields": [
+        {"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]}))
+    code = main(["--data-dir", str(tmp_path), "load-data", "--features-db-url", url, str(path)])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert err.splitlines() == [f"woken load-data: {path}: line 4, column 'a': 'z' is not a "
+                                "valid integer"]
+    assert snapshot(url) == {}
+    missing = main(["--data-dir", str(tmp_path), "load-data", "--features-db-url", url,
+                    str(tmp_path / "nowhere.csv")])
+    assert missing == 1
+    assert capsys.readouterr().err.strip().endswith("nowhere.csv: no such file")
