@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from woken.cli_load import add_load_arguments, load_data
 from woken.config import Config, load_config
 from woken.errors import ConfigurationError
 
@@ -26,10 +27,12 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("migrate", help="create or upgrade woken-db to the latest schema")
 
-    load = commands.add_parser("load-data", help="load the bundled data sets into a features db")
-    load.add_argument("--features-db-url", help="SQLAlchemy URL (default: the configured one)")
-    load.add_argument("--replace", action="store_true", help="reload data sets already there")
-    load.add_argument("datasets", nargs="*", help="which data sets (default: all)")
+    load = commands.add_parser(
+        "load-data", help="load a data package, a CSV file or the bundled data sets",
+        description="Load PATH (a Frictionless data package, its folder, or a CSV file) "
+        "into a features database in one transaction; or, given data set names or nothing, "
+        "the bundled data sets.")
+    add_load_arguments(load)
 
     commands.add_parser("algorithms", help="print the algorithm catalogue as JSON")
 
@@ -48,13 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             upgrade_to_head(config.woken_db)
             return 0
         if args.command == "load-data":
-            from woken.features.loading import load_datasets
-
             config.data_dir.mkdir(parents=True, exist_ok=True)
-            url = args.features_db_url or config.features_db
-            loaded = load_datasets(url, args.datasets or None, replace=args.replace)
-            print(f"loaded: {', '.join(loaded) or 'nothing (already there)'}")
-            return 0
+            return load_data(args, args.features_db_url or config.features_db)
         if args.command == "algorithms":
             from woken.registry import Registry
 

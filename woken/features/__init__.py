@@ -12,10 +12,14 @@ that ``woken.features.variables`` stays cheap to import):
 - :mod:`.loading`: ``load_datasets(url, names=None, replace=False)``: the bundled
   datasets (:mod:`.bundled`: ``sample``, ``diabetes``, ``breast_cancer``, ``wine``,
   ``iris``), idempotently.
+- :mod:`.load_files`: ``open_sources(path)``, ``load_sources(engine, sources, options)``:
+  users' data packages and CSV files (read by :mod:`.frictionless_source`, checked
+  against :mod:`.metadata_file`, written by :mod:`.table_writer`), in one transaction.
 - :mod:`.schema`: the tables (``meta_datasets``, ``meta_variables``, one per dataset).
 - :mod:`.variables`: ``VariableMeta``, the variable types and the problem type.
 
 Internals: :mod:`.engine` (engine options shared by SQLite and PostgreSQL),
 :mod:`.catalog` (reading the metadata), :mod:`.selection` (building the SELECT),
-:mod:`.filter_rules` and :mod:`.filter_sql` (behind :mod:`.filters`).
+:mod:`.filter_rules` and :mod:`.filter_sql` (behind :mod:`.filters`), :mod:`.nominal`
+(which text columns are nominal), :mod:`.table_data`, :mod:`.load_summary`.
 """

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from woken.errors import BadRequest
-from woken.features.schema import meta_datasets, meta_variables
+from woken.features.schema import DATASET_COLUMN, RESERVED_COLUMNS, meta_datasets, meta_variables
 from woken.features.variables import VariableMeta
 
 log = logging.getLogger(__name__)
@@ -24,13 +24,19 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class DatasetSchema:
-    """One dataset's table and its usable variables, in declaration order."""
+    """One dataset's table and its usable variables, in declaration order.
+
+    ``shared_table``: the table has a ``dataset`` column, and the dataset is the rows
+    whose ``dataset`` is its code (a 2019 MIP table of several hospitals); otherwise
+    the dataset is the whole table.
+    """
 
     code: str
     label: str
     description: str
     table_name: str
     variables: dict[str, VariableMeta] = field(default_factory=dict)
+    shared_table: bool = False
 
 
 def has_catalog(connection: sa.Connection) -> bool:
@@ -90,7 +96,10 @@ def _schema(
         .where(meta_variables.c.dataset == row.code)
         .order_by(meta_variables.c.position, meta_variables.c.code)
     ):
-        if meta_row.code in columns:
+        if meta_row.code in RESERVED_COLUMNS:
+            log.warning("dataset %s: variable %r is a reserved column; ignored",
+                        row.code, meta_row.code)
+        elif meta_row.code in columns:
             variables[meta_row.code] = _variable(meta_row)
         else:
             log.warning("dataset %s: variable %r has no column; ignored", row.code, meta_row.code)
@@ -100,6 +109,7 @@ def _schema(
         description=row.description or "",
         table_name=row.table_name,
         variables=variables,
+        shared_table=DATASET_COLUMN in columns,
     )
 
 

@@ -21,7 +21,7 @@ from woken.features.catalog import DatasetSchema
 from woken.features.engine import create_features_engine
 from woken.features.filter_rules import Filter, Group, parse_filters
 from woken.features.loading import load_into
-from woken.features.schema import meta_datasets
+from woken.features.schema import DATASET_COLUMN, meta_datasets
 from woken.features.selection import SelectedData, build_select, to_rows
 from woken.features.variables import VariableMeta
 
@@ -159,8 +159,11 @@ def _as_list(codes: Sequence[str]) -> list[str]:
 
 
 def _dataset(connection: sa.Connection, schema: DatasetSchema) -> Dataset:
-    table = sa.table(schema.table_name)
-    count = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+    table = sa.table(schema.table_name, sa.column(DATASET_COLUMN))
+    count_rows = sa.select(sa.func.count()).select_from(table)
+    if schema.shared_table:
+        count_rows = count_rows.where(table.c[DATASET_COLUMN] == schema.code)
+    count = connection.execute(count_rows).scalar_one()
     return Dataset(
         code=schema.code,
         label=schema.label,

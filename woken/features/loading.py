@@ -1,15 +1,14 @@
 """Loading the bundled datasets into a features database, idempotently.
 
-Each dataset is written in its own transaction: its data table, its rows (one
-bulk insert) and its metadata rows, so that a reader never sees metadata
-without data. A dataset already listed in ``meta_datasets`` is left alone unless
-``replace`` is asked for; loading twice is therefore harmless, and a service can
-call this at every start.
+Each dataset is written in its own transaction: its data table, its rows and its
+metadata rows, by the same writer as users' data (:mod:`.table_writer`), so that
+a reader never sees metadata without data. A dataset already listed in
+``meta_datasets`` is left alone unless ``replace`` is asked for; loading twice is
+therefore harmless, and a service can call this at every start.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Sequence
 
@@ -18,7 +17,9 @@ import sqlalchemy as sa
 from woken.errors import BadRequest
 from woken.features.bundled import BUILDERS, BundledDataset
 from woken.features.engine import create_features_engine
-from woken.features.schema import data_table, meta_datasets, meta_variables, metadata
+from woken.features.schema import meta_datasets, metadata
+from woken.features.table_data import TableData
+from woken.features.table_writer import Mode, write_table
 
 log = logging.getLogger(__name__)
 
@@ -87,44 +88,17 @@ def create_schema(engine: sa.Engine) -> None:
 
 
 def _write(connection: sa.Connection, dataset: BundledDataset) -> None:
-    """Replace whatever is stored under the dataset's code by the dataset."""
-    table = data_table(dataset.code, dataset.variables)
-    connection.execute(sa.delete(meta_variables).where(meta_variables.c.dataset == dataset.code))
-    connection.execute(sa.delete(meta_datasets).where(meta_datasets.c.code == dataset.code))
-    # A table without metadata row is a leftover of an interrupted load (SQLite commits
-    # DDL at once) or of an earlier version: the dataset's code names it, so it is ours.
-    table.drop(connection, checkfirst=True)
-    table.create(connection)
-    connection.execute(table.insert(), dataset.rows())
-    connection.execute(
-        meta_datasets.insert(),
-        {
-            "code": dataset.code,
-            "label": dataset.label,
-            "description": dataset.description,
-            "table_name": table.name,
-        },
+    """Replace whatever is stored under the dataset's code by the dataset.
+
+    A table without metadata row is a leftover of an earlier version: the dataset's
+    code names it, so it is ours to replace.
+    """
+    data = TableData(
+        table=dataset.code,
+        source=f"bundled dataset '{dataset.code}'",
+        label=dataset.label,
+        description=dataset.description,
+        variables=list(dataset.variables),
+        rows=dataset.rows(),
     )
-    connection.execute(
-        meta_variables.insert(),
-        [
-            {
-                "dataset": dataset.code,
-                "code": variable.code,
-                "position": position,
-                "label": variable.label,
-                "type": variable.type,
-                "enumerations": (
-                    json.dumps([dict(e) for e in variable.enumerations])
-                    if variable.enumerations
-                    else None
-                ),
-                "unit": variable.unit,
-                "description": variable.description,
-                "methodology": variable.methodology,
-            }
-            for position, variable in enumerate(dataset.variables)
-        ],
-    )
-    log.info("dataset %s loaded: %d rows, %d variables",
-             dataset.code, dataset.row_count, len(dataset.variables))
+    write_table(connection, data, Mode.REPLACE)

@@ -2,7 +2,8 @@
 
 ``meta_datasets`` lists the datasets and the table that holds each one's rows;
 ``meta_variables`` describes every variable (column) of every dataset. A data
-table has a ``subject_id`` integer primary key and one column per variable:
+table has a ``subject_id`` integer primary key, a ``dataset`` column when it
+holds the rows of several datasets (as the 2019 MIP tables do), and one column per variable:
 ``real`` → double precision, ``integer`` → integer, nominal types → the
 enumeration *code* as a string. Missing values are NULL, never NaN or ``""``.
 
@@ -13,7 +14,6 @@ table, and then only as a quoted :class:`sqlalchemy.Column`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,10 +22,15 @@ import sqlalchemy as sa
 from woken.features.variables import NOMINAL_TYPES, VARIABLE_TYPES, VariableMeta
 
 SUBJECT_ID = "subject_id"
+# A table that holds the rows of several datasets tells them apart by this column.
+DATASET_COLUMN = "dataset"
+# Columns of a data table that are not variables.
+RESERVED_COLUMNS = frozenset({SUBJECT_ID, DATASET_COLUMN})
 
-# Dataset and variable codes we create ourselves are plain lower-case identifiers: the
-# same name on SQLite and PostgreSQL, no quoting surprises for the legacy SQL of old images.
-CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+# Codes are whatever the metadata holds (``desd-synthdata``, ``_3rdventricle``, ``Age``):
+# they reach SQL only as quoted identifiers, so the one limit is what SQL can hold.
+# PostgreSQL silently truncates longer identifiers, which would merge two codes.
+MAX_IDENTIFIER_BYTES = 63
 
 metadata = sa.MetaData()
 
@@ -79,32 +84,48 @@ def data_table(
     table_name: str,
     variables: Iterable[VariableMeta],
     metadata_: sa.MetaData | None = None,
+    dataset_column: bool = False,
 ) -> sa.Table:
     """The data table of a dataset, with a column for each of ``variables``.
 
     A fresh :class:`sqlalchemy.MetaData` by default: the table describes one query
     or one load, and must not collide with the same table described for another.
+    ``dataset_column``: the table holds several datasets' rows, told apart by ``dataset``.
     """
     return sa.Table(
         table_name,
         metadata_ if metadata_ is not None else sa.MetaData(),
         sa.Column(SUBJECT_ID, sa.Integer, primary_key=True, autoincrement=False),
+        *([sa.Column(DATASET_COLUMN, sa.String(64), nullable=False)] if dataset_column else []),
         *(sa.Column(v.code, column_type(v), nullable=True) for v in variables),
     )
 
 
-def check_code(kind: str, code: str) -> None:
-    """Refuse a code that is not a plain identifier (for data we create)."""
-    if not CODE_PATTERN.match(code) or code == SUBJECT_ID:
+def check_code(kind: str, code: object) -> None:
+    """Refuse a code SQL cannot hold as a quoted identifier (ValueError saying why).
+
+    Anything else is accepted: hyphens, leading underscores or digits, upper case.
+    """
+    if not isinstance(code, str) or not code:
+        raise ValueError(f"{kind} code {code!r} is empty or not a string")
+    if "\x00" in code:
+        raise ValueError(f"{kind} code {code!r} contains a NUL character")
+    size = len(code.encode("utf-8"))
+    if size > MAX_IDENTIFIER_BYTES:
         raise ValueError(
-            f"{kind} code {code!r} is not a lower-case identifier "
-            f"(pattern {CODE_PATTERN.pattern}, not '{SUBJECT_ID}')"
+            f"{kind} code {code!r} is {size} bytes long: SQL identifiers hold at most "
+            f"{MAX_IDENTIFIER_BYTES} (PostgreSQL's limit)"
         )
 
 
 def check_variable(variable: VariableMeta) -> None:
     """Refuse metadata we would not be able to use later."""
     check_code("variable", variable.code)
+    if variable.code in RESERVED_COLUMNS:
+        raise ValueError(
+            f"variable code {variable.code!r} is reserved "
+            f"(the data tables' own {', '.join(sorted(RESERVED_COLUMNS))} columns)"
+        )
     if variable.type not in VARIABLE_TYPES:
         raise ValueError(f"variable '{variable.code}' has unknown type '{variable.type}'")
     if variable.type in {"binominal", "polynominal"} and not variable.enumerations:

@@ -20,11 +20,11 @@ import sqlalchemy as sa
 from woken.features.catalog import DatasetSchema
 from woken.features.filter_rules import Filter, filter_fields
 from woken.features.filter_sql import filter_to_sql
-from woken.features.schema import SUBJECT_ID, data_table
+from woken.features.schema import DATASET_COLUMN, SUBJECT_ID, data_table
 from woken.features.variables import VariableMeta
 
-# Labels of the ordering columns of a multi-dataset union: not valid variable codes
-# (leading underscore), so they cannot collide with a selected column.
+# Labels of the ordering columns of a multi-dataset union (made unique against the
+# selected columns: any code the metadata holds is a valid variable code).
 _DATASET_ORDER = "_woken_dataset"
 _SUBJECT_ORDER = "_woken_subject"
 
@@ -49,29 +49,44 @@ def build_select(
     the filter's fields are checked here, against each dataset's own metadata.
     """
     parts = []
+    dataset_order = _unused(_DATASET_ORDER, columns)
+    subject_order = _unused(_SUBJECT_ORDER, columns)
     for position, schema in enumerate(schemas):
         needed = [*columns, *sorted(filter_fields(filter_) - set(columns))]
         # Unknown filter fields are left out of the table and reported by filter_to_sql.
         table = data_table(
-            schema.table_name, [schema.variables[c] for c in needed if c in schema.variables]
+            schema.table_name,
+            [schema.variables[c] for c in needed if c in schema.variables],
+            dataset_column=schema.shared_table,
         )
         selected = [table.c[code] for code in columns]
         conditions: list[sa.ColumnElement[bool]] = [c.is_not(None) for c in selected]
+        if schema.shared_table:
+            conditions.append(table.c[DATASET_COLUMN] == schema.code)
         if filter_ is not None:
             conditions.append(filter_to_sql(filter_, table, schema.variables))
         if len(schemas) == 1:
             return sa.select(*selected).where(*conditions).order_by(table.c[SUBJECT_ID])
         parts.append(
             sa.select(
-                sa.literal(position, sa.Integer()).label(_DATASET_ORDER),
-                table.c[SUBJECT_ID].label(_SUBJECT_ORDER),
+                sa.literal(position, sa.Integer()).label(dataset_order),
+                table.c[SUBJECT_ID].label(subject_order),
                 *selected,
             ).where(*conditions)
         )
     union = sa.union_all(*parts).subquery("selected")
     return sa.select(*(union.c[code] for code in columns)).order_by(
-        union.c[_DATASET_ORDER], union.c[_SUBJECT_ORDER]
+        union.c[dataset_order], union.c[subject_order]
     )
+
+
+def _unused(label: str, columns: Sequence[str]) -> str:
+    """``label``, suffixed until it is none of ``columns``."""
+    taken, candidate, n = set(columns), label, 0
+    while candidate in taken:
+        n += 1
+        candidate = f"{label}_{n}"
+    return candidate
 
 
 def to_rows(metas: Sequence[VariableMeta], result: sa.Result[Any]) -> list[list[Any]]:

@@ -8,7 +8,7 @@ from sklearn import datasets as sk
 
 from woken.features.bundled import BUILDERS, BundledDataset
 from woken.features.bundled.sample import build_sample
-from woken.features.schema import CODE_PATTERN
+from woken.features.schema import check_variable
 
 EXPECTED = {
     # code: (target, target type, rows, variables)
@@ -39,7 +39,8 @@ def test_shape_target_and_codes(built: dict[str, BundledDataset], code: str) -> 
     assert dataset.variables[0].type == target_type
     assert dataset.row_count == rows
     assert len(dataset.variables) == variables
-    assert all(CODE_PATTERN.match(v.code) for v in dataset.variables)
+    for variable in dataset.variables:
+        check_variable(variable)
     assert all(v.label and v.label != v.code for v in dataset.variables)  # human-readable
     assert dataset.label and dataset.description
 

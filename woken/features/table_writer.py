@@ -1,0 +1,253 @@
+"""Writing one table, its rows and its metadata, inside the caller's transaction.
+
+Every source goes through here: the bundled sets, a CSV file, each resource of a
+data package. The codes are checked first (what SQL can hold, nothing narrower);
+rows are inserted in batches as they are read, so that a large file streams and
+shows progress; the metadata is written last, once the rows have decided which
+text columns are nominal. Any error raises, and the caller's transaction rolls
+back everything, the table included.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from enum import StrEnum
+from itertools import count, islice
+from typing import Any
+
+import sqlalchemy as sa
+
+from woken.errors import BadRequest
+from woken.features.load_summary import TableSummary
+from woken.features.nominal import NOMINAL_MAX_VALUES, DistinctValues, as_nominal
+from woken.features.schema import (
+    DATASET_COLUMN,
+    SUBJECT_ID,
+    check_code,
+    check_variable,
+    data_table,
+    meta_datasets,
+    meta_variables,
+    metadata,
+)
+from woken.features.table_data import TableData
+from woken.features.variables import VariableMeta
+
+log = logging.getLogger(__name__)
+
+BATCH_ROWS = 5000
+# Tables of the features database that are not data tables.
+RESERVED_TABLES = frozenset(metadata.tables)
+
+Progress = Callable[[int], None]
+
+
+class Mode(StrEnum):
+    CREATE = "create"  # the table must not exist
+    REPLACE = "replace"  # drop the table and its datasets first, if they exist
+    APPEND = "append"  # add rows to the table, which must exist with the same variables
+
+
+def write_table(
+    connection: sa.Connection,
+    data: TableData,
+    mode: Mode,
+    progress: Progress | None = None,
+    nominal_max_values: int = NOMINAL_MAX_VALUES,
+) -> TableSummary:
+    """Write ``data`` (see :class:`TableData`) and its metadata; BadRequest on bad input."""
+    _check_codes(data)
+    metadata.create_all(connection, checkfirst=True)
+    existing = _datasets_of_table(connection, data.table)
+    exists = bool(existing) or sa.inspect(connection).has_table(data.table)
+    if mode is Mode.CREATE and exists:
+        raise BadRequest(
+            f"{data.source}: table '{data.table}' already exists in the features database "
+            "(--replace to replace it, --append to add rows to it)"
+        )
+    if mode is Mode.APPEND and not existing:
+        raise BadRequest(f"{data.source}: --append: there is no table '{data.table}' to add to")
+    table = data_table(data.table, data.variables, dataset_column=data.shared)
+    if mode is Mode.APPEND:
+        _check_appendable(connection, data, table)
+        first_id = 1 + (connection.execute(sa.select(sa.func.max(table.c[SUBJECT_ID])))
+                        .scalar_one() or 0)
+    else:
+        _drop(connection, data.table, existing)
+        existing = []
+        table.create(connection)
+        first_id = 1
+
+    nominal_candidates = {
+        code: DistinctValues(nominal_max_values) for code in sorted(data.may_be_nominal)
+    }
+    datasets: dict[str, int] = {}
+    rows = 0
+    for batch in _batches(_numbered(data, first_id, datasets, nominal_candidates), BATCH_ROWS):
+        connection.execute(table.insert(), batch)
+        rows += len(batch)
+        if progress is not None:
+            progress(len(batch))
+    if rows == 0:
+        raise BadRequest(f"{data.source}: no rows to load (the file holds no data row)")
+
+    variables, notes = _decide_nominal(data.variables, nominal_candidates, nominal_max_values)
+    codes = list(datasets) if data.shared else [data.table]
+    _check_dataset_codes(connection, data, codes)
+    new = [code for code in codes if code not in existing]
+    _write_metadata(connection, data, new, variables)
+    log.debug("table %s loaded from %s: %d rows", data.table, data.source, rows)
+    return TableSummary(
+        table=data.table,
+        source=data.source,
+        mode=mode.value,
+        rows=rows,
+        variables=tuple(variables),
+        datasets=datasets if data.shared else {data.table: rows},
+        notes=(*data.notes, *notes),
+    )
+
+
+def _check_codes(data: TableData) -> None:
+    try:
+        check_code("table", data.table)
+        for variable in data.variables:
+            check_variable(variable)
+    except ValueError as error:
+        raise BadRequest(f"{data.source}: {error}") from None
+    if data.table in RESERVED_TABLES:
+        raise BadRequest(f"{data.source}: table name '{data.table}' is reserved for metadata")
+    # SQLite's identifiers ignore case: 'Age' and 'age' would be one column there.
+    by_folded: dict[str, list[str]] = {}
+    for variable in data.variables:
+        by_folded.setdefault(variable.code.casefold(), []).append(variable.code)
+    for codes in by_folded.values():
+        if len(codes) > 1:
+            differ = " (codes that differ only in case)" if len(set(codes)) > 1 else ""
+            raise BadRequest(
+                f"{data.source}: duplicate column {' and '.join(map(repr, codes))}{differ}"
+            )
+
+
+def _datasets_of_table(connection: sa.Connection, table: str) -> list[str]:
+    return list(connection.execute(
+        sa.select(meta_datasets.c.code).where(meta_datasets.c.table_name == table)
+    ).scalars())
+
+
+def _drop(connection: sa.Connection, table: str, datasets: Sequence[str]) -> None:
+    """Remove the table and its datasets' metadata (a leftover table without metadata too)."""
+    if datasets:
+        connection.execute(sa.delete(meta_variables).where(meta_variables.c.dataset.in_(datasets)))
+        connection.execute(sa.delete(meta_datasets).where(meta_datasets.c.code.in_(datasets)))
+    sa.Table(table, sa.MetaData()).drop(connection, checkfirst=True)
+
+
+def _check_appendable(connection: sa.Connection, data: TableData, table: sa.Table) -> None:
+    """Appended rows must have the table's columns: same variables, same ``dataset`` column."""
+    present = {c["name"] for c in sa.inspect(connection).get_columns(data.table)}
+    wanted = {c.name for c in table.columns}
+    if present != wanted:
+        missing, extra = sorted(present - wanted), sorted(wanted - present)
+        raise BadRequest(
+            f"{data.source}: --append: the columns differ from table '{data.table}'"
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+            + (f"; not in the table: {', '.join(extra)}" if extra else "")
+        )
+
+
+def _numbered(
+    data: TableData,
+    first_id: int,
+    datasets: dict[str, int],
+    nominal_candidates: dict[str, DistinctValues],
+) -> Iterator[dict[str, Any]]:
+    """The rows with their ``subject_id``; counts rows per dataset and distinct values."""
+    for subject_id, row in zip(count(first_id), data.rows, strict=False):
+        if data.shared:
+            dataset = row.get(DATASET_COLUMN)
+            if not isinstance(dataset, str) or not dataset:
+                raise BadRequest(f"{data.source}: row {subject_id - first_id + 1} has no dataset")
+            datasets[dataset] = datasets.get(dataset, 0) + 1
+        for code, distinct in nominal_candidates.items():
+            distinct.add(row.get(code))
+        yield {**row, SUBJECT_ID: subject_id}
+
+
+def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _decide_nominal(
+    variables: Sequence[VariableMeta],
+    candidates: dict[str, DistinctValues],
+    max_values: int,
+) -> tuple[list[VariableMeta], list[str]]:
+    decided, notes = [], []
+    for variable in variables:
+        values = candidates[variable.code].values() if variable.code in candidates else None
+        if values:
+            variable = as_nominal(variable, values)
+            notes.append(
+                f"'{variable.code}': a string column with {len(values)} distinct value(s) "
+                f"(at most {max_values}) became {variable.type}: {', '.join(values)}"
+            )
+        decided.append(variable)
+    return decided, notes
+
+
+def _check_dataset_codes(connection: sa.Connection, data: TableData, codes: list[str]) -> None:
+    for code in codes:
+        try:
+            check_code("dataset", code)
+        except ValueError as error:
+            raise BadRequest(f"{data.source}: {error}") from None
+    elsewhere = connection.execute(
+        sa.select(meta_datasets.c.code, meta_datasets.c.table_name).where(
+            meta_datasets.c.code.in_(codes), meta_datasets.c.table_name != data.table
+        )
+    ).all()
+    if elsewhere:
+        raise BadRequest(
+            f"{data.source}: dataset(s) already loaded from another table: "
+            + ", ".join(f"'{row.code}' (table '{row.table_name}')" for row in elsewhere)
+        )
+
+
+def _write_metadata(
+    connection: sa.Connection, data: TableData, datasets: list[str], variables: list[VariableMeta]
+) -> None:
+    if not datasets:
+        return
+    connection.execute(meta_datasets.insert(), [
+        {
+            "code": code,
+            "label": data.label if not data.shared else code,
+            "description": data.description,
+            "table_name": data.table,
+        }
+        for code in datasets
+    ])
+    connection.execute(meta_variables.insert(), [
+        {
+            "dataset": dataset,
+            "code": variable.code,
+            "position": position,
+            "label": variable.label,
+            "type": variable.type,
+            "enumerations": (
+                json.dumps([dict(e) for e in variable.enumerations])
+                if variable.enumerations
+                else None
+            ),
+            "unit": variable.unit,
+            "description": variable.description,
+            "methodology": variable.methodology,
+        }
+        for dataset in datasets
+        for position, variable in enumerate(variables)
+    ])
