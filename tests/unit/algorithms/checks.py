@@ -16,6 +16,11 @@ from woken.errors import BadRequest
 from woken.registry import AlgorithmSpec, Registry
 
 
+def matrix(columns: list[Column]) -> np.ndarray:
+    """The columns side by side, as scikit-learn takes the features of the same rows."""
+    return np.column_stack([c.array for c in columns])
+
+
 def train_and_test(handlers: Mapping[str, Any], volume: Path) -> tuple[dict, list]:
     """Run `train` then `test` in this process; returns the model and the predictions."""
     assert dispatch(dict(handlers), ["train"], volume) == 0, read_result(volume, "train")

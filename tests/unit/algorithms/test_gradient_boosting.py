@@ -12,15 +12,12 @@ from tests.unit.algorithms.checks import (
     assert_manifest_states_the_code,
     assert_refused_by_the_registry,
     assert_same_predictions,
+    matrix,
     train_and_test,
 )
 from tests.unit.algorithms.volumes import computed, diabetes, nominal, wine, write_volume
 from woken.algorithms.gradientBoosting import algorithm
 from woken.algorithms.gradientBoosting.algorithm import HANDLERS
-
-
-def _matrix(features: list) -> np.ndarray:
-    return np.column_stack([f.array for f in features])
 
 
 def test_classification_on_a_fold_predicts_as_scikit_learn(tmp_path: Path) -> None:
@@ -32,7 +29,7 @@ def test_classification_on_a_fold_predicts_as_scikit_learn(tmp_path: Path) -> No
                           covariables=features, parameters=parameters,
                           train_rows=train, test_rows=test)
     model, predictions = train_and_test(HANDLERS, volume)
-    X = _matrix(features)
+    X = matrix(features)
     reference = GradientBoostingClassifier(
         n_estimators=30, max_depth=2, max_features="sqrt", random_state=5, learning_rate=0.2,
         min_samples_leaf=3,
@@ -51,7 +48,7 @@ def test_regression_on_a_fold_predicts_as_scikit_learn(tmp_path: Path) -> None:
                           covariables=features, parameters={"min_samples_split": "10"},
                           train_rows=train, test_rows=test)
     model, predictions = train_and_test(HANDLERS, volume)
-    X = _matrix(features)
+    X = matrix(features)
     reference = GradientBoostingRegressor(min_samples_split=10, random_state=42).fit(
         X[train], target.array[train])
     assert_same_predictions(predictions, reference.predict(X[test]), target)

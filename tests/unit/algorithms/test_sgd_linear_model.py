@@ -14,6 +14,7 @@ from tests.unit.algorithms.checks import (
     assert_manifest_states_the_code,
     assert_refused_by_the_registry,
     assert_same_predictions,
+    matrix,
     train_and_test,
 )
 from tests.unit.algorithms.volumes import (
@@ -29,10 +30,6 @@ from woken.algorithms.sgdLinearModel import algorithm
 from woken.algorithms.sgdLinearModel.algorithm import HANDLERS
 
 
-def _matrix(features: list) -> np.ndarray:
-    return np.column_stack([f.array for f in features])
-
-
 def test_classification_on_a_fold_predicts_as_scikit_learn(tmp_path: Path) -> None:
     species, features = iris()
     train, test = list(range(0, 150, 2)), list(range(1, 150, 2))
@@ -40,7 +37,7 @@ def test_classification_on_a_fold_predicts_as_scikit_learn(tmp_path: Path) -> No
                           covariables=features, parameters={"alpha": "0.001", "seed": "7"},
                           train_rows=train, test_rows=test)
     model, predictions = train_and_test(HANDLERS, volume)
-    X = _matrix(features)
+    X = matrix(features)
     reference = make_pipeline(
         StandardScaler(), SGDClassifier(loss="log_loss", alpha=0.001, random_state=7),
     ).fit(X[train], species.array[train])
@@ -62,7 +59,7 @@ def test_regression_with_elastic_net_predicts_as_scikit_learn(tmp_path: Path) ->
                           covariables=features, parameters=parameters,
                           train_rows=train, test_rows=test)
     model, predictions = train_and_test(HANDLERS, volume)
-    X = _matrix(features)
+    X = matrix(features)
     reference = make_pipeline(StandardScaler(), SGDRegressor(
         penalty="elasticnet", l1_ratio=0.5, alpha=0.01, random_state=42,
     )).fit(X[train], target.array[train])
@@ -78,7 +75,7 @@ def test_compute_on_every_row_describes_the_model_scikit_learn_fits(tmp_path: Pa
     model = computed(HANDLERS, volume, "json")
     reference = make_pipeline(
         StandardScaler(), SGDClassifier(loss="log_loss", penalty=None, random_state=42),
-    ).fit(_matrix(features), diagnosis.array)
+    ).fit(matrix(features), diagnosis.array)
     # Two classes: one linear function, that of the second class.
     (positive,) = model["coefficients"]
     assert positive == reference.classes_[1]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
@@ -14,6 +13,7 @@ from tests.unit.algorithms.checks import (
     assert_manifest_states_the_code,
     assert_refused_by_the_registry,
     assert_same_predictions,
+    matrix,
     train_and_test,
 )
 from tests.unit.algorithms.volumes import computed, diabetes, iris, read_result, write_volume
@@ -21,10 +21,6 @@ from woken.algorithms.common.errors import InputError
 from woken.algorithms.common.runner import dispatch
 from woken.algorithms.sgdNeuralNetwork import algorithm
 from woken.algorithms.sgdNeuralNetwork.algorithm import HANDLERS, hidden_layers
-
-
-def _matrix(features: list) -> np.ndarray:
-    return np.column_stack([f.array for f in features])
 
 
 def test_classification_on_a_fold_predicts_as_scikit_learn(tmp_path: Path) -> None:
@@ -36,7 +32,7 @@ def test_classification_on_a_fold_predicts_as_scikit_learn(tmp_path: Path) -> No
                           covariables=features, parameters=parameters,
                           train_rows=train, test_rows=test)
     model, predictions = train_and_test(HANDLERS, volume)
-    X = _matrix(features)
+    X = matrix(features)
     reference = make_pipeline(StandardScaler(), MLPClassifier(
         hidden_layer_sizes=(16, 8), activation="tanh", learning_rate_init=0.01, random_state=3,
     )).fit(X[train], species.array[train])
@@ -54,7 +50,7 @@ def test_regression_on_a_fold_predicts_as_scikit_learn(tmp_path: Path) -> None:
                           covariables=features, parameters={"hidden_layer_sizes": "32"},
                           train_rows=train, test_rows=test)
     model, predictions = train_and_test(HANDLERS, volume)
-    X = _matrix(features)
+    X = matrix(features)
     reference = make_pipeline(StandardScaler(), MLPRegressor(
         hidden_layer_sizes=(32,), random_state=42,
     )).fit(X[train], target.array[train])
@@ -69,7 +65,7 @@ def test_compute_on_every_row_fits_what_scikit_learn_fits(tmp_path: Path) -> Non
     model = computed(HANDLERS, volume, "json")
     reference = make_pipeline(StandardScaler(), MLPClassifier(max_iter=50, random_state=42))
     with pytest.warns(Warning):  # 50 epochs do not converge: scikit-learn says so
-        reference.fit(_matrix(features), species.array)
+        reference.fit(matrix(features), species.array)
     assert model["loss"] == pytest.approx(reference[-1].loss_, rel=1e-12)
     assert model["n_iter"] == 50 and model["converged"] is False
     assert model["parameters"]["hidden_layer_sizes"] == [100]

@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from woken.algorithms.common.errors import InputError
 from woken.algorithms.common.inputs import JobInputs
-from woken.algorithms.common.variables import Variable
+from woken.algorithms.common.variables import Variable, codes_are
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,7 @@ def numeric_data(inputs: JobInputs, min_variables: int = 1, min_rows: int = 1) -
     name = inputs.algorithm or "this algorithm"
     nominal = [v.code for v in variables if v.is_nominal]
     if nominal:
-        raise InputError(
-            f"{name} works on numeric variables only; {', '.join(nominal)} "
-            f"{'is' if len(nominal) == 1 else 'are'} nominal"
-        )
+        raise InputError(f"{name} works on numeric variables only; {codes_are(nominal)} nominal")
     if len(variables) < min_variables:
         raise InputError(f"{name} needs at least {min_variables} variables, got {len(variables)}")
     if len(inputs.table) < min_rows:
