@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +63,9 @@ class ParameterSpec:
     max: float | None = None
     values: tuple[str, ...] = ()
     description: str = ""
+    # A string parameter's form, a regular expression the whole value must match: a value
+    # the algorithm would refuse (e.g. "64,x" as layer sizes) is a 400, not a failed job.
+    pattern: str | None = None
 
     def check(self, raw: Any) -> str:
         """Validate one value (strings on the wire) and return it as the string the job gets."""
@@ -86,6 +90,10 @@ class ParameterSpec:
                 )
             return text
         else:
+            if self.pattern is not None and re.fullmatch(self.pattern, text) is None:
+                raise BadRequest(
+                    f"parameter '{self.code}' must match {self.pattern}, got {raw!r}"
+                )
             return text
         if self.min is not None and number < self.min:
             raise BadRequest(f"parameter '{self.code}' must be >= {self.min}, got {raw!r}")
@@ -104,6 +112,8 @@ class ParameterSpec:
             document["max"] = self.max
         if self.values:
             document["values"] = list(self.values)
+        if self.pattern is not None:
+            document["pattern"] = self.pattern
         return document
 
 
@@ -407,6 +417,14 @@ def _count(raw: Mapping[str, Any]) -> CountConstraint:
 def _parameter(raw: Mapping[str, Any]) -> ParameterSpec:
     if raw["type"] not in PARAMETER_TYPES:
         raise ValueError(f"parameter {raw.get('code')}: type must be one of {PARAMETER_TYPES}")
+    pattern = raw.get("pattern")
+    if pattern is not None:
+        if raw["type"] != "string":
+            raise ValueError(f"parameter {raw.get('code')}: only a string parameter has a pattern")
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"parameter {raw.get('code')}: bad pattern: {error}") from None
     return ParameterSpec(
         code=raw["code"],
         label=raw.get("label", raw["code"]),
@@ -416,4 +434,5 @@ def _parameter(raw: Mapping[str, Any]) -> ParameterSpec:
         max=raw.get("max"),
         values=tuple(raw.get("values", ())),
         description=raw.get("description", ""),
+        pattern=pattern,
     )

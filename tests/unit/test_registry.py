@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from woken.config import ALGORITHMS_DIR
-from woken.errors import ConfigurationError
+from woken.errors import BadRequest, ConfigurationError
 from woken.registry import Registry, parse_manifest
 
 
@@ -37,3 +37,25 @@ def test_a_bad_manifest_is_refused_naming_its_file(
     with pytest.raises(ConfigurationError, match=reason) as refused:
         parse_manifest(manifest)
     assert str(manifest) in str(refused.value)
+
+
+def test_a_string_parameter_is_checked_against_its_pattern() -> None:
+    layers = next(p for p in Registry.load(ALGORITHMS_DIR).get("sgdNeuralNetwork").parameters
+                  if p.code == "hidden_layer_sizes")
+    assert layers.check(" 64, 32 ") == "64, 32"
+    with pytest.raises(BadRequest, match="'hidden_layer_sizes' must match"):
+        layers.check("64,x")
+    assert layers.to_json()["pattern"] == layers.pattern
+
+
+@pytest.mark.parametrize(("parameter", "reason"), [
+    ('code = "k"\nlabel = "k"\ntype = "int"\npattern = "[0-9]+"', "only a string parameter"),
+    ('code = "s"\nlabel = "s"\ntype = "string"\npattern = "(["', "bad pattern"),
+])
+def test_a_bad_pattern_is_refused_naming_its_file(
+    tmp_path: Path, parameter: str, reason: str
+) -> None:
+    manifest = copy_of_knn(tmp_path)
+    manifest.write_text(manifest.read_text() + f"\n[[parameters]]\n{parameter}\n")
+    with pytest.raises(ConfigurationError, match=reason):
+        parse_manifest(manifest)

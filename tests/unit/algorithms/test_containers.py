@@ -15,9 +15,11 @@ import numpy as np
 import pytest
 import scipy
 import sklearn
-from sklearn.linear_model import LinearRegression
+from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.linear_model import LinearRegression, SGDClassifier
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neural_network import MLPClassifier
 
 from tests.unit.algorithms.volumes import (
     ALGORITHM_CODES,
@@ -30,10 +32,15 @@ from tests.unit.algorithms.volumes import (
     wine,
     write_volume,
 )
+from woken.algorithms.common.estimators import scaled
 from woken.features.variables import VariableMeta
 from woken.registry import Registry
 
-PREDICTIVE = ("linearRegression", "knn", "naiveBayes", "tpot")
+PREDICTIVE = (
+    "linearRegression", "knn", "naiveBayes", "tpot", "sgdLinearModel", "sgdNeuralNetwork",
+    "gradientBoosting",
+)
+FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans")
 # For each algorithm, a data set it accepts: (target, covariables) columns.
 DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "statisticsSummary": wine,
@@ -43,11 +50,22 @@ DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "knn": iris,
     "naiveBayes": wine,
     "tpot": iris,
+    "sgdLinearModel": iris,
+    "sgdNeuralNetwork": wine,
+    "gradientBoosting": diabetes,
+    # The descriptive ones of numeric variables: iris's four measurements.
+    "correlationHeatmap": lambda: (iris()[1][0], iris()[1][1:]),
+    "pca": lambda: (iris()[1][0], iris()[1][1:]),
+    "tSNE": lambda: (iris()[1][0], iris()[1][1:]),
+    "kmeans": lambda: (iris()[1][0], iris()[1][1:]),
 }
 REFERENCE_MODELS: dict[str, Callable[[], Any]] = {
     "linearRegression": LinearRegression,
     "knn": KNeighborsClassifier,
     "naiveBayes": GaussianNB,
+    "sgdLinearModel": lambda: scaled(SGDClassifier(loss="log_loss", random_state=42)),
+    "sgdNeuralNetwork": lambda: scaled(MLPClassifier(random_state=42)),
+    "gradientBoosting": lambda: GradientBoostingRegressor(random_state=42),
 }
 
 
@@ -65,7 +83,9 @@ def test_the_registry_loads_every_manifest_with_an_executable_entrypoint() -> No
         assert os.access(spec.entrypoint, os.X_OK), spec.entrypoint
         assert spec.entrypoint.read_text().startswith("#!/bin/sh\n")
         assert spec.predictive == (code in PREDICTIVE)
-        assert spec.type == ("predictive_model" if code in PREDICTIVE else "statistics")
+        assert spec.type == ("predictive_model" if code in PREDICTIVE else
+                             "features_extraction" if code in FEATURES_EXTRACTION else
+                             "statistics")
         handlers = importlib.import_module(f"woken.algorithms.{code}.algorithm").HANDLERS
         assert set(spec.commands) == set(handlers), code
 

@@ -27,6 +27,8 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 ALGORITHMS_DIR = REPO_ROOT / "woken" / "algorithms"
 ALGORITHM_CODES = (
     "statisticsSummary", "histograms", "anova", "linearRegression", "knn", "naiveBayes", "tpot",
+    "sgdLinearModel", "sgdNeuralNetwork", "gradientBoosting", "correlationHeatmap", "pca", "tSNE",
+    "kmeans",
 )
 
 

@@ -10,8 +10,11 @@ One module per concept, in the order a job meets them:
 - `variables`, `table`, `parameters`, `inputs`: job.json and data.json read into `JobInputs`;
 - `encoding`: variables to a design matrix (one-hot from the metadata's enumerations);
 - `factors`: nominal variables as groups of rows (statistics by group);
-- `results`: ``results/<command>.json`` and its shapes;
+- `numeric`: numeric variables as one matrix (correlation, PCA, t-SNE, k-means);
+- `estimators`: the seed parameter and standard scaling of the scikit-learn models;
+- `results`: ``results/<command>.json`` and its shapes; `plotly`: figures of that shape;
 - `runner`: the container's main (command in, result and exit code out);
 - `predictive`, `model_store`: compute/train/test of a model from its fit and describe;
+- `descriptive`: the compute of an algorithm that describes rows (no model);
 - `errors`: the exceptions whose message is the job's error.
 """

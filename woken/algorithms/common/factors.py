@@ -13,7 +13,7 @@ import numpy.typing as npt
 from woken.algorithms.common.errors import InputError
 from woken.algorithms.common.inputs import JobInputs
 from woken.algorithms.common.table import Table
-from woken.algorithms.common.variables import Variable
+from woken.algorithms.common.variables import Variable, codes_are
 
 
 def nominal_factors(inputs: JobInputs, minimum: int = 0) -> tuple[Variable, ...]:
@@ -23,7 +23,7 @@ def nominal_factors(inputs: JobInputs, minimum: int = 0) -> tuple[Variable, ...]
     if numeric:
         raise InputError(
             f"{inputs.algorithm or 'this algorithm'} groups rows by nominal variables only; "
-            f"{', '.join(numeric)} {'is' if len(numeric) == 1 else 'are'} numeric"
+            f"{codes_are(numeric)} numeric"
         )
     if len(factors) < minimum:
         raise InputError(f"at least {minimum} nominal covariable(s) needed, got {len(factors)}")

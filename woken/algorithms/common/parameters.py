@@ -8,7 +8,7 @@ container can also be run by hand with a hand-written job.json.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -56,3 +56,31 @@ class Parameters:
         if not math.isfinite(number):
             raise InputError(f"parameter '{code}' must be finite, got {raw!r}")
         return number
+
+    # Checked accessors: the manifest's bounds (default, min, max) and values, checked again
+    # here for a container run by hand. Each algorithm keeps its bounds as (default, min,
+    # max) tuples next to its code, and a test compares them with its algorithm.toml.
+
+    def int_between(self, code: str, default: int, low: int, high: int) -> int:
+        value = self.int_param(code, default)
+        _check_between(code, value, low, high)
+        return value
+
+    def float_between(self, code: str, default: float, low: float, high: float) -> float:
+        value = self.float_param(code, default)
+        _check_between(code, value, low, high)
+        return value
+
+    def one_of(self, code: str, allowed: Sequence[str], default: str | None = None) -> str:
+        """One of ``allowed`` (the manifest's enumeration); the default is its first value."""
+        value = self.str_param(code, allowed[0] if default is None else default).strip()
+        if value not in allowed:
+            raise InputError(
+                f"parameter '{code}' must be one of {', '.join(allowed)}, got {value!r}"
+            )
+        return value
+
+
+def _check_between(code: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise InputError(f"parameter '{code}' must be between {low:g} and {high:g}, got {value:g}")

@@ -1,9 +1,11 @@
 """The one result a command writes: ``results/<command>.json`` = {shape, data, error}.
 
 Shapes are the contract's 2017 names (§4), which Woken stores as they are in
-``job_result.shape``. Data goes through `to_jsonable` first: numpy numbers
-become Python numbers and NaN or infinity become ``null`` (JSON has neither,
-and Woken's reader must not choke on a bare ``NaN``).
+``job_result.shape``; a shape the 2017 list did not have (plotly) has only its
+2019 media type (woken-messages ``Shapes.scala``). Data goes through
+`to_jsonable` first: numpy numbers become Python numbers and NaN or infinity
+become ``null`` (JSON has neither, and Woken's reader must not choke on a bare
+``NaN``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from woken.algorithms.common.volume import result_path, write_json_atomically
 
 
 class Shape(StrEnum):
-    """The media types of a result, by their 2017 names (contract §4)."""
+    """The media types of a result, by their 2017 names (contract §4) where they have one.
+
+    A result says what it is: a model that is not a PFA document is ``json``.
+    """
 
     ERROR = "error"
     JSON = "json"
@@ -29,6 +34,7 @@ class Shape(StrEnum):
     PFA_YAML = "pfa_yaml"
     TABULAR_DATA_RESOURCE_JSON = "tabular_data_resource_json"
     HIGHCHARTS_JSON = "highcharts_json"
+    PLOTLY_JSON = "application/vnd.plotly.v1+json"
     HTML = "html"
     SVG = "svg"
     PNG = "png"

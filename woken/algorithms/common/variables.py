@@ -6,7 +6,7 @@ containers do not ship Woken, only the files of its volume.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,3 +79,8 @@ class Variable:
             if enumeration.code == category:
                 return enumeration.label
         return category
+
+
+def codes_are(codes: Sequence[str]) -> str:
+    """"age is" or "age, bmi are": the subject of an error about the variables named."""
+    return f"{', '.join(codes)} {'is' if len(codes) == 1 else 'are'}"

@@ -71,25 +71,13 @@ class SearchSettings:
     def from_inputs(cls, inputs: JobInputs, problem_type: str) -> SearchSettings:
         return cls(
             problem_type=problem_type,
-            max_time_mins=_bounded(
-                "max_time_mins", inputs.float_param("max_time_mins", MAX_TIME_MINS[0]),
-                MAX_TIME_MINS,
-            ),
-            generations=int(_bounded(
-                "generations", inputs.int_param("generations", GENERATIONS[0]), GENERATIONS
-            )),
-            population_size=int(_bounded(
-                "population_size", inputs.int_param("population_size", POPULATION_SIZE[0]),
-                POPULATION_SIZE,
-            )),
-            cv=int(_bounded("cv", inputs.int_param("cv", CV[0]), CV)),
-            random_state=int(_bounded(
-                "random_state", inputs.int_param("random_state", RANDOM_STATE[0]), RANDOM_STATE
-            )),
+            max_time_mins=inputs.parameters.float_between("max_time_mins", *MAX_TIME_MINS),
+            generations=inputs.parameters.int_between("generations", *GENERATIONS),
+            population_size=inputs.parameters.int_between("population_size", *POPULATION_SIZE),
+            cv=inputs.parameters.int_between("cv", *CV),
+            random_state=inputs.parameters.int_between("random_state", *RANDOM_STATE),
             scoring=resolve_scoring(inputs.str_param("scoring", AUTO), problem_type),
-            search_space=_one_of(
-                "search_space", inputs.str_param("search_space", SEARCH_SPACES[0]), SEARCH_SPACES
-            ),
+            search_space=inputs.parameters.one_of("search_space", SEARCH_SPACES),
         )
 
     @property
@@ -283,19 +271,6 @@ def _is_fitted(pipeline: Any) -> bool:
     except NotFittedError:
         return False
     return True
-
-
-def _bounded(code: str, value: float, bounds: tuple[float, float, float]) -> float:
-    _, low, high = bounds
-    if not low <= value <= high:
-        raise InputError(f"parameter '{code}' must be between {low:g} and {high:g}, got {value:g}")
-    return value
-
-
-def _one_of(code: str, value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise InputError(f"parameter '{code}' must be one of {', '.join(allowed)}, got {value!r}")
-    return value
 
 
 def _int_or_none(value: Any) -> int | None:

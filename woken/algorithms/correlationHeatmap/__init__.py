@@ -1,0 +1,1 @@
+"""The ``correlationHeatmap`` container: correlations as a plotly heatmap."""

@@ -1,0 +1,1 @@
+"""The ``gradientBoosting`` container: gradient boosting of decision trees."""

@@ -1,0 +1,71 @@
+"""Gradient boosting of regression trees: a classifier for a nominal target, a regressor else.
+
+Trees split on thresholds, so the features are used as encoded, unscaled. The
+seed fixes the feature sampling (``max_features``) and the tie-breaks between
+equally good splits, so that the same job grows the same trees.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
+
+from woken.algorithms.common.estimators import SEED_BOUNDS, seed
+from woken.algorithms.common.parameters import Parameters
+from woken.algorithms.common.predictive import (
+    PredictiveAlgorithm,
+    TrainingData,
+    predictive_handlers,
+)
+
+# The manifest's parameters: (default, min, max), and the enumeration's values.
+FLOAT_BOUNDS = {"learning_rate": (0.1, 0.001, 1.0)}
+INT_BOUNDS = {
+    "n_estimators": (100, 1, 2000),
+    "max_depth": (3, 1, 32),
+    "min_samples_split": (2, 2, 1000),
+    "min_samples_leaf": (1, 1, 1000),
+    "seed": SEED_BOUNDS,
+}
+# "all": every feature is a candidate at every split (scikit-learn's None).
+MAX_FEATURES = ("all", "sqrt", "log2")
+CHOICES = {"max_features": MAX_FEATURES}
+
+Estimator: TypeAlias = GradientBoostingClassifier | GradientBoostingRegressor
+
+
+def settings(parameters: Parameters) -> dict[str, Any]:
+    """The estimator's keyword arguments from the job's parameters."""
+    max_features = parameters.one_of("max_features", MAX_FEATURES)
+    return {
+        "learning_rate": parameters.float_between("learning_rate", *FLOAT_BOUNDS["learning_rate"]),
+        **{code: parameters.int_between(code, *INT_BOUNDS[code])
+           for code in ("n_estimators", "max_depth", "min_samples_split", "min_samples_leaf")},
+        "max_features": None if max_features == "all" else max_features,
+        "random_state": seed(parameters),
+    }
+
+
+def fit(data: TrainingData) -> Estimator:
+    options = settings(data.inputs.parameters)
+    model = (GradientBoostingClassifier if data.is_classification
+             else GradientBoostingRegressor)(**options)
+    return model.fit(data.X, data.y)
+
+
+def describe(model: Estimator, data: TrainingData) -> dict[str, Any]:
+    return {
+        "parameters": settings(data.inputs.parameters),
+        "classes": model.classes_.tolist() if data.is_classification else None,
+        "loss": model.loss,
+        "n_estimators": int(model.n_estimators_),
+        # Impurity-based importances, summing to 1 over the encoded features.
+        "feature_importances": dict(
+            zip(data.feature_names, model.feature_importances_.tolist(), strict=True)
+        ),
+        "train_loss": float(model.train_score_[-1]),
+    }
+
+
+HANDLERS = predictive_handlers(PredictiveAlgorithm(fit=fit, describe=describe))

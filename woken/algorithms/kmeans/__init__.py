@@ -1,0 +1,1 @@
+"""The ``kmeans`` container: k-means clustering of numeric variables."""

@@ -1,0 +1,1 @@
+"""The ``pca`` container: principal component analysis of numeric variables."""

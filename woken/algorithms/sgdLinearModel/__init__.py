@@ -1,0 +1,1 @@
+"""The ``sgdLinearModel`` container: a linear model fitted by stochastic gradient descent."""

@@ -1,0 +1,1 @@
+"""The ``sgdNeuralNetwork`` container: a multi-layer perceptron trained by SGD (Adam)."""
