@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -38,26 +37,6 @@ def assert_same_predictions(predictions: list, expected: np.ndarray, target: Col
 
 def spec(code: str) -> AlgorithmSpec:
     return Registry.load(ALGORITHMS_DIR).get(code)
-
-
-def assert_manifest_states_the_code(code: str, module: ModuleType) -> None:
-    """Every parameter the code bounds or enumerates is in the manifest, with the same values.
-
-    A module keeps ``INT_BOUNDS``/``FLOAT_BOUNDS`` ``{code: (default, min, max)}`` and
-    ``CHOICES`` ``{code: values}`` (the first value is the default).
-    """
-    parameters = {p.code: p for p in spec(code).parameters}
-    bounds = {**getattr(module, "INT_BOUNDS", {}), **getattr(module, "FLOAT_BOUNDS", {})}
-    choices = getattr(module, "CHOICES", {})
-    for name, (default, low, high) in bounds.items():
-        p = parameters[name]
-        assert (p.default_value, p.min, p.max) == (default, low, high), name
-        assert p.type == ("int" if name in getattr(module, "INT_BOUNDS", {}) else "number"), name
-    for name, values in choices.items():
-        p = parameters[name]
-        assert (p.type, p.values, p.default_value) == ("enumeration", values, values[0]), name
-    unchecked = set(parameters) - set(bounds) - set(choices)
-    assert all(parameters[name].type == "string" for name in unchecked), unchecked
 
 
 def assert_refused_by_the_registry(code: str, parameter: str, value: str, message: str) -> None:

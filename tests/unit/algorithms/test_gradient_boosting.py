@@ -9,14 +9,12 @@ import pytest
 from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
 
 from tests.unit.algorithms.checks import (
-    assert_manifest_states_the_code,
     assert_refused_by_the_registry,
     assert_same_predictions,
     matrix,
     train_and_test,
 )
 from tests.unit.algorithms.volumes import computed, diabetes, nominal, wine, write_volume
-from woken.algorithms.gradientBoosting import algorithm
 from woken.algorithms.gradientBoosting.algorithm import HANDLERS
 
 
@@ -82,6 +80,3 @@ def test_bad_parameters_are_refused_by_the_manifest(parameter: str, value: str,
                                                     message: str) -> None:
     assert_refused_by_the_registry("gradientBoosting", parameter, value, message)
 
-
-def test_the_manifest_states_the_parameters_the_code_reads() -> None:
-    assert_manifest_states_the_code("gradientBoosting", algorithm)

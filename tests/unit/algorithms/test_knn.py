@@ -81,11 +81,15 @@ def test_large_training_sets_are_described_without_their_points(tmp_path: Path) 
     assert model["n_training"] == 569 and len(model["feature_names"]) == 30
 
 
-@pytest.mark.parametrize(("k", "message"), [("0", "at least 1"), ("200", "more than the 150")])
+@pytest.mark.parametrize(("k", "message"), [
+    ("0", "must be between 1 and 100"),  # the manifest's bounds
+    ("101", "must be between 1 and 100"),
+    ("60", "more than the 50 training rows"),
+])
 def test_an_impossible_k_fails_clearly(tmp_path: Path, k: str, message: str) -> None:
     species, features = iris()
     volume = write_volume(tmp_path, algorithm="knn", variables=[species], covariables=features,
-                          parameters={"k": k})
+                          parameters={"k": k}, train_rows=range(0, 150, 3))
     assert dispatch(HANDLERS, ["compute"], volume) == 1
     assert message in read_result(volume, "compute")["error"]
 

@@ -11,7 +11,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from tests.unit.algorithms.checks import (
-    assert_manifest_states_the_code,
     assert_refused_by_the_registry,
     assert_same_predictions,
     matrix,
@@ -26,7 +25,6 @@ from tests.unit.algorithms.volumes import (
     write_volume,
 )
 from woken.algorithms.common.runner import dispatch
-from woken.algorithms.sgdLinearModel import algorithm
 from woken.algorithms.sgdLinearModel.algorithm import HANDLERS
 
 
@@ -105,6 +103,3 @@ def test_a_hand_written_bad_penalty_fails_the_job_clearly(tmp_path: Path) -> Non
     assert read_result(volume, "compute")["error"] == (
         "parameter 'penalty' must be one of l2, l1, elasticnet, none, got 'ridge'")
 
-
-def test_the_manifest_states_the_parameters_the_code_reads() -> None:
-    assert_manifest_states_the_code("sgdLinearModel", algorithm)

@@ -10,7 +10,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from tests.unit.algorithms.checks import (
-    assert_manifest_states_the_code,
     assert_refused_by_the_registry,
     assert_same_predictions,
     matrix,
@@ -19,7 +18,6 @@ from tests.unit.algorithms.checks import (
 from tests.unit.algorithms.volumes import computed, diabetes, iris, read_result, write_volume
 from woken.algorithms.common.errors import InputError
 from woken.algorithms.common.runner import dispatch
-from woken.algorithms.sgdNeuralNetwork import algorithm
 from woken.algorithms.sgdNeuralNetwork.algorithm import HANDLERS, hidden_layers
 
 
@@ -102,6 +100,3 @@ def test_a_hand_written_bad_layer_string_fails_the_job_clearly(tmp_path: Path) -
     assert dispatch(HANDLERS, ["compute"], volume) == 1
     assert "'100' or '64,32', got '64,x'" in read_result(volume, "compute")["error"]
 
-
-def test_the_manifest_states_the_parameters_the_code_reads() -> None:
-    assert_manifest_states_the_code("sgdNeuralNetwork", algorithm)

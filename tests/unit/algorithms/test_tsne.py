@@ -10,12 +10,10 @@ from sklearn.manifold import TSNE
 from sklearn.preprocessing import StandardScaler
 
 from tests.unit.algorithms.checks import (
-    assert_manifest_states_the_code,
     assert_refused_by_the_registry,
 )
 from tests.unit.algorithms.volumes import computed, iris, read_result, write_volume
 from woken.algorithms.common.runner import dispatch
-from woken.algorithms.tSNE import algorithm
 from woken.algorithms.tSNE.algorithm import HANDLERS
 
 PLOTLY = "application/vnd.plotly.v1+json"
@@ -58,6 +56,3 @@ def test_bad_parameters_are_refused_by_the_manifest(parameter: str, value: str,
                                                     message: str) -> None:
     assert_refused_by_the_registry("tSNE", parameter, value, message)
 
-
-def test_the_manifest_states_the_parameters_the_code_reads() -> None:
-    assert_manifest_states_the_code("tSNE", algorithm)

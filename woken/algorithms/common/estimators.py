@@ -17,13 +17,11 @@ from sklearn.preprocessing import StandardScaler
 from woken.algorithms.common.parameters import Parameters
 
 SEED = "seed"
-# (default, min, max), as each manifest's `seed` parameter states it; the range is
-# scikit-learn's (a numpy RandomState seed).
-SEED_BOUNDS = (42, 0, 2**32 - 1)
+# Its default and range (scikit-learn's: a numpy RandomState seed) are in each manifest.
 
 
 def seed(parameters: Parameters) -> int:
-    return parameters.int_between(SEED, *SEED_BOUNDS)
+    return parameters.int_param(SEED)
 
 
 def scaled(estimator: Any) -> Pipeline:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from woken.algorithms.common.errors import InputError
+from woken.algorithms.common.manifest import parameter_rules
 from woken.algorithms.common.parameters import Parameters
 from woken.algorithms.common.table import Table, read_table
 from woken.algorithms.common.variables import Variable
@@ -97,7 +98,10 @@ def read_inputs(volume: Path, data_file: str = DATA_FILE) -> JobInputs:
         covariables=covariables,
         grouping=grouping,
         metadata=metadata,
-        parameters=Parameters({str(k): str(v) for k, v in raw_parameters.items()}),
+        parameters=Parameters(
+            {str(k): str(v) for k, v in raw_parameters.items()},
+            parameter_rules(str(job.get("algorithm", ""))),
+        ),
         table=read_table(volume / data_file),
     )
 

@@ -1,53 +1,55 @@
 """The algorithm's parameters: strings on the wire, typed when the algorithm reads them.
 
 Woken has already checked them against the manifest (type, bounds) and filled
-in defaults; the accessors still convert with a clear error, because a
-container can also be run by hand with a hand-written job.json.
+in defaults. The container checks them again against the same manifest
+(`woken.algorithms.common.manifest`), because it can also be run by hand with a
+hand-written job.json: a missing parameter takes the manifest's default, a value
+out of the manifest's bounds or values is refused with a clear error.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any
 
 from woken.algorithms.common.errors import InputError
-
-T = TypeVar("T")
+from woken.algorithms.common.manifest import ParameterRule
 
 
 @dataclass(frozen=True)
 class Parameters:
     values: Mapping[str, str] = field(default_factory=dict)
+    # The manifest's rules, by parameter code ({} for an algorithm without a manifest).
+    rules: Mapping[str, ParameterRule] = field(default_factory=dict)
 
     def __contains__(self, code: object) -> bool:
         return code in self.values
 
     def str_param(self, code: str, default: str | None = None) -> str:
-        if code in self.values:
-            return self.values[code]
-        return self._default(code, default)
-
-    @staticmethod
-    def _default(code: str, default: T | None) -> T:
-        """The default of a parameter the job does not give; none at all is an error."""
-        if default is None:
-            raise InputError(f"parameter '{code}' is required")
-        return default
+        value = str(self.values[code] if code in self.values else self._default(code, default))
+        rule = self.rules.get(code)
+        if rule is not None and rule.values and value.strip() not in rule.values:
+            raise InputError(
+                f"parameter '{code}' must be one of {', '.join(rule.values)}, got {value!r}"
+            )
+        return value.strip() if rule is not None and rule.values else value
 
     def int_param(self, code: str, default: int | None = None) -> int:
         if code not in self.values:
-            return self._default(code, default)
+            return int(self._default(code, default))
         raw = self.values[code]
         try:
-            return int(str(raw).strip())
+            value = int(str(raw).strip())
         except ValueError:
             raise InputError(f"parameter '{code}' must be an integer, got {raw!r}") from None
+        self._check_bounds(code, value)
+        return value
 
     def float_param(self, code: str, default: float | None = None) -> float:
         if code not in self.values:
-            return self._default(code, default)
+            return float(self._default(code, default))
         raw = self.values[code]
         try:
             number = float(str(raw).strip())
@@ -55,32 +57,25 @@ class Parameters:
             raise InputError(f"parameter '{code}' must be a number, got {raw!r}") from None
         if not math.isfinite(number):
             raise InputError(f"parameter '{code}' must be finite, got {raw!r}")
+        self._check_bounds(code, number)
         return number
 
-    # Checked accessors: the manifest's bounds (default, min, max) and values, checked again
-    # here for a container run by hand. Each algorithm keeps its bounds as (default, min,
-    # max) tuples next to its code, and a test compares them with its algorithm.toml.
+    def _default(self, code: str, default: object | None) -> Any:
+        """The default of a parameter the job does not give: the manifest's, else `default`."""
+        rule = self.rules.get(code)
+        if rule is not None and rule.default is not None:
+            return rule.default
+        if default is None:
+            raise InputError(f"parameter '{code}' is required")
+        return default
 
-    def int_between(self, code: str, default: int, low: int, high: int) -> int:
-        value = self.int_param(code, default)
-        _check_between(code, value, low, high)
-        return value
-
-    def float_between(self, code: str, default: float, low: float, high: float) -> float:
-        value = self.float_param(code, default)
-        _check_between(code, value, low, high)
-        return value
-
-    def one_of(self, code: str, allowed: Sequence[str], default: str | None = None) -> str:
-        """One of ``allowed`` (the manifest's enumeration); the default is its first value."""
-        value = self.str_param(code, allowed[0] if default is None else default).strip()
-        if value not in allowed:
+    def _check_bounds(self, code: str, value: float) -> None:
+        rule = self.rules.get(code)
+        if rule is None:
+            return
+        low = -math.inf if rule.min is None else rule.min
+        high = math.inf if rule.max is None else rule.max
+        if not low <= value <= high:
             raise InputError(
-                f"parameter '{code}' must be one of {', '.join(allowed)}, got {value!r}"
+                f"parameter '{code}' must be between {low:g} and {high:g}, got {value:g}"
             )
-        return value
-
-
-def _check_between(code: str, value: float, low: float, high: float) -> None:
-    if not low <= value <= high:
-        raise InputError(f"parameter '{code}' must be between {low:g} and {high:g}, got {value:g}")

@@ -11,7 +11,7 @@ from typing import Any, TypeAlias
 
 from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
 
-from woken.algorithms.common.estimators import SEED_BOUNDS, seed
+from woken.algorithms.common.estimators import seed
 from woken.algorithms.common.parameters import Parameters
 from woken.algorithms.common.predictive import (
     PredictiveAlgorithm,
@@ -19,29 +19,19 @@ from woken.algorithms.common.predictive import (
     predictive_handlers,
 )
 
-# The manifest's parameters: (default, min, max), and the enumeration's values.
-FLOAT_BOUNDS = {"learning_rate": (0.1, 0.001, 1.0)}
-INT_BOUNDS = {
-    "n_estimators": (100, 1, 2000),
-    "max_depth": (3, 1, 32),
-    "min_samples_split": (2, 2, 1000),
-    "min_samples_leaf": (1, 1, 1000),
-    "seed": SEED_BOUNDS,
-}
-# "all": every feature is a candidate at every split (scikit-learn's None).
-MAX_FEATURES = ("all", "sqrt", "log2")
-CHOICES = {"max_features": MAX_FEATURES}
+# Defaults, bounds and values of the parameters: algorithm.toml (read by `parameters`).
+# max_features "all": every feature is a candidate at every split (scikit-learn's None).
+TREE_PARAMETERS = ("n_estimators", "max_depth", "min_samples_split", "min_samples_leaf")
 
 Estimator: TypeAlias = GradientBoostingClassifier | GradientBoostingRegressor
 
 
 def settings(parameters: Parameters) -> dict[str, Any]:
     """The estimator's keyword arguments from the job's parameters."""
-    max_features = parameters.one_of("max_features", MAX_FEATURES)
+    max_features = parameters.str_param("max_features")
     return {
-        "learning_rate": parameters.float_between("learning_rate", *FLOAT_BOUNDS["learning_rate"]),
-        **{code: parameters.int_between(code, *INT_BOUNDS[code])
-           for code in ("n_estimators", "max_depth", "min_samples_split", "min_samples_leaf")},
+        "learning_rate": parameters.float_param("learning_rate"),
+        **{code: parameters.int_param(code) for code in TREE_PARAMETERS},
         "max_features": None if max_features == "all" else max_features,
         "random_state": seed(parameters),
     }

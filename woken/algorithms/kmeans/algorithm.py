@@ -15,21 +15,18 @@ from sklearn.cluster import KMeans
 
 from woken.algorithms.common.descriptive import descriptive_handlers
 from woken.algorithms.common.errors import InputError
-from woken.algorithms.common.estimators import SEED_BOUNDS, scaled, scaling_of, seed
+from woken.algorithms.common.estimators import scaled, scaling_of, seed
 from woken.algorithms.common.inputs import JobInputs
 from woken.algorithms.common.numeric import numeric_data
 from woken.algorithms.common.results import Shape
 
-# The manifest's parameters: (default, min, max).
-INT_BOUNDS = {"n_clusters": (3, 2, 50), "seed": SEED_BOUNDS}
-CHOICES: dict[str, tuple[str, ...]] = {}
 # Starts from different seeds derived from `seed`; scikit-learn's "auto" would be one.
 N_INIT = 10
 
 
 def clusters(inputs: JobInputs) -> dict[str, Any]:
     data = numeric_data(inputs)
-    n_clusters = inputs.parameters.int_between("n_clusters", *INT_BOUNDS["n_clusters"])
+    n_clusters = inputs.parameters.int_param("n_clusters")
     if n_clusters > data.n_rows:
         raise InputError(
             f"parameter 'n_clusters' ({n_clusters}) is more than the {data.n_rows} rows"

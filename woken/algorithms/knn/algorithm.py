@@ -17,7 +17,6 @@ from woken.algorithms.common.predictive import (
     predictive_handlers,
 )
 
-DEFAULT_K = 5
 # Above this many feature values the training points are left out of the description:
 # the model stays in model/, the result stays small enough to store and send.
 MAX_DESCRIBED_VALUES = 10_000
@@ -26,9 +25,7 @@ Estimator: TypeAlias = KNeighborsClassifier | KNeighborsRegressor
 
 
 def fit(data: TrainingData) -> Estimator:
-    k = data.inputs.int_param("k", DEFAULT_K)
-    if k < 1:
-        raise InputError(f"parameter 'k' must be at least 1, got {k}")
+    k = data.inputs.int_param("k")  # within the manifest's bounds
     if k > len(data.y):
         raise InputError(f"k = {k} is more than the {len(data.y)} training rows")
     model = (KNeighborsClassifier if data.is_classification else KNeighborsRegressor)(n_neighbors=k)

@@ -17,12 +17,10 @@ from woken.algorithms.common.predictive import (
     predictive_handlers,
 )
 
-DEFAULT_VAR_SMOOTHING = 1e-9
-
 
 def fit(data: TrainingData) -> GaussianNB:
     data.require("classification", "naive Bayes")
-    smoothing = data.inputs.float_param("var_smoothing", DEFAULT_VAR_SMOOTHING)
+    smoothing = data.inputs.float_param("var_smoothing")
     if smoothing < 0:
         raise InputError(f"parameter 'var_smoothing' must be >= 0, got {smoothing}")
     return GaussianNB(var_smoothing=smoothing).fit(data.X, data.y)

@@ -14,7 +14,7 @@ from typing import Any
 from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.pipeline import Pipeline
 
-from woken.algorithms.common.estimators import SEED_BOUNDS, scaled, scaling_of, seed
+from woken.algorithms.common.estimators import scaled, scaling_of, seed
 from woken.algorithms.common.parameters import Parameters
 from woken.algorithms.common.predictive import (
     PredictiveAlgorithm,
@@ -22,20 +22,16 @@ from woken.algorithms.common.predictive import (
     predictive_handlers,
 )
 
-# The manifest's parameters: (default, min, max), and the enumeration's values.
-FLOAT_BOUNDS = {"alpha": (0.0001, 1e-7, 10.0), "l1_ratio": (0.15, 0.0, 1.0)}
-INT_BOUNDS = {"seed": SEED_BOUNDS}
-PENALTIES = ("l2", "l1", "elasticnet", "none")
-CHOICES = {"penalty": PENALTIES}
+# Defaults, bounds and values of the parameters: algorithm.toml (read by `parameters`).
 
 
 def settings(parameters: Parameters) -> dict[str, Any]:
     """The estimator's keyword arguments from the job's parameters."""
-    penalty = parameters.one_of("penalty", PENALTIES)
+    penalty = parameters.str_param("penalty")
     return {
         "penalty": None if penalty == "none" else penalty,
-        "alpha": parameters.float_between("alpha", *FLOAT_BOUNDS["alpha"]),
-        "l1_ratio": parameters.float_between("l1_ratio", *FLOAT_BOUNDS["l1_ratio"]),
+        "alpha": parameters.float_param("alpha"),
+        "l1_ratio": parameters.float_param("l1_ratio"),
         "random_state": seed(parameters),
     }
 

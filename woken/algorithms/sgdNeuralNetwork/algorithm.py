@@ -14,7 +14,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 
 from woken.algorithms.common.errors import InputError
-from woken.algorithms.common.estimators import SEED_BOUNDS, scaled, scaling_of, seed
+from woken.algorithms.common.estimators import scaled, scaling_of, seed
 from woken.algorithms.common.parameters import Parameters
 from woken.algorithms.common.predictive import (
     PredictiveAlgorithm,
@@ -22,12 +22,7 @@ from woken.algorithms.common.predictive import (
     predictive_handlers,
 )
 
-# The manifest's parameters: (default, min, max), and the enumerations' values.
-FLOAT_BOUNDS = {"alpha": (0.0001, 0.0, 10.0), "learning_rate_init": (0.001, 1e-6, 1.0)}
-INT_BOUNDS = {"max_iter": (200, 1, 5000), "seed": SEED_BOUNDS}
-ACTIVATIONS = ("relu", "tanh", "logistic", "identity")
-CHOICES = {"activation": ACTIVATIONS}
-DEFAULT_LAYERS = "100"
+# Defaults, bounds and values of the parameters: algorithm.toml (read by `parameters`).
 MAX_LAYERS, MAX_WIDTH = 10, 1000
 
 
@@ -52,14 +47,12 @@ def settings(parameters: Parameters) -> dict[str, Any]:
     """The estimator's keyword arguments from the job's parameters."""
     return {
         "hidden_layer_sizes": hidden_layers(
-            parameters.str_param("hidden_layer_sizes", DEFAULT_LAYERS)
+            parameters.str_param("hidden_layer_sizes")
         ),
-        "activation": parameters.one_of("activation", ACTIVATIONS),
-        "alpha": parameters.float_between("alpha", *FLOAT_BOUNDS["alpha"]),
-        "learning_rate_init": parameters.float_between(
-            "learning_rate_init", *FLOAT_BOUNDS["learning_rate_init"]
-        ),
-        "max_iter": parameters.int_between("max_iter", *INT_BOUNDS["max_iter"]),
+        "activation": parameters.str_param("activation"),
+        "alpha": parameters.float_param("alpha"),
+        "learning_rate_init": parameters.float_param("learning_rate_init"),
+        "max_iter": parameters.int_param("max_iter"),
         "random_state": seed(parameters),
     }
 

@@ -14,22 +14,17 @@ from sklearn.manifold import TSNE
 
 from woken.algorithms.common.descriptive import descriptive_handlers
 from woken.algorithms.common.errors import InputError
-from woken.algorithms.common.estimators import SEED_BOUNDS, scaled, seed
+from woken.algorithms.common.estimators import scaled, seed
 from woken.algorithms.common.inputs import JobInputs
 from woken.algorithms.common.numeric import numeric_data
 from woken.algorithms.common.parameters import Parameters
 from woken.algorithms.common.plotly import figure, scatter
 from woken.algorithms.common.results import Shape
 
-# The manifest's parameters: (default, min, max).
-FLOAT_BOUNDS = {"perplexity": (30.0, 1.0, 100.0)}
-INT_BOUNDS = {"max_iter": (1000, 250, 10000), "seed": SEED_BOUNDS}
-CHOICES: dict[str, tuple[str, ...]] = {}
-
 
 def settings(parameters: Parameters, n_rows: int) -> dict[str, Any]:
     """TSNE's keyword arguments; the perplexity is bounded by the rows (scikit-learn's rule)."""
-    perplexity = parameters.float_between("perplexity", *FLOAT_BOUNDS["perplexity"])
+    perplexity = parameters.float_param("perplexity")
     if perplexity >= n_rows:
         raise InputError(
             f"parameter 'perplexity' ({perplexity:g}) must be less than the number of rows "
@@ -38,7 +33,7 @@ def settings(parameters: Parameters, n_rows: int) -> dict[str, Any]:
     return {
         "n_components": 2,
         "perplexity": perplexity,
-        "max_iter": parameters.int_between("max_iter", *INT_BOUNDS["max_iter"]),
+        "max_iter": parameters.int_param("max_iter"),
         "init": "pca",
         "learning_rate": "auto",
         "random_state": seed(parameters),

@@ -31,14 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 from woken.algorithms.common.errors import AlgorithmError, InputError
 from woken.algorithms.common.inputs import JobInputs
 
-# The manifest's parameters: (default, min, max). A test checks they match algorithm.toml;
-# they are checked here again because a container can be run with a hand-written job.json.
-MAX_TIME_MINS = (1.0, 0.05, 1440.0)
-GENERATIONS = (5, 1, 1000)
-POPULATION_SIZE = (20, 2, 1000)
-CV = (5, 2, 10)
-RANDOM_STATE = (42, 0, 2**32 - 1)
-SEARCH_SPACES = ("linear", "linear-light")
+# The parameters' defaults, bounds and values: algorithm.toml, which the container reads.
 # One pipeline may not take the whole budget, nor more than TPOT's own default of 10 minutes.
 MAX_EVAL_TIME_MINS = 10.0
 
@@ -71,13 +64,13 @@ class SearchSettings:
     def from_inputs(cls, inputs: JobInputs, problem_type: str) -> SearchSettings:
         return cls(
             problem_type=problem_type,
-            max_time_mins=inputs.parameters.float_between("max_time_mins", *MAX_TIME_MINS),
-            generations=inputs.parameters.int_between("generations", *GENERATIONS),
-            population_size=inputs.parameters.int_between("population_size", *POPULATION_SIZE),
-            cv=inputs.parameters.int_between("cv", *CV),
-            random_state=inputs.parameters.int_between("random_state", *RANDOM_STATE),
+            max_time_mins=inputs.parameters.float_param("max_time_mins"),
+            generations=inputs.parameters.int_param("generations"),
+            population_size=inputs.parameters.int_param("population_size"),
+            cv=inputs.parameters.int_param("cv"),
+            random_state=inputs.parameters.int_param("random_state"),
             scoring=resolve_scoring(inputs.str_param("scoring", AUTO), problem_type),
-            search_space=inputs.parameters.one_of("search_space", SEARCH_SPACES),
+            search_space=inputs.parameters.str_param("search_space"),
         )
 
     @property
