@@ -4,7 +4,9 @@ database, and an inbox that stands for a parent actor or a reply callback."""
 from __future__ import annotations
 
 import queue
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -88,6 +90,15 @@ class Inbox:
         except queue.Empty:
             return
         raise AssertionError(f"a second answer: {extra!r}")
+
+
+def wait_until(condition: Callable[[], object], timeout_s: float = WAIT_S) -> None:
+    """Wait, polling, until `condition()` is true; AssertionError after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout_s:g} s: {condition}")
+        time.sleep(0.005)
 
 
 def stopped(ref: pykka.ActorRef, timeout_s: float = WAIT_S) -> bool:
