@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pykka
 import pytest
@@ -48,7 +49,7 @@ def start_experiment(context: StubContext, plan: ExperimentPlan, inbox: Inbox) -
     return actor
 
 
-def stored(context: StubContext, plan: ExperimentPlan) -> tuple[str, str | None, dict]:
+def stored(context: StubContext, plan: ExperimentPlan) -> tuple[str, str | None, Any]:
     experiment = context.woken_db.get_experiment(plan.experiment_id)
     assert experiment is not None
     return experiment.state, experiment.error, experiment.result
