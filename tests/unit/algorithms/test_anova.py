@@ -15,7 +15,6 @@ from tests.unit.algorithms.volumes import (
     nominal,
     read_result,
     real,
-    run_entrypoint,
     wine,
     write_volume,
 )
@@ -122,13 +121,3 @@ def test_a_numeric_covariable_or_target_is_refused(tmp_path: Path) -> None:
                           covariables=[species])
     assert dispatch(HANDLERS, ["compute"], volume) == 1
     assert "needs a numeric variable" in read_result(volume, "compute")["error"]
-
-
-def test_the_entrypoint_computes_in_its_own_process(tmp_path: Path) -> None:
-    species, features = iris()
-    volume = write_volume(tmp_path, algorithm="anova", variables=[features[3]],
-                          covariables=[species])
-    completed = run_entrypoint("anova", volume, "compute")
-    assert completed.returncode == 0, completed.stderr
-    effect = read_result(volume, "compute")["data"]["one_way"][0]["table"][0]
-    assert effect["F"] > 100 and effect["PR(>F)"] < 1e-50

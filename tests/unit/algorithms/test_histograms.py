@@ -14,7 +14,6 @@ from tests.unit.algorithms.volumes import (
     nominal,
     read_result,
     real,
-    run_entrypoint,
     write_volume,
 )
 from woken.algorithms.common.runner import dispatch
@@ -78,13 +77,3 @@ def test_a_numeric_covariable_is_refused(tmp_path: Path) -> None:
                           covariables=[real("age", [4, 5, 6])])
     assert dispatch(HANDLERS, ["compute"], volume) == 1
     assert "age is numeric" in read_result(volume, "compute")["error"]
-
-
-def test_the_entrypoint_computes_in_its_own_process(tmp_path: Path) -> None:
-    species, features = iris()
-    volume = write_volume(tmp_path, algorithm="histograms", variables=[features[2]],
-                          grouping=[species])
-    completed = run_entrypoint("histograms", volume, "compute")
-    assert completed.returncode == 0, completed.stderr
-    charts = read_result(volume, "compute")["data"]
-    assert sum(charts[0]["series"][0]["data"]) == 150 and len(charts) == 2

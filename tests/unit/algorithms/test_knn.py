@@ -14,7 +14,6 @@ from tests.unit.algorithms.volumes import (
     iris,
     nominal,
     read_result,
-    run_entrypoint,
     write_volume,
 )
 from woken.algorithms.common.runner import dispatch
@@ -92,13 +91,3 @@ def test_an_impossible_k_fails_clearly(tmp_path: Path, k: str, message: str) -> 
                           parameters={"k": k}, train_rows=range(0, 150, 3))
     assert dispatch(HANDLERS, ["compute"], volume) == 1
     assert message in read_result(volume, "compute")["error"]
-
-
-def test_the_entrypoint_computes_in_its_own_process(tmp_path: Path) -> None:
-    species, features = iris()
-    volume = write_volume(tmp_path, algorithm="knn", variables=[species], covariables=features,
-                          parameters={"k": "3"})
-    completed = run_entrypoint("knn", volume, "compute")
-    assert completed.returncode == 0, completed.stderr
-    result = read_result(volume, "compute")
-    assert result["shape"] == "json" and result["data"]["k"] == 3

@@ -13,10 +13,8 @@ from tests.unit.algorithms.volumes import (
     computed,
     diabetes,
     iris,
-    nominal,
     read_result,
     real,
-    run_entrypoint,
     write_volume,
 )
 from woken.algorithms.common.runner import dispatch
@@ -110,16 +108,3 @@ def test_a_nominal_target_is_refused(tmp_path: Path) -> None:
                           covariables=features)
     assert dispatch(HANDLERS, ["compute"], volume) == 1
     assert "needs a numeric target" in read_result(volume, "compute")["error"]
-
-
-def test_the_entrypoint_computes_in_its_own_process(tmp_path: Path) -> None:
-    x = np.linspace(0, 1, 20)
-    volume = write_volume(tmp_path, algorithm="linearRegression",
-                          variables=[real("y", 3 * x + 1)], covariables=[real("x", x)],
-                          grouping=[nominal("site", ["a", "b"] * 10)])
-    completed = run_entrypoint("linearRegression", volume, "compute")
-    assert completed.returncode == 0, completed.stderr
-    data = read_result(volume, "compute")["data"]
-    assert data["coefficients"]["x"] == pytest.approx(3.0)
-    assert data["intercept"] == pytest.approx(1.0)
-    assert data["coefficients"]["site=b"] == pytest.approx(0.0, abs=1e-9)

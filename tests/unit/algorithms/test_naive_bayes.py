@@ -12,7 +12,6 @@ from tests.unit.algorithms.volumes import (
     breast_cancer,
     diabetes,
     read_result,
-    run_entrypoint,
     wine,
     write_volume,
 )
@@ -65,12 +64,3 @@ def test_a_numeric_target_is_refused(tmp_path: Path) -> None:
                           covariables=features)
     assert dispatch(HANDLERS, ["compute"], volume) == 1
     assert "naive Bayes needs a nominal target" in read_result(volume, "compute")["error"]
-
-
-def test_the_entrypoint_computes_in_its_own_process(tmp_path: Path) -> None:
-    target, features = breast_cancer()
-    volume = write_volume(tmp_path, algorithm="naiveBayes", variables=[target],
-                          covariables=features)
-    completed = run_entrypoint("naiveBayes", volume, "compute")
-    assert completed.returncode == 0, completed.stderr
-    assert read_result(volume, "compute")["data"]["classes"] == ["benign", "malignant"]

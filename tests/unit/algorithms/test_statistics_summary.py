@@ -11,9 +11,7 @@ from tests.unit.algorithms.volumes import (
     computed,
     iris,
     nominal,
-    read_result,
     real,
-    run_entrypoint,
     wine,
     write_volume,
 )
@@ -67,13 +65,3 @@ def test_one_row_has_no_standard_deviation_and_no_rows_no_statistics(tmp_path: P
                                  train_rows=[]))
     assert none["count"] == 0
     assert none["variables"][0]["mean"] is None
-
-
-def test_the_entrypoint_computes_in_its_own_process(tmp_path: Path) -> None:
-    species, features = iris()
-    volume = write_volume(tmp_path, algorithm="statisticsSummary", variables=[species],
-                          covariables=features)
-    completed = run_entrypoint("statisticsSummary", volume, "compute")
-    assert completed.returncode == 0, completed.stderr
-    data = read_result(volume, "compute")["data"]
-    assert data["variables"][1]["mean"] == pytest.approx(features[0].array.mean())
