@@ -17,6 +17,10 @@ from typing import Any
 
 import pytest
 
+# joblib's loky counts physical cores by running `lscpu` (a process) unless told a
+# smaller count: scikit-learn estimators ask it (KMeans does), in-process.
+os.environ.setdefault("LOKY_MAX_CPU_COUNT", "1")
+
 NETWORK_FAMILIES = frozenset({socket.AF_INET, socket.AF_INET6})
 PROCESS_STARTERS = ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system")
 

@@ -22,8 +22,6 @@ from woken.algorithms.common.results import Result, Shape
 from woken.algorithms.common.runner import Handler
 from woken.algorithms.histograms.highcharts import column_chart, series
 
-MIN_BINS, MAX_BINS = 2, 100
-
 
 @dataclass(frozen=True)
 class Binning:
@@ -44,9 +42,7 @@ def binning(inputs: JobInputs) -> Binning:
         return Binning(labels=[e.label for e in target.enumerations],
                        bin_of_row=np.array([position[v] for v in table.nominal(target)],
                                            dtype=np.intp))
-    bins = inputs.int_param("bins")
-    if not MIN_BINS <= bins <= MAX_BINS:
-        raise InputError(f"parameter 'bins' must be between {MIN_BINS} and {MAX_BINS}, got {bins}")
+    bins = inputs.int_param("bins")  # within the manifest's bounds
     values = table.numeric(target)
     edges = np.histogram_bin_edges(values, bins=bins)
     # Bins are [a, b) except the last, [a, b], as numpy.histogram counts them.
