@@ -71,6 +71,17 @@ class Config:
     dev_mode: bool = False
     # The Chronos backend's settings (backend = "chronos"; see the README's stacks section).
     chronos: ChronosSettings = field(default_factory=ChronosSettings)
+    # The Dask backend (backend = "dask", `pip install woken[dask]`; backends/dask_backend.py).
+    dask_scheduler_address: str = "tcp://127.0.0.1:8786"
+    # Bounds the connection to the scheduler, and each request to it.
+    dask_connect_timeout_s: float = 10.0
+    # TLS (tls:// addresses): the CA, and Woken's client certificate and key (PEM files).
+    dask_tls_ca_file: str = ""
+    dask_tls_cert_file: str = ""
+    dask_tls_key_file: str = ""
+    # Where the workers see Woken's volumes root, when they share it: jobs then run in
+    # place. '' = each job's files travel with its task, and its outputs come back.
+    dask_shared_volumes_dir: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

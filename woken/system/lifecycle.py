@@ -49,10 +49,18 @@ def chronos_backend(config: Config) -> Backend:
     return ChronosBackend(settings)
 
 
+def dask_backend(config: Config) -> Backend:
+    # Imported here: `distributed` is an extra (`pip install woken[dask]`).
+    from woken.backends.dask_backend import DaskBackend, DaskSettings
+
+    return DaskBackend(DaskSettings.from_config(config))
+
+
 # The backends by name: `backend` in the configuration picks one.
 BACKENDS: dict[str, Callable[[Config], Backend]] = {
     "local": local_backend,
     "chronos": chronos_backend,
+    "dask": dask_backend,
 }
 
 
