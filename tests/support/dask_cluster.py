@@ -127,6 +127,16 @@ class DaskCluster:
         raise AssertionError(f"{count} Dask workers did not join within {START_TIMEOUT_S:g} s; "
                              f"see the logs in {self.workdir}")
 
+    def wait_until_idle(self, timeout_s: float) -> bool:
+        """True once no worker holds a task (running, queued or kept) within the timeout."""
+        deadline = time.monotonic() + timeout_s
+        with self.client() as client:
+            while time.monotonic() < deadline:
+                if not any(client.processing().values()) and not any(client.has_what().values()):
+                    return True
+                time.sleep(0.1)
+        return False
+
     def kill_worker(self, index: int) -> None:
         """``kill -9`` of the worker process."""
         process = self.workers[index]

@@ -75,6 +75,7 @@ class CoordinatorActor(FsmActor):
         command: str = "compute",
         experiment_id: str | None = None,
         step: str | None = None,
+        pin_to_host: str | None = None,
     ) -> None:
         super().__init__()
         self.services = services
@@ -84,6 +85,7 @@ class CoordinatorActor(FsmActor):
         self.command = command
         self.experiment_id = experiment_id
         self.step = step
+        self.pin_to_host = pin_to_host
         self._running_since: float | None = None
         self._reply = reply
         self._poll_interval = services.config.poll_interval_min_s
@@ -120,6 +122,7 @@ class CoordinatorActor(FsmActor):
             ),
             timeout_s=self.plan.timeout_s,
             resources=self.plan.algorithm.resources,
+            pin_to_host=self.pin_to_host,
         ), on_change=self._backend_changed)
         db.set_job_state(self.job_id, JobState.QUEUED)
         self._schedule_poll()
@@ -206,13 +209,14 @@ class CoordinatorActor(FsmActor):
         result = self._collect(status)
         state = status.state if result.error is None else _failed_state(status.state)
         self.services.woken_db.set_job_state(
-            self.job_id, state, exit_code=status.exit_code, message=result.error
+            self.job_id, state, exit_code=status.exit_code, message=result.error,
+            host=status.host,
         )
         # The backend's own figure when it has one: a short job may end between two polls.
         duration = status.runtime_s
         if duration is None and self._running_since is not None:
             duration = time.monotonic() - self._running_since
-        self._send_reply(JobEnded(self.job_id, state, result, self.volume, duration))
+        self._send_reply(JobEnded(self.job_id, state, result, self.volume, duration, status.host))
 
     def _collect(self, status: JobStatus) -> StoredResult:
         db, algorithm = self.services.woken_db, self.plan.algorithm

@@ -81,7 +81,8 @@ class InteractiveActor(FsmActor):
         if not ended.succeeded:
             return self._report(None, f"train failed: {ended.result.error}")
         self._fit_time_s = ended.duration_s
-        self._job = self._start("test", reuse=True)
+        # On the host that holds the model, when the backend has several.
+        self._job = self._start("test", reuse=True, pin_to_host=ended.host)
         return InteractiveState.TESTING
 
     @on(InteractiveState.TESTING, message=JobEnded)
@@ -109,11 +110,12 @@ class InteractiveActor(FsmActor):
     def _job_id(self, command: str) -> str:
         return derived_id(self.experiment_id, command_step(self.fold_step, command))
 
-    def _start(self, command: str, reuse: bool) -> pykka.ActorRef | None:
+    def _start(self, command: str, reuse: bool,
+               pin_to_host: str | None = None) -> pykka.ActorRef | None:
         return start_job(
             self.services, self.plan, self._job_id(command), self.volume, self.actor_ref,
             command=command, experiment_id=self.experiment_id,
-            step=command_step(self.fold_step, command), reuse=reuse,
+            step=command_step(self.fold_step, command), reuse=reuse, pin_to_host=pin_to_host,
         )
 
     def _report(self, predictions: list[Any] | None, error: str | None) -> InteractiveState:

@@ -25,7 +25,7 @@ def stored_success(services: ActorContext, job_id: str, volume: Path) -> JobEnde
     duration = None
     if job.started_at and job.finished_at:
         duration = (job.finished_at - job.started_at).total_seconds()
-    return JobEnded(job_id, JobState.SUCCEEDED, result, volume, duration)
+    return JobEnded(job_id, JobState.SUCCEEDED, result, volume, duration, job.host)
 
 
 def start_job(
@@ -39,11 +39,14 @@ def start_job(
     experiment_id: str | None = None,
     step: str | None = None,
     reuse: bool = True,
+    pin_to_host: str | None = None,
 ) -> pykka.ActorRef | None:
     """Run the job under a coordinator that tells `reply_to` its `JobEnded`.
 
     With `reuse`, a job that already succeeded is not run again: its stored
     outcome is told at once and no coordinator is started (None is returned).
+    `pin_to_host`: the job must run where another did (the test of a pair, where its
+    train ran); backends with one host ignore it.
     """
     if reuse:
         done = stored_success(services, job_id, volume)
@@ -52,7 +55,7 @@ def start_job(
             return None
     coordinator = CoordinatorActor.start(
         services, plan, job_id, volume, lambda ended: tell_quietly(reply_to, ended),
-        command=command, experiment_id=experiment_id, step=step,
+        command=command, experiment_id=experiment_id, step=step, pin_to_host=pin_to_host,
     )
     coordinator.tell(StartJob())
     return coordinator

@@ -42,6 +42,8 @@ class JobEnded:
     volume: Path
     # Wall time of the run itself (not of its wait in the queue), when known.
     duration_s: float | None = None
+    # Where it ran, when the backend says: the test of a pair runs there too.
+    host: str | None = None
 
     @property
     def succeeded(self) -> bool:
