@@ -7,8 +7,8 @@ kill a worker or the scheduler start their own cluster; the others share one.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
