@@ -88,7 +88,8 @@ async def test_a_worker_killed_mid_experiment_ends_it_without_hanging(
         await asyncio.sleep(0.05)
     hosts_cluster.kill_worker(0)
     final = await wait_for_state(client, location, {"completed", "failed"})
-    assert time.monotonic() - started < 120
+    # Up to 60 s to get under way, then wait_for_state's bound of 120 s: no hang.
+    assert time.monotonic() - started < 180
     for entry in final["result"]["data"]:
         # Each algorithm has a result or says why not.
         assert entry["error"] is None or entry["error"], entry
