@@ -6,7 +6,9 @@ WORKDIR /opt/woken
 COPY setup.cfg pyproject.toml README.md alembic.ini ./
 COPY woken woken
 COPY migrations migrations
-RUN pip install --no-cache-dir -e .
+# EXTRAS="[dask]": the image of the Dask stack (Woken, its scheduler and its workers).
+ARG EXTRAS=""
+RUN pip install --no-cache-dir -e ".${EXTRAS}"
 ENV WOKEN_DATA_DIR=/var/lib/woken WOKEN_HOST=0.0.0.0
 EXPOSE 8087
 ENTRYPOINT ["/usr/bin/tini", "--", "woken"]

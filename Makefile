@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[automl,test,bench]'
+	$(BIN)/pip install --quiet -e '.[automl,dask,test,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from woken.backends.chronos_settings import ChronosSettings
+from woken.backends.dask_settings import DaskSettings
 from woken.errors import ConfigurationError
 
 ENV_PREFIX = "WOKEN_"
@@ -71,6 +72,8 @@ class Config:
     dev_mode: bool = False
     # The Chronos backend's settings (backend = "chronos"; see the README's stacks section).
     chronos: ChronosSettings = field(default_factory=ChronosSettings)
+    # The Dask backend's settings (backend = "dask", `pip install woken[dask]`).
+    dask: DaskSettings = field(default_factory=DaskSettings)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -214,7 +214,8 @@ class CoordinatorActor(FsmActor):
         result = self._collect(status)
         state = status.state if result.error is None else _failed_state(status.state)
         self.services.woken_db.set_job_state(
-            self.job_id, state, exit_code=status.exit_code, message=result.error
+            self.job_id, state, exit_code=status.exit_code, message=result.error,
+            host=status.host,
         )
         # The backend's own figure when it has one: a short job may end between two polls.
         duration = status.runtime_s

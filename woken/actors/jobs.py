@@ -25,7 +25,7 @@ def stored_success(services: ActorContext, job_id: str, volume: Path) -> JobEnde
     duration = None
     if job.started_at and job.finished_at:
         duration = (job.finished_at - job.started_at).total_seconds()
-    return JobEnded(job_id, JobState.SUCCEEDED, result, volume, duration)
+    return JobEnded(job_id, JobState.SUCCEEDED, result, volume, duration, job.host)
 
 
 def start_job(
@@ -45,6 +45,8 @@ def start_job(
 
     With `reuse`, a job that already succeeded is not run again: its stored
     outcome is told at once and no coordinator is started (None is returned).
+    `pin_to_host`: the job must run where another did (the test of a pair, where its
+    train ran); backends with one host ignore it.
     """
     if reuse:
         done = stored_success(services, job_id, volume)

@@ -66,7 +66,7 @@ async def get_job(request: web.Request) -> web.Response:
     result = await asyncio.to_thread(services.woken_db.get_result, job_id, job.node)
     body: dict[str, Any] = {
         "jobId": job.id, "algorithm": job.algorithm, "command": job.command, "state": job.state,
-        "exitCode": job.exit_code, "message": job.message,
+        "exitCode": job.exit_code, "message": job.message, "host": job.host,
         "createdAt": job.created_at.isoformat(),
         "finishedAt": job.finished_at.isoformat() if job.finished_at else None,
         "result": result.to_query_result() if result else None,

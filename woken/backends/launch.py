@@ -18,65 +18,32 @@ long-lived monitor thread.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import logging
-import os
 import re
 import select
 import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from woken.backends.base import JobSpec
+from woken.backends.job_process import base_environment, die_with_parent
 from woken.backends.logs import tail
 
 log = logging.getLogger(__name__)
 
 SERVER_SCRIPT = Path(__file__).resolve().with_name("fork_server.py")
-PR_SET_PDEATHSIG = 1
 # How long a request may wait to be written into the server's socket.
 SEND_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 5.0
 LOG_TAIL_CHARS = 600
 
-# Looked up once, here: the function a child calls between fork and exec must not
-# need anything (an import, a lookup through the dynamic loader) that could block.
-_libc = ctypes.CDLL(None, use_errno=True)
-_prctl = _libc.prctl
-
-
-def base_environment() -> dict[str, str]:
-    """What every job process gets besides its own variables."""
-    return {
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "PYTHONUNBUFFERED": "1",
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "LANG": os.environ.get("LANG", "C.UTF-8"),
-    }
-
-
 def process_environment(spec: JobSpec) -> dict[str, str]:
     """The whole environment of the job's process (nothing else of Woken's leaks in)."""
     return {**base_environment(), **spec.environment, "JOB_VOLUME": str(spec.volume)}
-
-
-def die_with_parent() -> Callable[[], None]:
-    """A ``preexec_fn``: the child gets SIGKILL when the thread that started it ends."""
-    parent = os.getpid()
-    prctl, sigkill, getppid, exit_now = _prctl, int(signal.SIGKILL), os.getppid, os._exit
-
-    def arm() -> None:
-        prctl(PR_SET_PDEATHSIG, sigkill, 0, 0, 0)
-        if getppid() != parent:
-            # The parent died before the signal was armed.
-            exit_now(1)
-
-    return arm
 
 
 def forkable_module(entrypoint: Path, root: Path) -> str | None:

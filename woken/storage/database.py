@@ -89,6 +89,7 @@ class WokenDatabase:
         *,
         exit_code: int | None = None,
         message: str | None = None,
+        host: str | None = None,
     ) -> None:
         with self.session() as session, session.begin():
             job = session.get(Job, job_id)
@@ -103,6 +104,8 @@ class WokenDatabase:
                 job.exit_code = exit_code
             if message is not None:
                 job.message = message
+            if host is not None:
+                job.host = host
 
     def jobs_in_state(self, *states: JobState) -> list[Job]:
         with self.session() as session:

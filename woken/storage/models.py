@@ -73,6 +73,9 @@ class Job(Base):
     # For the jobs of an experiment: which one, and which step of it (see woken.actors.steps).
     experiment_id: Mapped[str | None] = mapped_column(String(64), index=True)
     step: Mapped[str | None] = mapped_column(String(128))
+    # Where it ran, when the backend says (a Dask worker's address): the test of a
+    # train/test pair is pinned there.
+    host: Mapped[str | None] = mapped_column(String(256))
 
     @classmethod
     def pending(

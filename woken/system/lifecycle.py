@@ -49,10 +49,22 @@ def chronos_backend(config: Config) -> Backend:
     return ChronosBackend(settings)
 
 
+def dask_backend(config: Config) -> Backend:
+    # Imported here: `distributed` is an extra (`pip install woken[dask]`).
+    from woken.backends.dask_backend import DaskBackend
+
+    settings = dataclasses.replace(
+        config.dask, logs_dir=config.logs_dir, volumes_dir=config.volumes_dir,
+        stderr_tail_chars=config.stderr_tail_chars,
+    )
+    return DaskBackend(settings)
+
+
 # The backends by name: `backend` in the configuration picks one.
 BACKENDS: dict[str, Callable[[Config], Backend]] = {
     "local": local_backend,
     "chronos": chronos_backend,
+    "dask": dask_backend,
 }
 
 

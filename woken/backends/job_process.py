@@ -1,0 +1,194 @@
+"""A job's process, as the backends that run the entrypoint start it. Standard library only.
+
+This module is shipped *by value* to Dask workers (`cloudpickle.register_pickle_by_value`):
+a worker needs the algorithms, never Woken. So it imports nothing but the
+standard library, and holds no unpicklable module globals (the C library is
+looked up per call, before the fork).
+
+- `base_environment`: what every job process gets besides its own variables;
+- `die_with_parent`: a ``preexec_fn`` so no job outlives the thread that started it;
+- `run_entrypoint`: the Dask task. It runs the entrypoint in a fresh directory
+  holding the job's input files (or in place, on a shared volume), enforces the
+  timeout, stops when asked, and returns the exit code, the output files and the
+  tails of stdout and stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PR_SET_PDEATHSIG = 1
+VOLUME_VARIABLE = "JOB_VOLUME"
+
+
+def base_environment(python: str = sys.executable) -> dict[str, str]:
+    """What every job process gets besides its own variables (its Python first on PATH)."""
+    return {
+        "PATH": f"{Path(python).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHONUNBUFFERED": "1",
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "LANG": os.environ.get("LANG", "C.UTF-8"),
+    }
+
+
+def die_with_parent() -> Callable[[], None]:
+    """A ``preexec_fn``: the child gets SIGKILL when the thread that started it ends.
+
+    Everything the child calls between fork and exec is looked up here, before the
+    fork: an import or a dynamic-loader lookup there could block.
+    """
+    parent = os.getpid()
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    sigkill, getppid, exit_now = int(signal.SIGKILL), os.getppid, os._exit
+
+    def arm() -> None:
+        prctl(PR_SET_PDEATHSIG, sigkill, 0, 0, 0)
+        if getppid() != parent:
+            # The parent died before the signal was armed.
+            exit_now(1)
+
+    return arm
+
+
+def run_entrypoint(
+    job_id: str,
+    entrypoint: str,
+    command: str,
+    environment: dict[str, str],
+    timeout_s: float,
+    inputs: dict[str, bytes] | None = None,
+    workdir: str | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    stop_poll_s: float = 0.25,
+    kill_grace_s: float = 3.0,
+    tail_bytes: int = 16_000,
+) -> dict[str, Any]:
+    """Run ``entrypoint command`` as the job, on this machine; the Dask task.
+
+    With ``inputs`` (relative path -> content) the job runs in a fresh temporary
+    directory holding them, and the files it created or changed come back in
+    ``outputs``; with ``workdir`` it runs there, in place (a shared volume).
+    ``should_stop`` is asked every ``stop_poll_s``: true means cancelled.
+    """
+    scratch = None
+    if workdir is None:
+        scratch = tempfile.mkdtemp(prefix=f"woken-{job_id[:36]}-")
+        workdir = scratch
+        write_files(Path(workdir), inputs or {})
+    try:
+        env = {**base_environment(), **environment, VOLUME_VARIABLE: workdir}
+        with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+            started = time.monotonic()
+            process = subprocess.Popen(
+                [entrypoint, command], cwd=workdir, env=env, stdin=subprocess.DEVNULL,
+                stdout=stdout, stderr=stderr,
+                # Its own process group, so that a timeout or a cancel kills its children too.
+                start_new_session=True,
+                # It dies with the worker: a killed worker leaves no job running.
+                preexec_fn=die_with_parent(),
+            )
+            ending = _wait(process, timeout_s, should_stop, stop_poll_s, kill_grace_s)
+            runtime = time.monotonic() - started
+            outputs = _changed_files(Path(workdir), inputs or {}) if scratch else {}
+            return {
+                "exit_code": process.returncode,
+                "ending": ending,
+                "runtime_s": runtime,
+                "outputs": outputs,
+                "stdout": _tail(stdout, tail_bytes),
+                "stderr": _tail(stderr, tail_bytes),
+                "hostname": socket.gethostname(),
+                "pid": process.pid,
+            }
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _wait(process: subprocess.Popen[bytes], timeout_s: float,
+          should_stop: Callable[[], bool] | None, poll_s: float, grace_s: float) -> str:
+    """Wait for the process: 'exited', or 'timed_out' / 'cancelled' once it was killed."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            process.wait(timeout=max(0.0, min(poll_s, deadline - time.monotonic())))
+            return "exited"
+        except subprocess.TimeoutExpired:
+            pass
+        ending = ""
+        if time.monotonic() >= deadline:
+            ending = "timed_out"
+        elif should_stop is not None and _asked_to_stop(should_stop):
+            ending = "cancelled"
+        if ending:
+            _stop_group(process, grace_s)
+            return ending
+
+
+def _asked_to_stop(should_stop: Callable[[], bool]) -> bool:
+    # A scheduler that cannot answer is no reason to kill the job: its timeout still holds.
+    try:
+        return bool(should_stop())
+    except Exception:
+        return False
+
+
+def _stop_group(process: subprocess.Popen[bytes], grace_s: float) -> None:
+    """SIGTERM the process group, SIGKILL it after the grace period."""
+    for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, None)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=wait_s)
+            # The group may hold children that outlive the leader.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def write_files(root: Path, files: dict[str, bytes]) -> None:
+    for name, content in files.items():
+        path = _inside(root, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def _changed_files(root: Path, before: dict[str, bytes]) -> dict[str, bytes]:
+    """The files under ``root`` that are new, or differ from what was written there."""
+    changed = {}
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        name = path.relative_to(root).as_posix()
+        content = path.read_bytes()
+        if before.get(name) != content:
+            changed[name] = content
+    return changed
+
+
+def _inside(root: Path, name: str) -> Path:
+    """``root / name``, refusing a name that would leave ``root``."""
+    path = (root / name).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise ValueError(f"file name {name!r} leaves the job's directory")
+    return path
+
+
+def _tail(stream: Any, max_bytes: int) -> str:
+    stream.seek(0, os.SEEK_END)
+    stream.seek(max(0, stream.tell() - max_bytes))
+    return stream.read().decode("utf-8", errors="replace")
