@@ -26,7 +26,7 @@ from woken.planning import (
 )
 from woken.queries import ExperimentQuery, ValidationRequest
 from woken.registry import VALIDATIONS
-from woken.validation.folds import Fold, check_k, make_folds
+from woken.validation.folds import K_DEFAULT, Fold, check_k, make_folds
 
 KFOLD = "kfold"
 
@@ -146,8 +146,8 @@ def _validations(
         if unknown:
             names = ", ".join(sorted(unknown))
             raise BadRequest(f"validation '{validation.code}' has no parameter(s) {names}")
-        default_k = VALIDATIONS[0]["parameters"][0]["default_value"]
-        k = check_k(parameters.get("k", default_k), n_rows)
+        given = parameters.get("k")
+        k = check_k(K_DEFAULT if given is None else given, n_rows)
         folds = make_folds(n_rows, k, seed, labels)
         plans.append(ValidationPlan(index, validation.code, validation.name or validation.code,
                                     k, folds))

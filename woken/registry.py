@@ -20,6 +20,13 @@ from typing import Any
 from woken.docker_images import IMAGE_PATTERN
 from woken.errors import BadRequest, ConfigurationError
 from woken.features.variables import TypeClass, VariableMeta
+from woken.validation.folds import K_DEFAULT, K_MAX, K_MIN
+from woken.validation.scores import (
+    BINARY_METRICS,
+    CONFUSION_MATRIX,
+    POLYNOMIAL_METRICS,
+    REGRESSION_METRICS,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,23 +40,23 @@ PARAMETER_TYPES = ("int", "number", "string", "enumeration")
 DEFAULT_BUDGET_OVERSHOOT = 0.25
 DEFAULT_BUDGET_GRACE_S = 60.0
 
-# Validations and metrics the service offers (contract §1, `GET /mining/algorithms`).
+# Validations and metrics the service offers (contract §1, `GET /mining/algorithms`):
+# the k bounds are the fold maker's, the metric names the scores' own.
 VALIDATIONS: list[dict[str, Any]] = [
     {
         "code": "kfold",
         "label": "Random k-fold cross-validation",
         "parameters": [
-            {"code": "k", "label": "Number of folds", "type": "int", "default_value": 5,
-             "min": 2, "max": 20, "description": "How many folds the rows are split into."},
+            {"code": "k", "label": "Number of folds", "type": "int", "default_value": K_DEFAULT,
+             "min": K_MIN, "max": K_MAX,
+             "description": "How many folds the rows are split into."},
         ],
     }
 ]
 METRICS: dict[str, list[str]] = {
-    "regression": ["MSE", "RMSE", "R-squared", "MAE", "Explained variance"],
-    "classification": [
-        "Confusion matrix", "Accuracy", "Weighted Recall", "Weighted Precision",
-        "Weighted F1-score", "Weighted false positive rate",
-    ],
+    "regression": list(REGRESSION_METRICS),
+    "classification": [CONFUSION_MATRIX, *POLYNOMIAL_METRICS],
+    "binary_classification": [CONFUSION_MATRIX, *BINARY_METRICS],
 }
 
 

@@ -22,8 +22,8 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from woken.errors import BadRequest
 
-# Bounds of the `k` parameter of the `kfold` validation, as the catalogue
-# (`GET /mining/algorithms`, woken.registry.VALIDATIONS) publishes them.
+# Bounds of the `k` parameter of the `kfold` validation: defined here, published by
+# the catalogue (`GET /mining/algorithms`, woken.registry.VALIDATIONS).
 K_MIN = 2
 K_MAX = 20
 K_DEFAULT = 5

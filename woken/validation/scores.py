@@ -41,8 +41,18 @@ REGRESSION = "regression"
 CLASSIFICATION = "classification"
 PROBLEMS = (CLASSIFICATION, REGRESSION)
 
+CONFUSION_MATRIX = "Confusion matrix"
+# The scalar metrics of each kind of score, in the order a score holds them; the
+# catalogue (`GET /mining/algorithms`) publishes these names.
+REGRESSION_METRICS = ("MSE", "RMSE", "R-squared", "MAE", "Explained variance")
+BINARY_METRICS = ("Accuracy", "Recall", "Precision", "F1-score", "False positive rate")
+POLYNOMIAL_METRICS = (
+    "Accuracy", "Weighted Recall", "Weighted Precision", "Weighted F1-score",
+    "Weighted false positive rate",
+)
+
 # Keys of a score that are not scalar metrics (excluded from fold_mean/fold_std).
-_NON_METRIC_KEYS = frozenset({"type", "positive_class", "Confusion matrix"})
+_NON_METRIC_KEYS = frozenset({"type", "positive_class", CONFUSION_MATRIX})
 
 
 def primary_metric(problem: str) -> tuple[str, bool]:
@@ -74,16 +84,14 @@ def regression_score(y_true: Sequence[float], y_pred: Sequence[float]) -> dict[s
     variance = float(np.var(truth))
     # A constant truth, tested exactly: np.var of equal floats can be a tiny non-zero.
     defined = bool(truth.max() > truth.min()) and variance > 0.0
-    return {
-        "type": "RegressionScore",
-        "MSE": _finite(mse),
-        "RMSE": _finite(math.sqrt(mse)),
-        "R-squared": _finite(1.0 - mse / variance) if defined else None,
-        "MAE": _finite(float(np.mean(np.abs(residuals)))),
-        "Explained variance": (
-            _finite(1.0 - float(np.var(residuals)) / variance) if defined else None
-        ),
-    }
+    values = [
+        _finite(mse),
+        _finite(math.sqrt(mse)),
+        _finite(1.0 - mse / variance) if defined else None,
+        _finite(float(np.mean(np.abs(residuals)))),
+        _finite(1.0 - float(np.var(residuals)) / variance) if defined else None,
+    ]
+    return {"type": "RegressionScore", **dict(zip(REGRESSION_METRICS, values, strict=True))}
 
 
 def classification_score(
@@ -127,28 +135,22 @@ def classification_score(
     accuracy = _finite(float(tp.sum()) / n)
 
     if len(codes) == 2:
+        positive = [_finite(m[0]) for m in (recall, precision, f1, fpr)]
         return {
             "type": "BinaryClassificationScore",
             "positive_class": codes[0],
-            "Confusion matrix": confusion,
-            "Accuracy": accuracy,
-            "Recall": _finite(recall[0]),
-            "Precision": _finite(precision[0]),
-            "F1-score": _finite(f1[0]),
-            "False positive rate": _finite(fpr[0]),
+            CONFUSION_MATRIX: confusion,
+            **dict(zip(BINARY_METRICS, [accuracy, *positive], strict=True)),
         }
 
     def weighted(per_class: np.ndarray) -> float | None:
         return _finite(float(np.dot(per_class, support)) / n)
 
+    averaged = [weighted(m) for m in (recall, precision, f1, fpr)]
     return {
         "type": "PolynomialClassificationScore",
-        "Confusion matrix": confusion,
-        "Accuracy": accuracy,
-        "Weighted Recall": weighted(recall),
-        "Weighted Precision": weighted(precision),
-        "Weighted F1-score": weighted(f1),
-        "Weighted false positive rate": weighted(fpr),
+        CONFUSION_MATRIX: confusion,
+        **dict(zip(POLYNOMIAL_METRICS, [accuracy, *averaged], strict=True)),
     }
 
 
