@@ -64,7 +64,9 @@ class ExperimentPlan:
     def problem_type(self) -> ProblemType:
         problem = self.target.problem_type
         if problem is None:
-            raise BadRequest(f"variable '{self.target.code}' cannot be a target")
+            # `plan_experiment` refuses such a target: a plan without one is a bug, and
+            # actors read this property, so it must not look like a request error.
+            raise ValueError(f"an experiment plan with target '{self.target.code}', no target")
         return problem
 
     @property
