@@ -202,3 +202,23 @@ def test_a_crash_that_cannot_be_stored_still_replies_once(
     assert ended.result.error.startswith("Woken failed to run the job: OperationalError")
     assert context.backend.submitted == []
     context.woken_db.dispose()
+
+
+def test_the_backend_forgets_the_job_once_its_outcome_is_stored(
+    context: StubContext, spec: AlgorithmSpec, inbox: Inbox
+) -> None:
+    context.backend.script(Succeed(data={"answer": 42}))
+    job_id, _ = run_job(context, job_plan(spec), inbox)
+    assert inbox.only().succeeded
+    [forgotten] = context.backend.wait_for("forget", 1)
+    assert forgotten.job_id == job_id
+    assert context.woken_db.get_result(job_id, "test-node") is not None
+
+
+def test_the_host_that_ran_the_job_comes_back_with_it(
+    context: StubContext, spec: AlgorithmSpec, inbox: Inbox
+) -> None:
+    context.backend.script(Succeed(data={}))
+    run_job(context, job_plan(spec), inbox)
+    ended = inbox.only()
+    assert isinstance(ended, JobEnded) and ended.host == "stub"

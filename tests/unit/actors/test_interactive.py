@@ -50,6 +50,8 @@ def test_train_then_test_on_one_volume_gives_the_predictions(
     assert train.volume == test.volume == context.config.volumes_dir / derived_id(
         plan.experiment_id, FOLD_STEP)
     assert (train.volume / MODEL_DIR).is_dir() and (train.volume / TEST_DATA_FILE).is_file()
+    # The test runs where the train ran: the backend said "stub".
+    assert (train.pin_to_host, test.pin_to_host) == (None, "stub")
 
 
 def test_a_failed_train_ends_the_fold_without_a_test(
