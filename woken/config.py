@@ -28,6 +28,8 @@ ALGORITHMS_DIR = Path(__file__).resolve().parent / "algorithms"
 
 @dataclass(frozen=True)
 class Config:
+    """Every setting of Woken, with the defaults of the embedded mode."""
+
     host: str = "127.0.0.1"
     port: int = 8087
     data_dir: Path = Path("var")

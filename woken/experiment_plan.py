@@ -33,6 +33,8 @@ KFOLD = "kfold"
 
 @dataclass(frozen=True)
 class ValidationPlan:
+    """One validation of an algorithm: k and its folds."""
+
     index: int
     code: str
     name: str
@@ -42,6 +44,8 @@ class ValidationPlan:
 
 @dataclass(frozen=True)
 class AlgorithmPlan:
+    """One algorithm of an experiment: its model's job and its validations."""
+
     index: int
     code: str
     name: str
@@ -54,6 +58,8 @@ class AlgorithmPlan:
 
 @dataclass(frozen=True)
 class ExperimentPlan:
+    """An experiment ready to run: its id, seed, target and algorithms."""
+
     experiment_id: str
     seed: int
     target: VariableMeta

@@ -12,6 +12,8 @@ from woken.registry import AlgorithmSpec
 
 @dataclass(frozen=True)
 class JobPlan:
+    """A job ready to run: its algorithm, variables, parameters and selected rows."""
+
     algorithm: AlgorithmSpec
     variables: list[VariableMeta]
     covariables: list[VariableMeta]

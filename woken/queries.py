@@ -63,10 +63,14 @@ class _Lenient(Schema):
 
 
 class CodeSchema(_Lenient):
+    """Something named by its code (a variable, a dataset)."""
+
     code = fields.String(required=True, validate=validate.Length(min=1, max=128))
 
 
 class ParameterSchema(_Lenient):
+    """An algorithm's or a validation's parameter: a code and a value."""
+
     code = fields.String(required=True, validate=validate.Length(min=1, max=128))
     # Values arrive as strings; numbers are accepted and checked by the catalogue.
     value = fields.Raw(required=True, allow_none=False)
@@ -110,6 +114,8 @@ class _SelectionSchema(_Lenient):
 
 
 class MiningJobSchema(_SelectionSchema):
+    """The body of `POST /mining/job`, loaded as a MiningQuery."""
+
     algorithm = fields.Nested(MethodSchema, required=True)
 
     @post_load
@@ -118,6 +124,8 @@ class MiningJobSchema(_SelectionSchema):
 
 
 class ExperimentSchema(_SelectionSchema):
+    """The body of `POST /mining/experiment`, loaded as an ExperimentQuery."""
+
     algorithms = fields.List(
         fields.Nested(MethodSchema),
         required=True,

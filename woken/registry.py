@@ -62,6 +62,8 @@ METRICS: dict[str, list[str]] = {
 
 @dataclass(frozen=True)
 class ParameterSpec:
+    """An algorithm's parameter as its manifest declares it: type, default, bounds."""
+
     code: str
     label: str
     type: str
@@ -126,6 +128,8 @@ class ParameterSpec:
 
 @dataclass(frozen=True)
 class CountConstraint:
+    """How many variables of which types an algorithm accepts in one role."""
+
     min_count: int = 0
     max_count: int | None = None
     # Which type classes are accepted (all by default).
@@ -139,6 +143,8 @@ class CountConstraint:
 
 @dataclass(frozen=True)
 class AlgorithmSpec:
+    """An algorithm as its manifest declares it: what it is, accepts and takes."""
+
     code: str
     label: str
     type: str

@@ -32,12 +32,16 @@ from woken.volumes import volume_path
 
 
 class AlgorithmState(StrEnum):
+    """The states of an AlgorithmActor (diagram in the module docstring); DONE is terminal."""
+
     IDLE = "idle"
     RUNNING = "running"
     DONE = "done"
 
 
 class AlgorithmActor(FsmActor):
+    """One algorithm of an experiment: its model on all the rows, then its validations."""
+
     initial_state = AlgorithmState.IDLE
     terminal_states = frozenset({AlgorithmState.DONE})
 

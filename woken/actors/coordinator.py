@@ -51,6 +51,8 @@ ERROR_SHAPE = "error"
 
 
 class CoordinatorState(StrEnum):
+    """The states of a CoordinatorActor (diagram in the module docstring)."""
+
     IDLE = "idle"
     QUEUED = "queued"
     RUNNING = "running"
@@ -60,6 +62,8 @@ class CoordinatorState(StrEnum):
 
 
 class CoordinatorActor(FsmActor):
+    """One job: submitted, watched on its backend, its result stored, its end replied."""
+
     initial_state = CoordinatorState.IDLE
     terminal_states = frozenset(
         {CoordinatorState.DONE, CoordinatorState.FAILED, CoordinatorState.CANCELLED}

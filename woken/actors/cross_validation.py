@@ -42,6 +42,8 @@ SCORING_TIMEOUT_S = 120.0
 
 
 class CrossValidationState(StrEnum):
+    """The states of a CrossValidationActor (diagram in the module docstring)."""
+
     IDLE = "idle"
     PREDICTING = "predicting"
     SCORING = "scoring"
@@ -49,6 +51,8 @@ class CrossValidationState(StrEnum):
 
 
 class CrossValidationActor(FsmActor):
+    """One k-fold validation of one algorithm: a train/test pair per fold, then the scores."""
+
     initial_state = CrossValidationState.IDLE
     terminal_states = frozenset({CrossValidationState.DONE})
 

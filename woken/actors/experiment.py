@@ -39,6 +39,8 @@ Reply = Callable[[dict[str, Any]], None]
 
 
 class Phase(StrEnum):
+    """The states of an ExperimentActor (diagram in the module docstring); DONE is terminal."""
+
     IDLE = "idle"
     RUNNING = "running"
     CANCELLING = "cancelling"
@@ -46,6 +48,8 @@ class Phase(StrEnum):
 
 
 class ExperimentActor(FsmActor):
+    """One experiment: an AlgorithmActor per algorithm, each result stored as it ends."""
+
     initial_state = Phase.IDLE
     terminal_states = frozenset({Phase.DONE})
 

@@ -65,6 +65,8 @@ def tell_quietly(ref: pykka.ActorRef[Any], message: Any) -> bool:
 
 
 class FsmActor(pykka.ThreadingActor):
+    """Base of Woken's actors: states, handlers by (state, message type), timeouts, crashes."""
+
     initial_state: ClassVar[StrEnum]
     terminal_states: ClassVar[frozenset[StrEnum]]
     _handlers: ClassVar[dict[tuple[StrEnum, type], str]]

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 
 class InteractiveState(StrEnum):
+    """The states of an InteractiveActor (diagram in the module docstring)."""
+
     IDLE = "idle"
     TRAINING = "training"
     TESTING = "testing"
@@ -43,6 +45,8 @@ class InteractiveState(StrEnum):
 
 
 class InteractiveActor(FsmActor):
+    """One fold of a validation: `train` then `test` on the same volume, then its predictions."""
+
     initial_state = InteractiveState.IDLE
     terminal_states = frozenset({InteractiveState.DONE})
 

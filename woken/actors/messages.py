@@ -95,5 +95,7 @@ class ScoreCrossValidation:
 
 @dataclass(frozen=True)
 class CrossValidationScored:
+    """The validation pool's answer: the cross-validation's score, or why it has none."""
+
     score: dict[str, Any] | None
     error: str | None = None

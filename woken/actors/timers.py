@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(eq=False)
 class TimerHandle:
+    """A callback waiting for its time; `cancel` keeps it from running."""
+
     due: float
     callback: Callable[[], None]
     cancelled: bool = False
@@ -28,6 +30,8 @@ class TimerHandle:
 
 
 class Timers:
+    """The shared timer thread: runs each callback once its delay has passed."""
+
     def __init__(self) -> None:
         # (due, sequence, handle): the sequence keeps equal due times in call order.
         self._queue: list[tuple[float, int, TimerHandle]] = []

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 
 class ScorerActor(pykka.ThreadingActor):
+    """A stateless actor that scores one cross-validation per message."""
+
     def on_receive(self, message: Any) -> None:
         if not isinstance(message, ScoreCrossValidation):
             log.warning("scorer got unexpected %r", message)
@@ -41,6 +43,8 @@ class ScorerActor(pykka.ThreadingActor):
 
 
 class ValidationPool:
+    """The scorers, handed requests in turn; a scorer that died is replaced."""
+
     def __init__(self, size: int) -> None:
         if size < 1:
             raise ConfigurationError("the validation pool needs at least one scorer")

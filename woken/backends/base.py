@@ -30,6 +30,8 @@ class JobSpec:
 
 @dataclass(frozen=True)
 class JobStatus:
+    """A job's state on its backend, with its exit code, message, host and runtime when known."""
+
     state: JobState
     exit_code: int | None = None
     message: str = ""
@@ -43,6 +45,8 @@ class JobStatus:
 
 
 class Backend(Protocol):
+    """What Woken asks of a backend: submit a job, then its status, cancel, logs and forget."""
+
     name: str
 
     # True if the backend calls `on_change` whenever a job starts or ends: its callers
@@ -53,7 +57,8 @@ class Backend(Protocol):
         """Accept the job; it runs when the backend has room. Raises BackendError.
 
         `on_change` must be quick and must not call the backend back (it only tells an
-        actor to ask for the status)."""
+        actor to ask for the status).
+        """
 
     def status(self, job_id: str) -> JobStatus:
         """The job's state now; LOST for a job the backend does not know."""
@@ -67,7 +72,8 @@ class Backend(Protocol):
     def forget(self, job_id: str) -> None:
         """Drop what the backend remembers of an ended job (its caller stored the outcome).
 
-        A job that has not ended is kept: forgetting never loses a running job."""
+        A job that has not ended is kept: forgetting never loses a running job.
+        """
 
     def close(self) -> None:
         """Stop every job and release resources (service shutdown)."""

@@ -59,6 +59,8 @@ class _Tracked:
 
 
 class ChronosBackend:
+    """The backend that runs each job as a one-shot Chronos job."""
+
     name = "chronos"
     # Chronos tells nobody when a job ends: it is polled.
     pushes_changes = False

@@ -13,6 +13,8 @@ DERIVED = {"derived": True}
 
 @dataclass(frozen=True)
 class ChronosSettings:
+    """The Chronos backend's settings: where Chronos is, retries, timeouts, the jobs' resources."""
+
     url: str = "http://localhost:4400"
     # "3" (/v1/scheduler) or "2.5" (/scheduler).
     api_version: ApiVersion = ApiVersion.V3

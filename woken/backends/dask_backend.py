@@ -97,6 +97,8 @@ class _DaskJob:
 
 
 class DaskBackend:
+    """The backend that runs each job as a Dask task on a worker of a distributed cluster."""
+
     name = "dask"
     pushes_changes = True
 

@@ -14,6 +14,8 @@ DERIVED = {"derived": True}
 
 @dataclass(frozen=True)
 class DaskSettings:
+    """The Dask backend's settings: the scheduler, TLS, volumes and timeouts."""
+
     scheduler_address: str = "tcp://127.0.0.1:8786"
     # Bounds the connection to the scheduler, and each request to it.
     connect_timeout_s: float = 10.0

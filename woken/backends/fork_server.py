@@ -149,6 +149,8 @@ def _try_import(name: str, failed: dict[str, str]) -> bool:
 
 
 class Server:
+    """The fork server's loop: reads requests from the control socket, forks jobs, reports exits."""
+
     def __init__(self, control: socket.socket, root: str):
         self.control = control
         self.root = root

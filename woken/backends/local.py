@@ -95,6 +95,8 @@ def _notify(job: _LocalJob) -> None:
 
 
 class LocalBackend:
+    """The backend that runs each job as a local process, a few at a time."""
+
     name = "local"
     pushes_changes = True
 

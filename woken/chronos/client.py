@@ -28,6 +28,8 @@ SEARCH_LIMIT = 1000
 
 
 class ChronosClient:
+    """Calls to one Chronos: submit, search, status, kill and delete jobs, with retries."""
+
     def __init__(
         self,
         url: str,

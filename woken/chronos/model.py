@@ -68,6 +68,8 @@ ENV_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 @dataclass(frozen=True)
 class Volume:
+    """A host directory mounted into the job's container."""
+
     container_path: str
     host_path: str
     mode: str = "RW"
@@ -79,6 +81,8 @@ class Volume:
 
 @dataclass(frozen=True)
 class Container:
+    """The Docker container of a Chronos job: image, volumes, network, extra options."""
+
     image: str
     volumes: tuple[Volume, ...] = ()
     network: str = "BRIDGE"

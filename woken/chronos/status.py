@@ -20,6 +20,8 @@ from typing import Any
 
 
 class ChronosState(StrEnum):
+    """A job's state as read from Chronos; LOST, SUCCEEDED and FAILED are terminal."""
+
     LOST = "lost"
     QUEUED = "queued"
     RUNNING = "running"
@@ -33,6 +35,8 @@ class ChronosState(StrEnum):
 
 @dataclass(frozen=True)
 class ChronosJobStatus:
+    """A job's state, with Chronos's message and the job document it was read from."""
+
     state: ChronosState
     message: str = ""
     job: Mapping[str, Any] | None = None

@@ -33,6 +33,8 @@ RawFilters = str | Mapping[str, Any] | Sequence[Any] | None
 
 @dataclass(frozen=True)
 class Dataset:
+    """A dataset of the features database: its code, label, table and number of rows."""
+
     code: str
     label: str
     description: str

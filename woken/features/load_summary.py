@@ -9,6 +9,8 @@ from woken.features.variables import VariableMeta
 
 @dataclass(frozen=True)
 class TableSummary:
+    """What a load wrote into one table: rows by dataset, variables and notes."""
+
     table: str
     source: str
     mode: str
@@ -30,6 +32,8 @@ class TableSummary:
 
 @dataclass(frozen=True)
 class LoadSummary:
+    """What a load wrote, table by table."""
+
     tables: list[TableSummary] = field(default_factory=list)
 
     def lines(self) -> list[str]:

@@ -45,6 +45,8 @@ Progress = Callable[[int], None]
 
 
 class Mode(StrEnum):
+    """How a load treats its table: create it, replace it, or append rows to it."""
+
     CREATE = "create"  # the table must not exist
     REPLACE = "replace"  # drop the table and its datasets first, if they exist
     APPEND = "append"  # add rows to the table, which must exist with the same variables

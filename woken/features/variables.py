@@ -22,12 +22,16 @@ class TypeClass(StrEnum):
 
 
 class ProblemType(StrEnum):
+    """What a predictive algorithm does with its target: classify or regress."""
+
     CLASSIFICATION = "classification"
     REGRESSION = "regression"
 
 
 @dataclass(frozen=True)
 class VariableMeta:
+    """A variable's metadata: code, label, type, categories and description."""
+
     code: str
     label: str
     type: str

@@ -60,6 +60,8 @@ def create_database_engine(url: str) -> Engine:
 
 
 class WokenDatabase:
+    """woken-db's jobs, experiments and results, read and written in short sessions."""
+
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_database_engine(url)

@@ -30,6 +30,8 @@ def utc_now() -> datetime:
 
 
 class Base(DeclarativeBase):
+    """Base of the models, with the naming convention of their constraints."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 

@@ -256,7 +256,7 @@ def _check_lengths(truth: np.ndarray, predicted: np.ndarray) -> None:
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator / denominator, 0 where the denominator is 0 (zero_division=0)."""
+    """The ratio numerator / denominator, 0 where the denominator is 0 (zero_division=0)."""
     safe = np.where(denominator > 0, denominator, 1.0)
     return np.where(denominator > 0, numerator / safe, 0.0)
 

@@ -21,6 +21,8 @@ from woken.algorithms.common.variables import Variable
 
 @dataclass(frozen=True)
 class FeatureEncoder:
+    """Encodes rows of the covariables as a design matrix, one-hot for nominal ones."""
+
     variables: tuple[Variable, ...]
     # Drop each nominal variable's first category (the reference level): a model with an
     # intercept needs it, else the one-hot columns sum to the intercept's column.

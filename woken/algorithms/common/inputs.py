@@ -21,6 +21,8 @@ from woken.algorithms.common.volume import DATA_FILE, JOB_FILE, read_json
 
 @dataclass(frozen=True)
 class JobInputs:
+    """A job's inputs as read from its volume: variables, their metadata, parameters, rows."""
+
     job_id: str
     algorithm: str
     variables: tuple[str, ...]

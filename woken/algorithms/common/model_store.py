@@ -26,6 +26,8 @@ MODEL_FILE = "model.joblib"
 
 @dataclass(frozen=True)
 class TrainedModel:
+    """What `train` saves for `test`: the fitted estimator, its encoder and its target."""
+
     algorithm: str
     estimator: Any
     encoder: FeatureEncoder

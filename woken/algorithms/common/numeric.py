@@ -18,6 +18,8 @@ from woken.algorithms.common.variables import Variable, codes_are
 
 @dataclass(frozen=True)
 class NumericData:
+    """The numeric variables of a job and their values, one matrix column per variable."""
+
     variables: tuple[Variable, ...]
     # One row per data row, one column per variable, in `variables` order.
     X: npt.NDArray[np.float64]

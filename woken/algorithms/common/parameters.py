@@ -20,6 +20,8 @@ from woken.algorithms.common.manifest import ParameterRule
 
 @dataclass(frozen=True)
 class Parameters:
+    """A job's parameters, read typed and checked against the manifest's rules."""
+
     values: Mapping[str, str] = field(default_factory=dict)
     # The manifest's rules, by parameter code ({} for an algorithm without a manifest).
     rules: Mapping[str, ParameterRule] = field(default_factory=dict)

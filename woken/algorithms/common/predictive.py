@@ -75,6 +75,8 @@ Describe = Callable[[Any, TrainingData], dict[str, Any]]
 
 @dataclass(frozen=True)
 class PredictiveAlgorithm:
+    """What a predictive algorithm gives: how to fit and describe its model, and optional hooks."""
+
     fit: Fit
     describe: Describe
     # Reference coding of nominal features (see FeatureEncoder.drop_first).

@@ -22,6 +22,8 @@ from woken.algorithms.common.volume import read_json
 
 @dataclass(frozen=True)
 class Table:
+    """The rows of data.json or test.json, with their column names."""
+
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
     # Where the rows came from, for error messages ("data.json", "test.json").

@@ -26,6 +26,8 @@ class Enumeration:
 
 @dataclass(frozen=True)
 class Variable:
+    """One variable's metadata: code, label, type and, for a nominal one, its categories."""
+
     code: str
     label: str
     type: str

@@ -21,6 +21,8 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class OlsInference:
+    """How sure the coefficients are: their errors, t and p values, and the fit's statistics."""
+
     # Per coefficient, the intercept first; None when not identifiable.
     standard_errors: list[float | None]
     t_values: list[float | None]

@@ -51,6 +51,8 @@ LEADERBOARD_SIZE = 5
 
 @dataclass(frozen=True)
 class SearchSettings:
+    """The settings of a TPOT search, from the job's parameters."""
+
     problem_type: str
     max_time_mins: float
     generations: int
@@ -159,8 +161,10 @@ def run_search(
 def _explained(
     error: Exception, settings: SearchSettings, elapsed_s: float
 ) -> AlgorithmError | None:
-    """TPOT 1.1 raises a bare Exception when no pipeline of its first generation was
-    scored: say why in the job's terms, and which parameter to change (None: another error).
+    """The error of a search that scored no pipeline, in the job's terms (None: another error).
+
+    TPOT 1.1 raises a bare Exception when no pipeline of its first generation was
+    scored: say why, and which parameter to change.
     """
     text = str(error)
     if "No individuals could be evaluated" not in text:
