@@ -127,17 +127,18 @@ class DatasetRun:
 
 def algorithms_for(problem: str, settings: Settings) -> list[dict[str, Any]]:
     """The experiment's algorithms: TPOT per budget and search space, then the fixed ones."""
-    chosen: list[dict[str, Any]] = []
-    for space in settings.search_spaces:
-        for budget in settings.budgets:
-            chosen.append({
-                "code": "tpot", "name": f"tpot {space} {budget:g} min",
-                "parameters": _params(
-                    max_time_mins=f"{budget:g}", generations=settings.generations,
-                    population_size=settings.population_size, cv=settings.cv,
-                    random_state=settings.seed, scoring="auto", search_space=space,
-                ),
-            })
+    chosen: list[dict[str, Any]] = [
+        {
+            "code": "tpot", "name": f"tpot {space} {budget:g} min",
+            "parameters": _params(
+                max_time_mins=f"{budget:g}", generations=settings.generations,
+                population_size=settings.population_size, cv=settings.cv,
+                random_state=settings.seed, scoring="auto", search_space=space,
+            ),
+        }
+        for space in settings.search_spaces
+        for budget in settings.budgets
+    ]
     chosen.append({"code": "knn", "name": f"knn k={KNN_K}", "parameters": _params(k=KNN_K)})
     baseline = "linearRegression" if problem == "regression" else "naiveBayes"
     chosen.append({"code": baseline, "name": baseline, "parameters": []})
@@ -425,11 +426,11 @@ def dataset_table(run: DatasetRun) -> list[str]:
     lines = [
         f"### {run.code}: {run.label}",
         "",
-        f"{run.problem}, target `{run.target}`, {run.rows} rows x {len(run.covariables)} "
-        f"covariables; metric **{metric}**; experiment wall time {run.wall_s / 60:.1f} min.",
+        (f"{run.problem}, target `{run.target}`, {run.rows} rows x {len(run.covariables)} "
+         f"covariables; metric **{metric}**; experiment wall time {run.wall_s / 60:.1f} min."),
         "",
-        f"| Rank | Algorithm (Woken) | {metric}: mean ± std over folds | Pooled {metric} "
-        "| Folds | Mean fit time (s) | TPOT search (model on all rows) |",
+        (f"| Rank | Algorithm (Woken) | {metric}: mean ± std over folds | Pooled {metric} "
+         "| Folds | Mean fit time (s) | TPOT search (model on all rows) |"),
         "|---:|---|---:|---:|---|---:|---|",
     ]
     for a in run.algorithms:
@@ -452,8 +453,8 @@ def dataset_table(run: DatasetRun) -> list[str]:
             "",
             f"Reference, scikit-learn in-process ({run.reference_check}):",
             "",
-            f"| Reference | {metric}: mean ± std over folds | Pooled {metric} | Folds "
-            "| Mean fit time (s, in-process) |",
+            (f"| Reference | {metric}: mean ± std over folds | Pooled {metric} | Folds "
+             "| Mean fit time (s, in-process) |"),
             "|---|---:|---:|---|---:|",
         ]
         lines += [
@@ -536,9 +537,8 @@ def findings(runs: list[DatasetRun], settings: Settings) -> list[str]:
             best = c["automl"]
             lines.append(f"- **{run.code}** ({run.metric}), best TPOT ({best.label}) "
                          f"{_score(best.mean, best.std)}: " + "; ".join(parts) + ".")
-        for a in run.algorithms:
-            if a.automl and a.mean is None:
-                lines.append(f"- **{run.code}**: {a.label} was not scored: {_short(a.reason)}")
+        lines.extend(f"- **{run.code}**: {a.label} was not scored: {_short(a.reason)}"
+                     for a in run.algorithms if a.automl and a.mean is None)
     lines += ["", *search_notes(runs, settings)]
     tpot_times = [a.fit_time_s for run in runs for a in run.algorithms
                   if a.automl and a.fit_time_s]
@@ -634,38 +634,38 @@ def write_markdown(path: Path, runs: list[DatasetRun], settings: Settings,
     lines = [
         "# AutoML (TPOT) vs fixed algorithms, through Woken's HTTP API",
         "",
-        f"Produced by `{context['command']}` on {context['date']}"
-        f"{' (QUICK MODE: a check of the script, not a measurement)' if settings.quick else ''}"
-        f"{rewritten}.",
+        (f"Produced by `{context['command']}` on {context['date']}"
+         f"{' (QUICK MODE: a check of the script, not a measurement)' if settings.quick else ''}"
+         f"{rewritten}."),
         "",
         "## Set-up",
         "",
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['os']}.",
         f"- Versions: {', '.join(f'{k} {val}' for k, val in v.items())}.",
-        f"- Woken: `woken serve` on the embedded default (SQLite, local process backend), "
-        f"`WOKEN_MAX_CONCURRENT_JOBS={context['max_jobs']}`; one asynchronous "
-        "`POST /mining/experiment` per data set, polled until completed.",
-        f"- Validation: k-fold, k = {settings.k}, seed {settings.seed} (the same folds for "
-        "every algorithm of a data set; stratified for a nominal target).",
-        f"- TPOT: budgets {', '.join(f'{b:g}' for b in settings.budgets)} min "
-        f"(`max_time_mins`), search spaces {', '.join(settings.search_spaces)}, "
-        f"generations {settings.generations}"
-        f"{binding}, "
-        f"population {settings.population_size}, internal cv {settings.cv}, scoring auto "
-        f"(accuracy or r2), random_state {settings.seed}. Each fold runs its own search on "
-        "its training rows; the model on all rows is one more search. Woken kills a job at "
-        "budget x 1.25 + 60 s.",
-        f"- Fixed algorithms: knn (k = {KNN_K}, unscaled Euclidean distance), naiveBayes "
-        "(nominal target) or linearRegression (numeric target), their default parameters.",
-        "- References (not Woken algorithms): scikit-learn fitted in-process on the same "
-        "rows and folds, with standardized features: logistic regression and knn (k = 5) "
-        "for a nominal target, RidgeCV and knn (k = 5) for a numeric one. Woken offers no "
-        "logistic regression and its knn does not scale: these show what a scaled simple "
-        "model does.",
-        "- Scores: the mean ± standard deviation over folds of the primary metric (what "
-        "the leaderboard ranks by) and the pooled score (all folds' predictions scored "
-        "together). Fit time: the mean wall time of a fold's `train` job (process start "
-        "included).",
+        (f"- Woken: `woken serve` on the embedded default (SQLite, local process backend), "
+         f"`WOKEN_MAX_CONCURRENT_JOBS={context['max_jobs']}`; one asynchronous "
+         "`POST /mining/experiment` per data set, polled until completed."),
+        (f"- Validation: k-fold, k = {settings.k}, seed {settings.seed} (the same folds for "
+         "every algorithm of a data set; stratified for a nominal target)."),
+        (f"- TPOT: budgets {', '.join(f'{b:g}' for b in settings.budgets)} min "
+         f"(`max_time_mins`), search spaces {', '.join(settings.search_spaces)}, "
+         f"generations {settings.generations}"
+         f"{binding}, "
+         f"population {settings.population_size}, internal cv {settings.cv}, scoring auto "
+         f"(accuracy or r2), random_state {settings.seed}. Each fold runs its own search on "
+         "its training rows; the model on all rows is one more search. Woken kills a job at "
+         "budget x 1.25 + 60 s."),
+        (f"- Fixed algorithms: knn (k = {KNN_K}, unscaled Euclidean distance), naiveBayes "
+         "(nominal target) or linearRegression (numeric target), their default parameters."),
+        ("- References (not Woken algorithms): scikit-learn fitted in-process on the same "
+         "rows and folds, with standardized features: logistic regression and knn (k = 5) "
+         "for a nominal target, RidgeCV and knn (k = 5) for a numeric one. Woken offers no "
+         "logistic regression and its knn does not scale: these show what a scaled simple "
+         "model does."),
+        ("- Scores: the mean ± standard deviation over folds of the primary metric (what "
+         "the leaderboard ranks by) and the pooled score (all folds' predictions scored "
+         "together). Fit time: the mean wall time of a fold's `train` job (process start "
+         "included)."),
         f"- Total wall time: {context['wall_s'] / 60:.1f} min.",
         "",
         "![scores and fit times](automl_vs_fixed.png)",

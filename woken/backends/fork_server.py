@@ -282,7 +282,7 @@ class Server:
 
     def shutdown(self) -> None:
         """The backend has gone: no job outlives it."""
-        for _pidfd, (_job, pid) in self.children.items():
+        for _job, pid in self.children.values():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
         for pidfd, (_job, pid) in list(self.children.items()):

@@ -23,8 +23,8 @@ class TableSummary:
         datasets = ", ".join(f"{code} ({rows} rows)" for code, rows in self.datasets.items())
         types = ", ".join(f"{v.code} {v.type}" for v in self.variables)
         return [
-            f"table '{self.table}' from {self.source} ({self.mode}): {self.rows} rows, "
-            f"{len(self.variables)} variables, datasets {datasets}",
+            (f"table '{self.table}' from {self.source} ({self.mode}): {self.rows} rows, "
+             f"{len(self.variables)} variables, datasets {datasets}"),
             f"  variables: {types}",
             *(f"  {note}" for note in self.notes),
         ]

@@ -43,9 +43,9 @@ def planned_jobs(services: Services, plan: ExperimentPlan) -> list[Job]:
             for fold in validation.folds:
                 pair = fold_step(algorithm.index, validation.index, fold.index)
                 volume_id = derived_id(plan.experiment_id, pair)
-                for command in ("train", "test"):
-                    jobs.append(job(command_step(pair, command), command, volume_id,
-                                    algorithm.code, algorithm.job.timeout_s))
+                jobs.extend(job(command_step(pair, command), command, volume_id,
+                                algorithm.code, algorithm.job.timeout_s)
+                            for command in ("train", "test"))
     return jobs
 
 

@@ -244,11 +244,11 @@ class _FailingSearch:
 
 @pytest.mark.parametrize(("tpot_message", "message"), [
     # TPOT 1.1's own words (tpot/evolvers/base_evolver.py), measured with a 3 s budget.
-    ("No individuals could be evaluated in the initial population as the max_eval_mins time "
-     "limit was reached before any individuals could be evaluated.",
+    (("No individuals could be evaluated in the initial population as the max_eval_mins time "
+      "limit was reached before any individuals could be evaluated."),
      "the time budget of 0.05 min ran out after"),
-    ("No individuals could be evaluated in the initial population. This may indicate a bug "
-     "in the configuration, included models, or objective functions.",
+    (("No individuals could be evaluated in the initial population. This may indicate a bug "
+      "in the configuration, included models, or objective functions."),
      "every pipeline of TPOT's first generation failed on these rows"),
     ("something else", "Exception: something else"),
 ])

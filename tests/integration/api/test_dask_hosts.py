@@ -14,10 +14,11 @@ import asyncio
 import dataclasses
 import itertools
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp.test_utils import TestClient
 
 from tests.integration.api.test_experiments import IRIS_FEATURES, experiment, wait_for_state
 from tests.support.dask_cluster import DaskCluster
@@ -40,7 +41,7 @@ def hosts_cluster(tmp_path: Path) -> Iterator[DaskCluster]:
 
 @pytest.fixture
 async def client(aiohttp_client, postgres_server: str, tmp_path: Path,
-                 hosts_cluster: DaskCluster) -> AsyncIterator:
+                 hosts_cluster: DaskCluster) -> TestClient:
     n = next(_numbers)
     config = dataclasses.replace(
         woken_test_config(
@@ -50,7 +51,7 @@ async def client(aiohttp_client, postgres_server: str, tmp_path: Path,
         ),
         backend="dask", dask=DaskSettings(scheduler_address=hosts_cluster.address),
     )
-    yield await aiohttp_client(create_app(config))
+    return await aiohttp_client(create_app(config))
 
 
 def jobs_of(client, experiment_id: str) -> list:

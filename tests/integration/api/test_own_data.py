@@ -7,11 +7,11 @@ they must reach the algorithm and its answer as they are.
 from __future__ import annotations
 
 import csv
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from aiohttp.test_utils import TestClient
 from sklearn.linear_model import LinearRegression
 
 from tests.support.postgres import create_database
@@ -26,7 +26,7 @@ FEATURES = ["leftententorhinalarea", "Age"]
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def client(request: pytest.FixtureRequest, aiohttp_client, postgres_server: str,
-                 tmp_path: Path) -> AsyncIterator:
+                 tmp_path: Path) -> TestClient:
     features_url = (f"sqlite:///{tmp_path / 'features.db'}" if request.param == "sqlite"
                     else create_database(postgres_server, "api_own_data_features"))
     database = FeaturesDatabase(features_url)
@@ -35,7 +35,7 @@ async def client(request: pytest.FixtureRequest, aiohttp_client, postgres_server
     config = woken_test_config(
         tmp_path, woken_db_url=create_database(postgres_server, f"api_own_data_{request.param}"),
         features_db_url=features_url)
-    yield await aiohttp_client(create_app(config))
+    return await aiohttp_client(create_app(config))
 
 
 def demo_rows(datasets: set[str]) -> tuple[np.ndarray, np.ndarray]:

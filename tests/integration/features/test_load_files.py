@@ -99,8 +99,8 @@ def test_the_cli_loads_a_package_and_refuses_a_second_load(tmp_path: Path) -> No
     again = cli(str(DEMO / "datapackage.json"))
     assert again.returncode == 1
     assert again.stderr.strip().splitlines() == [
-        f"woken load-data: {DEMO / 'cde-features.csv'}: table 'cde-features' already exists "
-        "in the features database (--replace to replace it, --append to add rows to it)"]
+        (f"woken load-data: {DEMO / 'cde-features.csv'}: table 'cde-features' already exists "
+         "in the features database (--replace to replace it, --append to add rows to it)")]
     replaced = cli("--replace", str(DEMO))
     assert replaced.returncode == 0, replaced.stderr
     assert snapshot(url)["cde-features"] == 80
@@ -137,8 +137,8 @@ MALFORMED = {
         r"bad/second.csv: line 3, column 'sex': 'X' is not one of its values \(M, F\)"),
     "header not matching the schema": (
         [["dataset", "y", "sex"], ["h-3", 1.0, "M"]], FIELDS,
-        r"bad/second.csv: header: the columns do not match the Table Schema: column 2 is 'y', "
-        r"the schema says 'x'"),
+        (r"bad/second.csv: header: the columns do not match the Table Schema: column 2 is 'y', "
+         r"the schema says 'x'")),
     "duplicate column": (
         [["dataset", "x", "x"], ["h-3", 1.0, 2.0]], None,
         r"bad/second.csv: header: duplicate column 'x'"),
@@ -259,8 +259,8 @@ def test_the_cli_says_what_is_wrong_in_one_line(
     code = main(["--data-dir", str(tmp_path), "load-data", "--features-db-url", url, str(path)])
     out, err = capsys.readouterr()
     assert code == 1 and out == ""
-    assert err.splitlines() == [f"woken load-data: {path}: line 4, column 'a': 'z' is not a "
-                                "valid integer"]
+    assert err.splitlines() == [(f"woken load-data: {path}: line 4, column 'a': 'z' is not a "
+                                 "valid integer")]
     assert snapshot(url) == {}
     missing = main(["--data-dir", str(tmp_path), "load-data", "--features-db-url", url,
                     str(tmp_path / "nowhere.csv")])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -62,7 +63,7 @@ def test_compute_on_every_row_fits_what_scikit_learn_fits(tmp_path: Path) -> Non
                           covariables=features, parameters={"max_iter": "50"})
     model = computed(HANDLERS, volume, "json")
     reference = make_pipeline(StandardScaler(), MLPClassifier(max_iter=50, random_state=42))
-    with pytest.warns(Warning):  # 50 epochs do not converge: scikit-learn says so
+    with pytest.warns(ConvergenceWarning):  # 50 epochs do not converge: scikit-learn says so
         reference.fit(matrix(features), species.array)
     assert model["loss"] == pytest.approx(reference[-1].loss_, rel=1e-12)
     assert model["n_iter"] == 50 and model["converged"] is False

@@ -159,11 +159,11 @@ def test_empty_groups_are_true_for_and_and_false_for_or(engine: sa.Engine) -> No
         ("sex", "equal", "X", "\"X\" is not a code of 'sex' (codes: M, F)"),
         ("sex", "equal", "F' OR '1'='1", "is not a code of 'sex'"),
         ("sex", "in", ("M", "male"), "\"male\" is not a code of 'sex'"),
-        ("sex", "greater", "F", "operator 'greater' applies to numbers and dates, "
-                                "and 'sex' is binominal"),
+        ("sex", "greater", "F", ("operator 'greater' applies to numbers and dates, "
+                                 "and 'sex' is binominal")),
         ("name", "between", ("a", "b"), "applies to numbers and dates"),
-        ("age", "contains", "4", "operator 'contains' applies to nominal and text variables, "
-                                 "and 'age' is integer"),
+        ("age", "contains", "4", ("operator 'contains' applies to nominal and text variables, "
+                                  "and 'age' is integer")),
         ("name", "contains", {"a": 1}, "is not a string"),
         ("born", "less", "yesterday", "\"yesterday\" is not a date YYYY-MM-DD"),
         ("born", "less", 19900101, "is not a date"),

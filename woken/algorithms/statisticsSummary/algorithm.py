@@ -23,9 +23,9 @@ QUANTILES = {"25%": 0.25, "50%": 0.5, "75%": 0.75}
 
 def summarize(inputs: JobInputs) -> dict[str, Any]:
     roles = {
-        **{c: "grouping" for c in inputs.grouping},
-        **{c: "covariable" for c in inputs.covariables},
-        **{c: "variable" for c in inputs.variables},
+        **dict.fromkeys(inputs.grouping, "grouping"),
+        **dict.fromkeys(inputs.covariables, "covariable"),
+        **dict.fromkeys(inputs.variables, "variable"),
     }
     return {
         "count": len(inputs.table),
