@@ -91,15 +91,15 @@ class CodeSchema(_Strict):
     code = fields.String(required=True, validate=validate.Length(min=1, max=128))
     label = _LABEL
 
-    @post_load
-    def without_label(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        data.pop("label", None)
-        return data
-
 
 class ParameterSchema(CodeSchema):
     # Values arrive as strings; numbers are accepted and checked by the catalogue.
     value = fields.Raw(required=True, allow_none=False)
+
+    @post_load
+    def without_label(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data.pop("label", None)
+        return data
 
 
 class MethodSchema(CodeSchema):
