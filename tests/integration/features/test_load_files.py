@@ -104,7 +104,7 @@ def test_the_cli_loads_a_package_and_refuses_a_second_load(tmp_path: Path) -> No
         "in the features database (--replace to replace it, --append to add rows to it)"]
     replaced = cli("--replace", str(DEMO))
     assert replaced.returncode == 0, replaced.stderr
-    assert snapshot(url)["cde-features"] == 80
+    assert snapshot(url)["cde-features"] == 110
 
 
 def package(
