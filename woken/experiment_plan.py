@@ -3,6 +3,11 @@
 Planning selects the rows once, checks every algorithm and validation against
 the request (so that a mistake is a 400 before anything runs), and draws the
 folds from the experiment's seed: a resumed experiment plans the same folds.
+
+Multi-site validation (2019 `trainingDatasets` / `validationDatasets`): the models
+are trained on the training datasets' rows (k-fold runs there too), and each
+held-out dataset is one more validation: the model trained on all the training
+rows predicts that dataset's rows, scored like a fold.
 """
 
 from __future__ import annotations
@@ -14,21 +19,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from woken.errors import BadRequest
+from woken.experiment_result import EXPERIMENT_FUNCTION
 from woken.features.selection import SelectedData
 from woken.features.variables import ProblemType, VariableMeta
 from woken.job_plan import JobPlan
 from woken.planning import (
     PlanningContext,
     check_algorithm,
+    context,
     job_plan,
     resolve_selection,
     select_rows,
 )
+from woken.provenance import ResultContext
 from woken.queries import ExperimentQuery, ValidationRequest
-from woken.registry import VALIDATIONS
-from woken.validation.folds import K_DEFAULT, Fold, check_k, make_folds
+from woken.validation.folds import Fold, make_folds
+from woken.validation.requested import kfold_k
 
-KFOLD = "kfold"
+# The validation that scores the trained model on a held-out dataset's rows.
+VALIDATION_DATASET = "validationDataset"
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,10 @@ class ValidationPlan:
     name: str
     k: int
     folds: list[Fold]
+    # A held-out dataset's rows (multi-site validation): its one fold trains on all
+    # the training rows and predicts these. None for k-fold.
+    held_out: SelectedData | None = None
+    dataset: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,8 @@ class ExperimentPlan:
     target: VariableMeta
     algorithms: list[AlgorithmPlan]
     request: dict[str, Any]
+    # The 2019 fields of its result (provenance, feedback, the query as understood).
+    context: ResultContext | None = None
 
     @property
     def problem_type(self) -> ProblemType:
@@ -82,18 +97,21 @@ class ExperimentPlan:
             return [e["code"] for e in self.target.enumerations]
         return None
 
-    def fold_job(self, algorithm: AlgorithmPlan, fold: Fold) -> tuple[JobPlan, list[Any]]:
+    def fold_job(
+        self, algorithm: AlgorithmPlan, fold: Fold, validation: ValidationPlan | None = None
+    ) -> tuple[JobPlan, list[Any]]:
         """The train/test job of one fold, and the held-out truth Woken keeps for scoring."""
         data = algorithm.job.data
+        tested = validation.held_out if validation and validation.held_out else data
         target_column = data.columns.index(self.target.code)
         features = [i for i in range(len(data.columns)) if i != target_column]
         train = SelectedData(data.columns, [data.rows[i] for i in fold.train_rows])
         # The rows to predict go without their target: the algorithm never sees the truth.
         test = SelectedData(
             [data.columns[i] for i in features],
-            [[data.rows[r][i] for i in features] for r in fold.test_rows],
+            [[tested.rows[r][i] for i in features] for r in fold.test_rows],
         )
-        truth = [data.rows[r][target_column] for r in fold.test_rows]
+        truth = [tested.rows[r][target_column] for r in fold.test_rows]
         return dataclasses.replace(algorithm.job, data=train, test_data=test), truth
 
 
@@ -101,7 +119,9 @@ def plan_experiment(
     services: PlanningContext, query: ExperimentQuery, experiment_id: str | None = None,
     seed: int | None = None,
 ) -> ExperimentPlan:
-    selection = resolve_selection(services, query)
+    selection = resolve_selection(
+        services, query, query.training_datasets, query.validation_datasets
+    )
     if len(selection.variables) != 1:
         raise BadRequest(
             f"an experiment needs exactly one variable (target), got {len(selection.variables)}"
@@ -109,18 +129,29 @@ def plan_experiment(
     target = selection.variables[0]
     if target.problem_type is None:
         raise BadRequest(f"variable '{target.code}' of type '{target.type}' cannot be a target")
-    data = select_rows(services, selection)
+    data, rows = select_rows(services, selection, role="training" if selection.scope.held_out
+                             else "data")
     seed = seed if seed is not None else query.seed
     seed = seed if seed is not None else secrets.randbelow(2**31)
     # Stratify the folds by the target's class (the first selected column).
     labels = [row[0] for row in data.rows] if target.is_nominal else None
     validations = _validations(query.validations, len(data.rows), seed, labels)
+    for dataset in selection.scope.held_out:
+        held_out, counts = select_rows(services, selection, [dataset], role="validation")
+        rows.extend(counts)
+        validations.append(ValidationPlan(
+            index=len(validations), code=VALIDATION_DATASET, name=dataset, k=1,
+            folds=[Fold(0, tuple(range(len(data.rows))), tuple(range(len(held_out.rows))))],
+            held_out=held_out, dataset=dataset,
+        ))
+    result_context = context(selection, EXPERIMENT_FUNCTION, rows)
 
     algorithms = []
     for index, requested in enumerate(query.algorithms):
         spec = services.registry.get(requested.code)
         parameters = check_algorithm(spec, requested.parameters, selection)
-        job = job_plan(services, selection, data, spec, parameters)
+        job = job_plan(services, selection, data, spec, parameters,
+                       dataclasses.replace(result_context, algorithm=spec.code))
         skipped = None
         if validations and not spec.predictive:
             skipped = f"'{spec.code}' is not a predictive algorithm: it is not cross-validated"
@@ -136,26 +167,16 @@ def plan_experiment(
         target=target,
         algorithms=algorithms,
         request=query.raw,
+        context=result_context,
     )
 
 
 def _validations(
     requested: list[ValidationRequest], n_rows: int, seed: int, labels: list[str] | None
 ) -> list[ValidationPlan]:
-    known = {v["code"] for v in VALIDATIONS}
     plans = []
     for index, validation in enumerate(requested):
-        if validation.code not in known:
-            raise BadRequest(
-                f"unknown validation '{validation.code}' (known: {', '.join(sorted(known))})"
-            )
-        parameters = {str(p.get("code")): p.get("value") for p in validation.parameters}
-        unknown = set(parameters) - {"k"}
-        if unknown:
-            names = ", ".join(sorted(unknown))
-            raise BadRequest(f"validation '{validation.code}' has no parameter(s) {names}")
-        given = parameters.get("k")
-        k = check_k(K_DEFAULT if given is None else given, n_rows)
+        k = kfold_k(validation, n_rows)
         folds = make_folds(n_rows, k, seed, labels)
         plans.append(ValidationPlan(index, validation.code, validation.name or validation.code,
                                     k, folds))

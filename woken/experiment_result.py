@@ -2,7 +2,9 @@
 
 One QueryResult whose `data` is an array, in request order, of one entry per
 algorithm: ``{code, name, jobId, data, error}``. A model that is a JSON object
-gets its validations under ``data.cells.validations.init``.
+gets its validations under ``data.cells.validations.init``. Beside the 2017
+fields, the 2019 ones: ``type`` (the MIME type), ``algorithm``,
+``dataProvenance``, ``feedback`` and ``query``.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from woken.shapes import EXPERIMENT_SHAPE, mime_type
 from woken.storage.models import utc_now
 from woken.validation.scores import primary_metric
 
-EXPERIMENT_SHAPE = "pfa_json"
 EXPERIMENT_FUNCTION = "experiment"
 
 
@@ -26,6 +28,15 @@ def validation_entry(
     else:
         entry["error"] = error
     return entry
+
+
+def dataset_score(dataset: str, score: dict[str, Any]) -> dict[str, Any]:
+    """A held-out dataset's score: the one fold's score, named for what it is."""
+    return {
+        "type": "ValidationDatasetScore",
+        "dataset": dataset,
+        "score": score["average"],
+    }
 
 
 def algorithm_entry(
@@ -63,14 +74,24 @@ def experiment_result(
     entries: list[dict[str, Any] | None],
     problem: str,
     error: str | None = None,
+    context: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The QueryResult; `leaderboard` sits beside `data`, which stays the original's array."""
+    """The QueryResult; `leaderboard` sits beside `data`, which stays the original's array.
+
+    ``context``: the 2019 fields (:meth:`woken.provenance.ResultContext.to_json`).
+    """
     return {
         "jobId": experiment_id,
         "node": node,
         "timestamp": utc_now().timestamp(),
         "function": EXPERIMENT_FUNCTION,
         "shape": EXPERIMENT_SHAPE,
+        "type": mime_type(EXPERIMENT_SHAPE),
+        "algorithm": EXPERIMENT_FUNCTION,
+        "dataProvenance": [],
+        "feedback": [],
+        "query": None,
+        **(context or {}),
         "data": entries,
         "leaderboard": leaderboard(entries, problem),
         "error": error,
@@ -116,8 +137,10 @@ def _leaderboard_row(index: int, entry: dict[str, Any] | None, metric: str) -> d
     if entry.get("validationsSkipped"):
         return {**row, "reason": entry["validationsSkipped"]}
     validations = (model or {}).get("cells", {}).get("validations", {}).get("init", [])
+    # Ranked by k-fold; a held-out dataset's score has no spread over folds.
+    validations = [v for v in validations if v.get("code") != "validationDataset"]
     if not validations:
-        return {**row, "reason": "no validation was requested"}
+        return {**row, "reason": "no k-fold validation was requested"}
     first = validations[0]
     if "error" in first:
         return {**row, "reason": first["error"]}

@@ -7,6 +7,7 @@ from typing import Any
 
 from woken.features.selection import SelectedData
 from woken.features.variables import VariableMeta
+from woken.provenance import ResultContext
 from woken.registry import AlgorithmSpec
 
 
@@ -27,6 +28,8 @@ class JobPlan:
     test_data: SelectedData | None = None
     # The SELECT as SQL text, only for legacy images that read the database themselves.
     legacy_query: str | None = None
+    # The 2019 fields of its result (provenance, feedback, the query as understood).
+    context: ResultContext | None = None
 
     @property
     def all_variables(self) -> list[VariableMeta]:

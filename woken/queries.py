@@ -1,7 +1,10 @@
 """Mining requests in the Woken wire format (contract §1): their types, checked with marshmallow.
 
 Only the shape is checked here; whether codes exist and fit is the planner's job.
-Unknown keys are ignored (the portal sends labels and other extras).
+An unknown field is refused, named (ignoring `targetTable` would compute on the
+wrong table and answer 200); the extras real portals send (`label` beside a
+code, `name` of a method) are accepted. The 2019 fields (contract "The 2019
+request and result formats") are read here and honoured or refused by planning.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from woken.errors import BadRequest
 
@@ -28,6 +31,15 @@ AlgorithmRequest = MethodRequest
 ValidationRequest = MethodRequest
 
 
+@dataclass(frozen=True)
+class TableRef:
+    """The 2019 `targetTable`: which features table to read."""
+
+    name: str
+    database: str | None = None
+    db_schema: str | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Selection:
     """What to select: the part jobs and experiments share."""
@@ -37,6 +49,12 @@ class Selection:
     grouping: list[str]
     filters: Any
     datasets: list[str]
+    target_table: TableRef | None = None
+    # False: covariables the table lacks are dropped (and the feedback says which).
+    covariables_must_exist: bool = True
+    user: str | None = None
+    # The 2019 federation plan; refused by planning (Woken runs on this node's data).
+    execution_plan: Any = None
     # The body as the client sent it, stored with the job or experiment.
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -55,25 +73,37 @@ class ExperimentQuery(Selection):
     algorithms: list[AlgorithmRequest]
     validations: list[ValidationRequest]
     seed: int | None = None
+    # 2019 multi-site validation: train on these, score the models on the held-out ones.
+    training_datasets: list[str] = field(default_factory=list)
+    validation_datasets: list[str] = field(default_factory=list)
 
 
-class _Lenient(Schema):
+class _Strict(Schema):
     class Meta:
-        unknown = EXCLUDE
+        unknown = RAISE
 
 
-class CodeSchema(_Lenient):
+# What portals send beside a code and that carries no meaning for Woken.
+_LABEL = fields.Raw(load_default=None, allow_none=True, load_only=True)
+
+
+class CodeSchema(_Strict):
     """Something named by its code (a variable, a dataset)."""
 
     code = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    label = _LABEL
 
 
-class ParameterSchema(_Lenient):
+class ParameterSchema(CodeSchema):
     """An algorithm's or a validation's parameter: a code and a value."""
 
-    code = fields.String(required=True, validate=validate.Length(min=1, max=128))
     # Values arrive as strings; numbers are accepted and checked by the catalogue.
     value = fields.Raw(required=True, allow_none=False)
+
+    @post_load
+    def without_label(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data.pop("label", None)
+        return data
 
 
 class MethodSchema(CodeSchema):
@@ -84,7 +114,20 @@ class MethodSchema(CodeSchema):
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> MethodRequest:
+        data.pop("label", None)
         return MethodRequest(**data)
+
+
+class TableRefSchema(_Strict):
+    """`{"database": "features", "dbSchema": "public", "name": "mip_cde_features"}`."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    database = fields.String(load_default=None, allow_none=True)
+    dbSchema = fields.String(load_default=None, allow_none=True)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> TableRef:
+        return TableRef(name=data["name"], database=data["database"], db_schema=data["dbSchema"])
 
 
 def _codes(required: bool = False) -> fields.List:
@@ -94,22 +137,36 @@ def _codes(required: bool = False) -> fields.List:
     return fields.List(fields.Nested(CodeSchema), load_default=list)
 
 
-class _SelectionSchema(_Lenient):
-    variables = _codes(required=True)
+def _code_list(data: dict[str, Any], key: str) -> list[str]:
+    return [item["code"] for item in data.get(key) or []]
+
+
+class _SelectionSchema(_Strict):
+    # Present, possibly empty: the 2017 `data` request sent `variables: []`; planning
+    # asks for a target where an algorithm needs one.
+    variables = fields.List(fields.Nested(CodeSchema), required=True)
     covariables = _codes()
     grouping = _codes()
     # "", [], null or jQuery-QueryBuilder JSON (object or string): see woken.features.filters.
     filters = fields.Raw(load_default=None, allow_none=True)
     datasets = _codes()
+    targetTable = fields.Nested(TableRefSchema, load_default=None, allow_none=True)
+    covariablesMustExist = fields.Boolean(load_default=True)
+    user = fields.Nested(CodeSchema, load_default=None, allow_none=True)
+    executionPlan = fields.Raw(load_default=None, allow_none=True)
 
     @staticmethod
     def selection(data: dict[str, Any]) -> dict[str, Any]:
         return {
-            "variables": [v["code"] for v in data["variables"]],
-            "covariables": [v["code"] for v in data["covariables"]],
-            "grouping": [v["code"] for v in data["grouping"]],
+            "variables": _code_list(data, "variables"),
+            "covariables": _code_list(data, "covariables"),
+            "grouping": _code_list(data, "grouping"),
             "filters": data["filters"],
-            "datasets": [d["code"] for d in data["datasets"]],
+            "datasets": _code_list(data, "datasets"),
+            "target_table": data["targetTable"],
+            "covariables_must_exist": data["covariablesMustExist"],
+            "user": data["user"]["code"] if data["user"] else None,
+            "execution_plan": data["executionPlan"],
         }
 
 
@@ -135,14 +192,21 @@ class ExperimentSchema(_SelectionSchema):
     # Optional: the folds' seed, for a reproducible experiment; drawn at random otherwise.
     seed = fields.Integer(load_default=None, allow_none=True,
                           validate=validate.Range(min=0, max=2**31 - 1))
+    trainingDatasets = _codes()
+    # The 2019 messages have both names for the held-out datasets; they mean the same here.
+    validationDatasets = _codes()
+    testingDatasets = _codes()
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> ExperimentQuery:
+        held_out = _code_list(data, "validationDatasets") + _code_list(data, "testingDatasets")
         return ExperimentQuery(
             **self.selection(data),
             algorithms=data["algorithms"],
             validations=data["validations"],
             seed=data["seed"],
+            training_datasets=_code_list(data, "trainingDatasets"),
+            validation_datasets=held_out,
         )
 
 

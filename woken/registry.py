@@ -51,7 +51,16 @@ VALIDATIONS: list[dict[str, Any]] = [
              "min": K_MIN, "max": K_MAX,
              "description": "How many folds the rows are split into."},
         ],
-    }
+    },
+    # The 2019 catalogue's name of the same validation (woken.validation.requested).
+    {
+        "code": "kFoldCrossValidation",
+        "label": "Random k-fold cross-validation",
+        "parameters": [
+            {"code": "fold", "label": "Number of folds", "type": "int", "default_value": 5,
+             "min": 2, "max": 20, "description": "How many folds the rows are split into."},
+        ],
+    },
 ]
 METRICS: dict[str, list[str]] = {
     "regression": list(REGRESSION_METRICS),

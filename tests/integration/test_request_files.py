@@ -18,17 +18,26 @@ from woken.config import REPOSITORY_ROOT
 REQUEST_FILES = sorted((REPOSITORY_ROOT / "dev-debug" / "http").glob("*.sh"))
 
 
+# The 2019-format request files read this package (a table of three hospitals' rows).
+MIP_DEMO = REPOSITORY_ROOT / "dev-debug" / "data" / "mip-demo"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    with woken_server(tmp_path_factory.mktemp("serve") / "var") as woken:
-        yield woken.url
+    data_dir = tmp_path_factory.mktemp("serve") / "var"
+    woken = Path(sys.executable).parent / "woken"
+    subprocess.run([str(woken), "--data-dir", str(data_dir), "load-data", str(MIP_DEMO)],
+                   check=True, capture_output=True, timeout=120)
+    with woken_server(data_dir) as running:
+        yield running.url
 
 
 def test_there_are_request_files_for_every_route() -> None:
     names = {path.stem for path in REQUEST_FILES}
     assert {"health", "readiness", "algorithms", "list-methods", "datasets", "variables",
             "job-knn", "job-linear-regression-diabetes", "experiment-iris", "experiment-async",
-            "experiments", "experiment-status", "experiment-cancel"} <= names
+            "experiments", "experiment-status", "experiment-cancel", "methods",
+            "job-2019-target-table", "job-data-2017", "experiment-2019-multisite"} <= names
 
 
 @pytest.mark.parametrize("request_file", REQUEST_FILES, ids=lambda p: p.stem)
@@ -46,6 +55,11 @@ def test_request_file_gets_a_correct_answer(server: str, request_file: Path) -> 
     if request_file.stem.startswith("job-"):
         assert body["error"] is None, body["error"]
         assert body["data"]
+    if request_file.stem == "experiment-2019-multisite":
+        assert [entry["error"] for entry in body["data"]] == [None, None]
+        for entry in body["data"]:
+            codes = [v["code"] for v in entry["data"]["cells"]["validations"]["init"]]
+            assert codes == ["kFoldCrossValidation", "validationDataset"]
     if request_file.stem == "experiment-iris":
         assert [entry["error"] for entry in body["data"]] == [None, None]
         assert [row["rank"] for row in body["leaderboard"]["rows"]] == [1, 2]

@@ -51,6 +51,8 @@ def test_leaderboard_ranks_by_mean_and_puts_the_unscored_last() -> None:
 
 def test_experiment_result_keeps_data_an_array_in_request_order() -> None:
     result = experiment_result("e1", "local", [scored_entry("x", 0.5), None], "classification")
-    assert result["shape"] == "pfa_json" and result["function"] == "experiment"
+    # Honest: the models are JSON documents, not PFA (the 2017 label was "pfa_json").
+    assert result["shape"] == "json" and result["function"] == "experiment"
+    assert result["type"] == "application/json" and result["algorithm"] == "experiment"
     assert [e and e["code"] for e in result["data"]] == ["x", None]
     assert result["leaderboard"]["rows"][0]["rank"] == 1

@@ -111,6 +111,8 @@ class CoordinatorActor(FsmActor):
             node=self.node, backend=self.services.backend.name, request=request,
             volume=self.volume, timeout_s=self.plan.timeout_s,
             experiment_id=self.experiment_id, step=self.step,
+            context=None if self.experiment_id or self.plan.context is None
+            else self.plan.context.to_json(),
         ))
         if self.command != "test":  # `test` runs on the volume its `train` filled
             write_inputs(self.volume, self.plan, self.job_id)

@@ -11,6 +11,9 @@ State diagram::
 
 Terminal state: DONE. The parent always gets exactly one `ValidationCompleted`.
 
+A held-out dataset's validation (multi-site) is the same with one fold: train on
+all the training rows, predict the dataset's rows.
+
 Each fold is an InteractiveActor (train on k-1 folds, test on the held-out one);
 Woken keeps the held-out truth and hands truth and predictions to the
 ValidationPool, which computes the per-fold scores and their pooled average.
@@ -36,7 +39,7 @@ from woken.actors.messages import (
 )
 from woken.actors.steps import fold_step
 from woken.experiment_plan import AlgorithmPlan, ExperimentPlan, ValidationPlan
-from woken.experiment_result import validation_entry
+from woken.experiment_result import dataset_score, validation_entry
 
 SCORING_TIMEOUT_S = 120.0
 
@@ -79,7 +82,7 @@ class CrossValidationActor(FsmActor):
     @on(CrossValidationState.IDLE, message=Start)
     def begin(self, _: Start) -> CrossValidationState:
         for fold in self.validation.folds:
-            plan, truth = self.experiment.fold_job(self.algorithm, fold)
+            plan, truth = self.experiment.fold_job(self.algorithm, fold, self.validation)
             self._truths[fold.index] = truth
             step = fold_step(self.algorithm.index, self.validation.index, fold.index)
             child = InteractiveActor.start(
@@ -139,6 +142,8 @@ class CrossValidationActor(FsmActor):
         self._report(None, f"Woken failed to run the cross-validation: {error!r}")
 
     def _report(self, score: dict[str, Any] | None, error: str | None) -> CrossValidationState:
+        if score is not None and self.validation.dataset is not None:
+            score = dataset_score(self.validation.dataset, score)
         entry = validation_entry(
             self.validation.code, self.validation.name, self.services.config.node, score, error,
         )

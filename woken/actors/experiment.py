@@ -160,6 +160,7 @@ class ExperimentActor(FsmActor):
         return experiment_result(
             self.experiment_id, self.services.config.node, list(self._entries),
             self.plan.problem_type.value, error,
+            self.plan.context.to_json() if self.plan.context else None,
         )
 
     def _send_reply(self, result: dict[str, Any]) -> None:

@@ -110,6 +110,7 @@ def _summary(experiment: Experiment) -> dict[str, Any]:
         "createdAt": experiment.created_at.isoformat(),
         "finishedAt": experiment.finished_at.isoformat() if experiment.finished_at else None,
         "algorithms": [a.get("code") for a in request.get("algorithms", [])],
+        "user": request.get("user"),
         "error": experiment.error,
     }
 

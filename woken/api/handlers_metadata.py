@@ -10,6 +10,7 @@ from sqlalchemy import text
 from woken import __version__
 from woken.api.keys import SERVICES
 from woken.errors import BadRequest
+from woken.features.metadata_answers import datasets_answer, variables_answer
 
 
 async def health(_: web.Request) -> web.Response:
@@ -49,10 +50,7 @@ async def algorithms(request: web.Request) -> web.Response:
 async def datasets(request: web.Request) -> web.Response:
     features = request.app[SERVICES].features
     found = await asyncio.to_thread(features.datasets)
-    return web.json_response([
-        {"code": d.code, "label": d.label, "description": d.description, "rows": d.row_count}
-        for d in found
-    ])
+    return web.json_response(datasets_answer(found))
 
 
 async def variables(request: web.Request) -> web.Response:
@@ -64,4 +62,4 @@ async def variables(request: web.Request) -> web.Response:
     if len(codes) != len(set(codes)):
         raise BadRequest("a dataset is listed twice")
     found = await asyncio.to_thread(services.features.variables, codes)
-    return web.json_response([meta.to_json() for meta in found])
+    return web.json_response(variables_answer(found, codes))

@@ -35,16 +35,16 @@ async def run_job(request: web.Request) -> web.Response:
     query = load_body(MiningJobSchema(), await read_json_body(request))
 
     if is_data_request(query):
-        rows = await asyncio.to_thread(selected_rows, services, query)
-        return web.json_response({
-            "jobId": None, "node": services.config.node, "timestamp": utc_now().timestamp(),
-            "function": DATA_ALGORITHM, "shape": DATA_SHAPE, "data": rows.to_json(),
-            "error": None,
-        })
+        rows, selected = await asyncio.to_thread(selected_rows, services, query)
+        answer = StoredResult(
+            job_id="", node=services.config.node, timestamp=utc_now(),
+            function=DATA_ALGORITHM, shape=DATA_SHAPE, data=rows.to_json(), error=None,
+        ).to_query_result(selected.to_json())
+        return web.json_response({**answer, "jobId": None})
 
     future: asyncio.Future[StoredResult]
     future, reply = reply_future(asyncio.get_running_loop())
-    job_id = await asyncio.to_thread(start_job, services, query, reply)
+    job_id, context = await asyncio.to_thread(start_job, services, query, reply)
     try:
         result = await asyncio.wait_for(future, services.config.request_timeout_s)
     except TimeoutError:
@@ -54,7 +54,7 @@ async def run_job(request: web.Request) -> web.Response:
                         f"poll /mining/jobs/{job_id}", "jobId": job_id},
             status=504, headers={"Location": f"/mining/jobs/{job_id}"},
         )
-    return web.json_response(result.to_query_result())
+    return web.json_response(result.to_query_result(context))
 
 
 async def get_job(request: web.Request) -> web.Response:
@@ -69,6 +69,7 @@ async def get_job(request: web.Request) -> web.Response:
         "exitCode": job.exit_code, "message": job.message, "host": job.host,
         "createdAt": job.created_at.isoformat(),
         "finishedAt": job.finished_at.isoformat() if job.finished_at else None,
-        "result": result.to_query_result() if result else None,
+        "user": (job.context or {}).get("user"),
+        "result": result.to_query_result(job.context) if result else None,
     }
     return web.json_response(body, status=200 if result else 202)

@@ -22,7 +22,7 @@ from woken.features.engine import create_features_engine
 from woken.features.filter_rules import Filter, Group, parse_filters
 from woken.features.loading import load_into
 from woken.features.schema import DATASET_COLUMN, meta_datasets
-from woken.features.selection import SelectedData, build_select, to_rows
+from woken.features.selection import SelectedData, build_count, build_select, to_rows
 from woken.features.variables import VariableMeta
 
 __all__ = ["Dataset", "FeaturesDatabase", "SelectedData"]
@@ -105,6 +105,13 @@ class FeaturesDatabase:
         with self._engine.connect() as connection:
             rows = to_rows(metas, connection.execute(statement))
         return SelectedData(columns=[m.code for m in metas], rows=rows)
+
+    def count(self, dataset: str, filters: Filter | RawFilters) -> int:
+        """How many rows of ``dataset`` pass ``filters``, whatever their missing values."""
+        filter_ = filters if isinstance(filters, Group) else parse_filters(filters)
+        with self._engine.connect() as connection:
+            (schema,) = catalog.read(connection, [dataset])
+            return int(connection.execute(build_count(schema, filter_)).scalar_one())
 
     def select_sql(
         self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters

@@ -80,6 +80,26 @@ def build_select(
     )
 
 
+def build_count(schema: DatasetSchema, filter_: Filter | None) -> sa.Select[Any]:
+    """How many of the dataset's rows pass ``filter_``, missing values or not.
+
+    With the rows :func:`build_select` keeps, it tells how many were left out for a
+    missing value (the stated missing-values policy, reported in every result).
+    """
+    fields = sorted(filter_fields(filter_))
+    table = data_table(
+        schema.table_name,
+        [schema.variables[c] for c in fields if c in schema.variables],
+        dataset_column=schema.shared_table,
+    )
+    conditions: list[sa.ColumnElement[bool]] = []
+    if schema.shared_table:
+        conditions.append(table.c[DATASET_COLUMN] == schema.code)
+    if filter_ is not None:
+        conditions.append(filter_to_sql(filter_, table, schema.variables))
+    return sa.select(sa.func.count()).select_from(table).where(*conditions)
+
+
 def _unused(label: str, columns: Sequence[str]) -> str:
     """``label``, suffixed until it is none of ``columns``."""
     taken, candidate, n = set(columns), label, 0

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from woken.shapes import mime_type
 from woken.states import ExperimentState, JobState
 from woken.storage.models import Experiment, Job, JobResult, utc_now
 
@@ -27,13 +28,24 @@ class StoredResult:
     data: Any
     error: str | None
 
-    def to_query_result(self) -> dict[str, Any]:
+    def to_query_result(self, context: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The 2017 fields, and beside them the 2019 ones.
+
+        `type`, `algorithm`, and `dataProvenance`, `feedback`, `query` from the job's
+        ``context``.
+        """
         return {
             "jobId": self.job_id,
             "node": self.node,
             "timestamp": self.timestamp.timestamp(),
             "function": self.function,
             "shape": self.shape,
+            "type": mime_type(self.shape),
+            "algorithm": self.function,
+            "dataProvenance": [],
+            "feedback": [],
+            "query": None,
+            **(context or {}),
             "data": self.data,
             "error": self.error,
         }

@@ -78,6 +78,9 @@ class Job(Base):
     # Where it ran, when the backend says (a Dask worker's address): the test of a
     # train/test pair is pinned there.
     host: Mapped[str | None] = mapped_column(String(256))
+    # A single job's 2019 result fields (dataProvenance, feedback, query, user), known
+    # at planning and shown with its result (see woken.provenance).
+    context: Mapped[Any | None] = mapped_column(JsonDocument)
 
     @classmethod
     def pending(
@@ -93,12 +96,13 @@ class Job(Base):
         timeout_s: float,
         experiment_id: str | None = None,
         step: str | None = None,
+        context: Any = None,
     ) -> Job:
         """The row of a job about to run: single jobs and experiments' plans build it here."""
         return cls(
             id=job_id, algorithm=algorithm, command=command, state=JobState.PENDING.value,
             node=node, backend=backend, request=request, volume=str(volume),
-            timeout_s=timeout_s, experiment_id=experiment_id, step=step,
+            timeout_s=timeout_s, experiment_id=experiment_id, step=step, context=context,
         )
 
 

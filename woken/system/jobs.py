@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from woken.actors.coordinator import CoordinatorActor
 from woken.actors.messages import JobEnded, StartJob
 from woken.errors import BadRequest
 from woken.features.selection import SelectedData
 from woken.planning import DATA_ALGORITHM, plan_job, select_data
+from woken.provenance import ResultContext
 from woken.queries import MiningQuery
 from woken.storage.database import StoredResult
 from woken.system.services import Services
@@ -20,14 +22,16 @@ def is_data_request(query: MiningQuery) -> bool:
     return query.algorithm.code in ("", DATA_ALGORITHM)
 
 
-def selected_rows(services: Services, query: MiningQuery) -> SelectedData:
+def selected_rows(services: Services, query: MiningQuery) -> tuple[SelectedData, ResultContext]:
     return select_data(services, query)
 
 
 def start_job(
     services: Services, query: MiningQuery, on_end: Callable[[StoredResult], None]
-) -> str:
-    """Plan the job, start its coordinator and return its id; `on_end` gets its result.
+) -> tuple[str, dict[str, Any] | None]:
+    """Plan the job, start its coordinator; its id and the 2019 fields of its result.
+
+    `on_end` gets its result.
 
     Every check on the request happens here, before the coordinator starts: a
     mistake is a BadRequest for the caller, never an error in an actor thread.
@@ -49,4 +53,4 @@ def start_job(
 
     coordinator = CoordinatorActor.start(services, plan, job_id, volume, ended)
     coordinator.tell(StartJob())
-    return job_id
+    return job_id, plan.context.to_json() if plan.context else None

@@ -181,12 +181,18 @@ async def test_catalogue_lists_algorithms_with_parameters_and_constraints(client
 
 
 async def test_metadata_routes(client) -> None:
-    datasets = await (await client.get("/metadata/datasets")).json()
+    # The 2019 shapes: {"datasets": [...]}, {"variables": [...]}; today's fields kept.
+    datasets = (await (await client.get("/metadata/datasets")).json())["datasets"]
     rows = {d["code"]: d["rows"] for d in datasets}
     assert rows["iris"] == 150 and rows["diabetes"] == 442
-    variables = await (await client.get("/metadata/variables?datasets=iris")).json()
+    iris = next(d for d in datasets if d["code"] == "iris")
+    assert iris["id"] == {"code": "iris"}
+    assert iris["tables"] == [{"database": "features", "dbSchema": "public", "name": "iris"}]
+    variables = (await (await client.get("/metadata/variables?datasets=iris")).json())["variables"]
     species = next(v for v in variables if v["code"] == "species")
     assert species["type"] in {"polynominal", "nominal"}
+    assert species["sql_type"] == "varchar" and species["datasets"] == [{"code": "iris"}]
+    assert "methodology" in species
     assert {e["code"] for e in species["enumerations"]} == {"setosa", "versicolor", "virginica"}
     unknown = await client.get("/metadata/variables?datasets=nowhere")
     assert unknown.status == 400

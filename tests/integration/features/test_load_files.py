@@ -59,7 +59,7 @@ def test_a_package_of_two_tables_loads_with_its_codes_as_they_are(empty_url: str
     database = FeaturesDatabase(empty_url)
     try:
         assert {d.code: d.row_count for d in database.datasets()} == {
-            "desd-synthdata": 50, "nida-synthdata": 30, "demo-sites": 6}
+            "desd-synthdata": 50, "nida-synthdata": 30, "ppmi-synthdata": 30, "demo-sites": 6}
         variables = {v.code: v for v in database.variables(["desd-synthdata", "nida-synthdata"])}
         assert {code: v.type for code, v in variables.items()} == {
             "subjectcode": "text", "_3rdventricle": "real", "leftententorhinalarea": "real",
@@ -79,9 +79,10 @@ def test_a_package_of_two_tables_loads_with_its_codes_as_they_are(empty_url: str
     finally:
         database.dispose()
     lines = summary.lines()
-    assert "datasets desd-synthdata (50 rows), nida-synthdata (30 rows)" in lines[0]
+    assert ("datasets desd-synthdata (50 rows), nida-synthdata (30 rows), "
+            "ppmi-synthdata (30 rows)") in lines[0]
     assert any("'Country': a string column with 4 distinct value(s)" in line for line in lines)
-    assert lines[-1] == "loaded 86 rows into 2 table(s); rejected rows: none"
+    assert lines[-1] == "loaded 116 rows into 2 table(s); rejected rows: none"
 
 
 def test_the_cli_loads_a_package_and_refuses_a_second_load(tmp_path: Path) -> None:
@@ -95,7 +96,7 @@ def test_the_cli_loads_a_package_and_refuses_a_second_load(tmp_path: Path) -> No
 
     first = cli(str(DEMO))
     assert first.returncode == 0, first.stderr
-    assert "loaded 86 rows into 2 table(s)" in first.stdout
+    assert "loaded 116 rows into 2 table(s)" in first.stdout
     again = cli(str(DEMO / "datapackage.json"))
     assert again.returncode == 1
     assert again.stderr.strip().splitlines() == [
@@ -103,7 +104,7 @@ def test_the_cli_loads_a_package_and_refuses_a_second_load(tmp_path: Path) -> No
          "in the features database (--replace to replace it, --append to add rows to it)")]
     replaced = cli("--replace", str(DEMO))
     assert replaced.returncode == 0, replaced.stderr
-    assert snapshot(url)["cde-features"] == 80
+    assert snapshot(url)["cde-features"] == 110
 
 
 def package(

@@ -128,6 +128,15 @@ class _Features:
     def dataset(self, code: str) -> None:
         assert code == "iris"
 
+    def datasets(self) -> list[Any]:
+        return [SimpleNamespace(code="iris", table="iris")]
+
+    def variables(self, datasets: list[str]) -> list[VariableMeta]:
+        return list(self.metas.values())
+
+    def count(self, dataset: str, filters: Any) -> int:
+        return 2
+
     def resolve(self, datasets: list[str], codes: list[str]) -> list[VariableMeta]:
         return [self.metas[c] for c in codes]
 

@@ -1,0 +1,73 @@
+"""Where a result's data came from, and what the client should know about it.
+
+The 2019 QueryResult carries `dataProvenance` (the datasets read), `feedback`
+(warnings and notes) and `query` (the query as Woken understood it, defaults
+filled in). Missing values follow one stated policy: a row missing a value of a
+requested variable is left out, and the feedback says, per dataset, how many rows
+were used and how many were left out; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+MISSING_VALUES_POLICY = "rows missing a value of a requested variable are left out"
+
+
+@dataclass(frozen=True)
+class DatasetRows:
+    """One dataset's rows in a selection: ``used`` + ``left_out`` pass the filters."""
+
+    dataset: str
+    used: int
+    left_out: int
+    # "data" (the rows a job or model reads), "training" or "validation".
+    role: str = "data"
+
+    def feedback(self) -> dict[str, Any]:
+        message = (
+            f"dataset '{self.dataset}' ({self.role}): {self.used} rows used, "
+            f"{self.left_out} left out ({MISSING_VALUES_POLICY})"
+        )
+        return {
+            "type": "warning" if self.left_out else "info",
+            "msg": message,
+            "dataset": self.dataset,
+            "role": self.role,
+            "rowsUsed": self.used,
+            "rowsLeftOut": self.left_out,
+        }
+
+
+@dataclass(frozen=True)
+class ResultContext:
+    """The 2019 fields a result carries beside its data (see :meth:`to_json`)."""
+
+    algorithm: str
+    query: dict[str, Any]
+    rows: tuple[DatasetRows, ...] = ()
+    # Warnings about the request itself (e.g. covariables dropped).
+    warnings: tuple[str, ...] = ()
+    user: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def feedback(self) -> list[dict[str, Any]]:
+        notes = [{"type": "warning", "msg": warning} for warning in self.warnings]
+        return [*notes, *(rows.feedback() for rows in self.rows)]
+
+    def to_json(self) -> dict[str, Any]:
+        provenance = list(dict.fromkeys(rows.dataset for rows in self.rows))
+        return {
+            "algorithm": self.algorithm,
+            "dataProvenance": [{"code": code} for code in provenance],
+            "feedback": self.feedback(),
+            "query": self.query,
+            "user": {"code": self.user} if self.user else None,
+        }
+
+
+def rows_json(rows: Sequence[DatasetRows]) -> list[dict[str, Any]]:
+    return [{"dataset": r.dataset, "role": r.role, "used": r.used, "leftOut": r.left_out}
+            for r in rows]
