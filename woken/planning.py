@@ -144,6 +144,7 @@ def unquoted(codes: Sequence[str], known: set[str]) -> list[str]:
 def select_rows(
     services: PlanningContext, selection: ResolvedSelection, datasets: Sequence[str] | None = None,
     role: str = "data",
+    keep_missing: bool = False,
 ) -> tuple[SelectedData, list[DatasetRows]]:
     """The rows of ``datasets`` (default: the selection's), each dataset's in turn.
 
@@ -158,7 +159,7 @@ def select_rows(
     counts = []
     columns = codes
     for dataset in datasets:
-        selected = services.features.select([dataset], codes, filters)
+        selected = services.features.select([dataset], codes, filters, keep_missing)
         columns = selected.columns
         total = services.features.count(dataset, filters)
         counts.append(DatasetRows(dataset, len(selected.rows), total - len(selected.rows), role))
@@ -226,7 +227,7 @@ def plan_job(services: PlanningContext, query: MiningQuery, algorithm: Algorithm
     if not selection.variables:
         raise BadRequest("variables: at least one variable (the target) is needed")
     parameters = check_algorithm(algorithm, query.algorithm.parameters, selection)
-    data, rows = select_rows(services, selection)
+    data, rows = select_rows(services, selection, keep_missing=algorithm.keeps_missing)
     return job_plan(services, selection, data, algorithm, parameters,
                     context(selection, algorithm.code, rows))
 

@@ -176,6 +176,9 @@ class AlgorithmSpec:
     budget_grace_s: float = DEFAULT_BUDGET_GRACE_S
     # Legacy MIP images read the features database and insert their own job_result row.
     legacy_database: bool = False
+    # The manifest's `missing_values = "keep"`: the job gets rows with missing values too
+    # (and counts them), instead of the default policy of leaving such rows out.
+    keeps_missing: bool = False
     resources: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -377,6 +380,7 @@ def parse_manifest(path: Path) -> AlgorithmSpec:
             budget_overshoot=float(raw.get("budget_overshoot", DEFAULT_BUDGET_OVERSHOOT)),
             budget_grace_s=float(raw.get("budget_grace_s", DEFAULT_BUDGET_GRACE_S)),
             legacy_database=bool(raw.get("legacy_database", False)),
+            keeps_missing=_missing_values_policy(raw.get("missing_values", "drop")),
             resources=dict(raw.get("resources", {})),
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as error:
@@ -458,3 +462,10 @@ def _parameter(raw: Mapping[str, Any]) -> ParameterSpec:
         description=raw.get("description", ""),
         pattern=pattern,
     )
+
+
+def _missing_values_policy(value: object) -> bool:
+    """True for ``missing_values = "keep"``; the default, "drop", leaves such rows out."""
+    if value not in ("keep", "drop"):
+        raise ValueError(f"missing_values must be 'keep' or 'drop', got {value!r}")
+    return value == "keep"

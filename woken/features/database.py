@@ -92,18 +92,19 @@ class FeaturesDatabase:
         return _resolve(schemas, _as_list(codes))
 
     def select(
-        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters
+        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters,
+        keep_missing: bool = False,
     ) -> SelectedData:
-        """The rows of ``columns`` with no missing value that pass ``filters``.
+        """The rows of ``columns`` that pass ``filters`` and miss no value (``keep_missing``: any).
 
         ``filters`` is a parsed :class:`~.filters.Filter`, None, or the request's raw
         ``filters`` (parsed here). For several datasets, the union of their rows (each
         dataset's in turn, in the order given); rows are ordered by ``subject_id``
         within a dataset.
         """
-        statement, metas = self._statement(datasets, columns, filters)
+        statement, metas = self._statement(datasets, columns, filters, keep_missing)
         with self._engine.connect() as connection:
-            rows = to_rows(metas, connection.execute(statement))
+            rows = to_rows(metas, connection.execute(statement), keep_missing)
         return SelectedData(columns=[m.code for m in metas], rows=rows)
 
     def count(self, dataset: str, filters: Filter | RawFilters) -> int:
@@ -145,7 +146,8 @@ class FeaturesDatabase:
         self._engine.dispose()
 
     def _statement(
-        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters
+        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters,
+        keep_missing: bool = False,
     ) -> tuple[sa.Select[Any], list[VariableMeta]]:
         datasets, columns = _as_list(datasets), _as_list(columns)
         filter_ = filters if isinstance(filters, Group) else parse_filters(filters)
@@ -159,7 +161,7 @@ class FeaturesDatabase:
         with self._engine.connect() as connection:
             schemas = catalog.read(connection, datasets)
         metas = _resolve(schemas, columns)
-        return build_select(schemas, [m.code for m in metas], filter_), metas
+        return build_select(schemas, [m.code for m in metas], filter_, keep_missing), metas
 
 
 def _as_list(codes: Sequence[str]) -> list[str]:

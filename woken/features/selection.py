@@ -41,9 +41,12 @@ class SelectedData:
 
 
 def build_select(
-    schemas: Sequence[DatasetSchema], columns: Sequence[str], filter_: Filter | None
+    schemas: Sequence[DatasetSchema], columns: Sequence[str], filter_: Filter | None,
+    keep_missing: bool = False,
 ) -> sa.Select[Any]:
     """The SELECT of ``columns`` over the union of the datasets, filtered and ordered.
+
+    Rows missing a value of ``columns`` are left out, unless ``keep_missing``.
 
     ``columns`` must have been resolved in every dataset (see ``FeaturesDatabase.resolve``);
     the filter's fields are checked here, against each dataset's own metadata.
@@ -60,7 +63,9 @@ def build_select(
             dataset_column=schema.shared_table,
         )
         selected = [table.c[code] for code in columns]
-        conditions: list[sa.ColumnElement[bool]] = [c.is_not(None) for c in selected]
+        conditions: list[sa.ColumnElement[bool]] = (
+            [] if keep_missing else [c.is_not(None) for c in selected]
+        )
         if schema.shared_table:
             conditions.append(table.c[DATASET_COLUMN] == schema.code)
         if filter_ is not None:
@@ -109,18 +114,25 @@ def _unused(label: str, columns: Sequence[str]) -> str:
     return candidate
 
 
-def to_rows(metas: Sequence[VariableMeta], result: sa.Result[Any]) -> list[list[Any]]:
+def to_rows(
+    metas: Sequence[VariableMeta], result: sa.Result[Any], keep_missing: bool = False
+) -> list[list[Any]]:
     """Rows with ``float`` for real, ``int`` for integer, ``str`` for nominal and text.
 
     A NaN stored in a real column (PostgreSQL allows it) is a missing value too: its
-    row is dropped like a NULL one, and JSON never sees it.
+    row is dropped like a NULL one, and JSON never sees it. With ``keep_missing`` every
+    missing value (NULL or NaN) stays in its row as None.
     """
     converters = [_converter(meta) for meta in metas]
     rows = []
     for raw in result:
-        row = [convert(value) for convert, value in zip(converters, raw, strict=True)]
-        if not any(isinstance(value, float) and math.isnan(value) for value in row):
+        row = [None if value is None else convert(value)
+               for convert, value in zip(converters, raw, strict=True)]
+        nan = [i for i, value in enumerate(row) if isinstance(value, float) and math.isnan(value)]
+        if not nan:
             rows.append(row)
+        elif keep_missing:
+            rows.append([None if i in nan else value for i, value in enumerate(row)])
     return rows
 
 

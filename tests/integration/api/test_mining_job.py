@@ -215,3 +215,17 @@ async def test_a_legacy_image_reads_the_database_and_writes_its_own_result(clien
     assert result["error"] is None, result["error"]
     assert result["data"] == {"rows": 50, "variables": "species"}
 
+
+
+async def test_statistics_summary_counts_missing_values_instead_of_hiding_them(client) -> None:
+    status, result = await post_job(client, job(
+        "statisticsSummary", ["cognitive_task2"], ["stress_before_test1"],
+    ))
+    assert status == 200, result
+    summary = {v["code"]: v for v in result["data"]["variables"]}
+    stress = summary["stress_before_test1"]
+    # Every row of the sample reaches the job; about 4% miss their stress value.
+    assert result["data"]["count"] == 1000
+    assert stress["count"] + stress["missing"] == 1000
+    assert 10 < stress["missing"] < 100
+    assert summary["cognitive_task2"]["missing"] == 0

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tests.unit.algorithms.volumes import (
+    Column,
     computed,
     iris,
     nominal,
@@ -16,6 +17,8 @@ from tests.unit.algorithms.volumes import (
     write_volume,
 )
 from woken.algorithms.statisticsSummary.algorithm import HANDLERS
+from woken.config import ALGORITHMS_DIR
+from woken.registry import Registry
 
 
 def _compute(volume: Path) -> dict:
@@ -65,3 +68,22 @@ def test_one_row_has_no_standard_deviation_and_no_rows_no_statistics(tmp_path: P
                                  train_rows=[]))
     assert none["count"] == 0
     assert none["variables"][0]["mean"] is None
+
+
+def test_missing_values_are_counted_per_variable_not_hidden(tmp_path: Path) -> None:
+    age = Column({"code": "age", "label": "Age", "type": "real"}, [70.0, None, 64.0, None, 58.0])
+    sex = Column(nominal("sex", ["F"]).meta, ["F", "M", None, "F", "F"])
+    sex.meta["enumerations"] = [{"code": "F", "label": "F"}, {"code": "M", "label": "M"}]
+    data = _compute(write_volume(tmp_path, algorithm="statisticsSummary",
+                                 variables=[age], covariables=[sex]))
+    by_code = {v["code"]: v for v in data["variables"]}
+    assert data["count"] == 5
+    assert (by_code["age"]["count"], by_code["age"]["missing"]) == (3, 2)
+    assert by_code["age"]["mean"] == pytest.approx(64.0)
+    assert (by_code["sex"]["count"], by_code["sex"]["missing"]) == (4, 1)
+    assert [c["count"] for c in by_code["sex"]["categories"]] == [3, 1]
+
+
+def test_the_manifest_asks_for_the_rows_with_missing_values() -> None:
+    assert Registry.load(ALGORITHMS_DIR).get("statisticsSummary").keeps_missing
+    assert not Registry.load(ALGORITHMS_DIR).get("knn").keeps_missing

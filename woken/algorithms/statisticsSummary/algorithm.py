@@ -2,7 +2,10 @@
 
 Numeric variables get what ``pandas.DataFrame.describe`` gives (count, mean,
 sample standard deviation, min, quartiles by linear interpolation, max);
-nominal ones a count and frequency for every category of their metadata.
+nominal ones a count and frequency for every category of their metadata. The
+job gets every selected row, missing values included (its manifest says
+``missing_values = "keep"``): each variable says how many of its values are
+missing, and its statistics are over the values present.
 """
 
 from __future__ import annotations
@@ -37,13 +40,23 @@ def summarize(inputs: JobInputs) -> dict[str, Any]:
     }
 
 
+def _present(variable: Variable, table: Table) -> tuple[Table, int]:
+    """The rows where `variable` has a value, and how many rows miss it."""
+    column = table.columns.index(variable.code)
+    present = tuple(row for row in table.rows if row[column] is not None)
+    missing = len(table) - len(present)
+    return Table(columns=table.columns, rows=present, source=table.source), missing
+
+
 def _numeric(variable: Variable, table: Table) -> dict[str, Any]:
-    values = table.numeric(variable)
+    present, missing = _present(variable, table)
+    values = present.numeric(variable)
     if len(values) == 0:
-        return {"count": 0, "mean": None, "std": None, "min": None,
+        return {"count": 0, "missing": missing, "mean": None, "std": None, "min": None,
                 **dict.fromkeys(QUANTILES), "max": None}
     return {
         "count": len(values),
+        "missing": missing,
         "mean": float(values.mean()),
         # The sample standard deviation (n - 1), undefined for a single value.
         "std": float(values.std(ddof=1)) if len(values) > 1 else None,
@@ -54,10 +67,12 @@ def _numeric(variable: Variable, table: Table) -> dict[str, Any]:
 
 
 def _nominal(variable: Variable, table: Table) -> dict[str, Any]:
-    values = table.nominal(variable)
+    present, missing = _present(variable, table)
+    values = present.nominal(variable)
     total = len(values)
     return {
         "count": total,
+        "missing": missing,
         "categories": [
             {"code": e.code, "label": e.label, "count": values.count(e.code),
              "frequency": values.count(e.code) / total if total else None}
