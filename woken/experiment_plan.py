@@ -26,6 +26,7 @@ from woken.planning import (
 )
 from woken.queries import ExperimentQuery, ValidationRequest
 from woken.registry import VALIDATIONS
+from woken.request_limits import check_experiment_jobs
 from woken.validation.folds import K_DEFAULT, Fold, check_k, make_folds
 
 KFOLD = "kfold"
@@ -101,6 +102,9 @@ def plan_experiment(
     services: PlanningContext, query: ExperimentQuery, experiment_id: str | None = None,
     seed: int | None = None,
 ) -> ExperimentPlan:
+    limits = services.config.limits
+    # Each algorithm is at least one job: refused before any planning work.
+    check_experiment_jobs(len(query.algorithms), limits)
     selection = resolve_selection(services, query)
     if len(selection.variables) != 1:
         raise BadRequest(
@@ -130,6 +134,9 @@ def plan_experiment(
             index=index, code=spec.code, name=requested.name or spec.label, job=job,
             validations=[] if skipped else validations, validations_skipped=skipped,
         ))
+    # A model per algorithm, a train and a test per fold of each validation it runs.
+    check_experiment_jobs(sum(1 + sum(2 * v.k for v in a.validations) for a in algorithms),
+                          limits)
     return ExperimentPlan(
         experiment_id=experiment_id or str(uuid.uuid4()),
         seed=seed,

@@ -8,6 +8,7 @@ last the data selection itself.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -21,6 +22,7 @@ from woken.features.variables import VariableMeta
 from woken.job_plan import JobPlan
 from woken.queries import MiningQuery, Selection
 from woken.registry import AlgorithmSpec, Registry
+from woken.request_limits import check_filter_size, check_selection_size
 
 
 class PlanningContext(Protocol):
@@ -61,9 +63,12 @@ def resolve_selection(services: PlanningContext, query: Selection) -> ResolvedSe
         services.features.dataset(code)  # raises BadRequest for an unknown data set
     if len(set(datasets)) != len(datasets):
         raise BadRequest("a dataset is listed twice")
+    check_selection_size(query.variables, query.covariables, query.grouping,
+                         services.config.limits)
     roles = (query.variables, query.covariables, query.grouping)
     codes = [code for role in roles for code in role]
-    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    # Counted once (a Counter), not once per code: linear in the request's size.
+    repeated = sorted(code for code, count in Counter(codes).items() if count > 1)
     if repeated:
         raise BadRequest(f"variable(s) used more than once: {', '.join(repeated)}")
     metas = services.features.resolve(datasets, codes)
@@ -79,6 +84,7 @@ def resolve_selection(services: PlanningContext, query: Selection) -> ResolvedSe
 
 def select_rows(services: PlanningContext, selection: ResolvedSelection) -> SelectedData:
     filters = parse_filters(selection.query.filters)
+    check_filter_size(filters, services.config.limits)
     if filters is not None:
         services.features.resolve(selection.datasets, sorted(filter_fields(filters)))
     codes = [m.code for m in selection.metas]

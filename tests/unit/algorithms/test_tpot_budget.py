@@ -16,6 +16,7 @@ from woken.features.variables import VariableMeta
 from woken.planning import plan_job
 from woken.queries import AlgorithmRequest, MiningQuery
 from woken.registry import Registry, parse_manifest
+from woken.request_limits import RequestLimits
 
 REGISTRY = Registry.load(ALGORITHMS_DIR)
 TPOT = REGISTRY.get("tpot")
@@ -137,7 +138,8 @@ class _Features:
 
 def _plan(code: str, parameters: list[dict[str, Any]]) -> Any:
     services: Any = SimpleNamespace(
-        config=SimpleNamespace(default_dataset="iris", job_timeout_s=600.0),
+        config=SimpleNamespace(default_dataset="iris", job_timeout_s=600.0,
+                               limits=RequestLimits()),
         features=_Features(),
     )
     query = MiningQuery(variables=["species"], covariables=["width"], grouping=[], filters=None,
