@@ -14,7 +14,7 @@ from woken.errors import NotFound, UnsupportedMediaType
 from woken.planning import DATA_ALGORITHM
 from woken.queries import MiningJobSchema, load_body
 from woken.request_body import decode_json
-from woken.request_limits import body_too_large, check_body_size
+from woken.request_limits import body_too_large, check_body_counts, check_body_size
 from woken.storage.database import StoredResult
 from woken.storage.models import utc_now
 from woken.system.jobs import is_data_request, selected_rows, start_job
@@ -44,7 +44,9 @@ async def read_json_body(request: web.Request) -> Any:
     except web.HTTPRequestEntityTooLarge:  # a chunked body that grew past client_max_size
         raise body_too_large(limits) from None
     check_body_size(len(body), limits)
-    return decode_json(body, limits)
+    document = decode_json(body, limits)
+    check_body_counts(document, limits)
+    return document
 
 
 async def run_job(request: web.Request) -> web.Response:
