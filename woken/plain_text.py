@@ -1,9 +1,9 @@
 """Text a database can store and compare: no NUL, nothing that is not valid Unicode.
 
 PostgreSQL refuses a NUL in text (and in JSON); SQLite keeps it but ends a LIKE
-pattern there; a lone surrogate (``"\\ud800"`` in JSON) is not UTF-8, so no
-driver can send it. Both are refused where text enters: the request body, and a
-filter given as JSON text inside it.
+pattern there; a lone surrogate (U+D800 to U+DFFF, which JSON can write as an
+escape) is not UTF-8, so no driver can send it. Both are refused where text
+enters: the request body, and a filter given as JSON text inside it.
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ SECTION = "limits"
 
 @dataclass(frozen=True)
 class RequestLimits:
+    """The `[limits]` section of the configuration: what one request may ask for."""
+
     # The request body, in bytes (413 past it). 80,000 covariables take ~1.6 MB.
     max_body_bytes: int = 4 * 1024**2
     # JSON nesting: a filter 16 groups deep is ~35 levels.

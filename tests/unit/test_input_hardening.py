@@ -17,9 +17,9 @@ from woken.strict_numbers import parse_int, parse_number
 LIMITS = RequestLimits()
 
 
-@pytest.mark.parametrize("text", ["3_0", "\u0663", "0x3", "3.0", "", "+", "1e3", "９"])
+@pytest.mark.parametrize("text", ["3_0", "\u0663", "0x3", "3.0", "", "+", "1e3", "\uff19"])
 def test_integers_are_plain_decimal(text: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a decimal integer"):
         parse_int(text)
 
 
@@ -27,7 +27,7 @@ def test_plain_integers_and_numbers_parse() -> None:
     assert parse_int(" 30 ") == 30 and parse_int("-2") == -2
     assert parse_number("1e-3") == 0.001 and parse_number(".5") == 0.5
     for text in ("1_0.5", "nan", "inf", "\u0665.0", "0x1p3"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not a decimal number"):
             parse_number(text)
 
 
@@ -53,13 +53,13 @@ def test_80000_covariables_are_refused_on_their_count_in_well_under_a_second() -
     body = json.dumps({"variables": [{"code": "y"}],
                        "covariables": [{"code": f"v{i}"} for i in range(80_000)]}).encode()
     started = time.perf_counter()
-    with pytest.raises(BadRequest, match="limits.max_covariables"):
+    with pytest.raises(BadRequest, match=r"limits\.max_covariables"):
         check_body_counts(decode_json(body, LIMITS), LIMITS)
     assert time.perf_counter() - started < 2  # ~0.4 s; a margin for a busy machine
 
 
 def test_the_body_limit_is_a_413_kind_of_error() -> None:
-    with pytest.raises(PayloadTooLarge, match="WOKEN_LIMITS_MAX_BODY_BYTES"):
+    with pytest.raises(PayloadTooLarge, match=r"\(WOKEN_LIMITS_MAX_BODY_BYTES\)"):
         check_body_size(LIMITS.max_body_bytes + 1, LIMITS)
 
 

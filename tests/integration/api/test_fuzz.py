@@ -187,6 +187,6 @@ def test_no_generated_request_gets_a_5xx_or_a_slow_answer(woken_url: str, tmp_pa
     one_request()
     summary = {status: seen.count(status) for status in sorted(set(seen))}
     (tmp_path / "statuses.json").write_text(json.dumps(summary))
-    print(f"fuzz: {len(seen)} requests, statuses {summary}")
+    print(f"fuzz: {len(seen)} requests, statuses {summary}")  # noqa: T201 (the run's figures)
     assert len(seen) >= EXAMPLES
     assert summary.get(200, 0) > 0  # some cases were valid and ran
