@@ -19,6 +19,7 @@ from typing import Any, get_type_hints
 from woken.backends.chronos_settings import ChronosSettings
 from woken.backends.dask_settings import DaskSettings
 from woken.errors import ConfigurationError
+from woken.request_limits import RequestLimits
 
 ENV_PREFIX = "WOKEN_"
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +77,8 @@ class Config:
     chronos: ChronosSettings = field(default_factory=ChronosSettings)
     # The Dask backend's settings (backend = "dask", `pip install woken[dask]`).
     dask: DaskSettings = field(default_factory=DaskSettings)
+    # What one request may ask for (woken.request_limits): the `[limits]` section.
+    limits: RequestLimits = field(default_factory=RequestLimits)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

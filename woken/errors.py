@@ -34,3 +34,15 @@ class ConfigurationError(WokenError):
 
 class BackendError(WokenError):
     """The backend could not submit, watch or cancel a job."""
+
+
+class PayloadTooLarge(BadRequest):
+    """The request body is larger than the configured limit."""
+
+
+class UnsupportedMediaType(BadRequest):
+    """The request body is not of a media type Woken reads (JSON only)."""
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """A database (features or woken-db) cannot be reached; the message names which, no host."""

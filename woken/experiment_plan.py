@@ -33,6 +33,7 @@ from woken.planning import (
 )
 from woken.provenance import ResultContext
 from woken.queries import ExperimentQuery, ValidationRequest
+from woken.request_limits import check_experiment_jobs
 from woken.validation.folds import Fold, make_folds
 from woken.validation.requested import kfold_k
 
@@ -119,6 +120,9 @@ def plan_experiment(
     services: PlanningContext, query: ExperimentQuery, experiment_id: str | None = None,
     seed: int | None = None,
 ) -> ExperimentPlan:
+    limits = services.config.limits
+    # Each algorithm is at least one job: refused before any planning work.
+    check_experiment_jobs(len(query.algorithms), limits)
     selection = resolve_selection(
         services, query, query.training_datasets, query.validation_datasets
     )
@@ -161,6 +165,9 @@ def plan_experiment(
             index=index, code=spec.code, name=requested.name or spec.label, job=job,
             validations=[] if skipped else validations, validations_skipped=skipped,
         ))
+    # A model per algorithm, a train and a test per fold of each validation it runs.
+    check_experiment_jobs(sum(1 + sum(2 * v.k for v in a.validations) for a in algorithms),
+                          limits)
     return ExperimentPlan(
         experiment_id=experiment_id or str(uuid.uuid4()),
         seed=seed,

@@ -8,6 +8,7 @@ last the data selection itself.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -23,6 +24,7 @@ from woken.job_plan import JobPlan
 from woken.provenance import DatasetRows, ResultContext
 from woken.queries import MiningQuery, Selection
 from woken.registry import AlgorithmSpec, Registry
+from woken.request_limits import check_filter_size, check_selection_size
 
 
 class PlanningContext(Protocol):
@@ -93,6 +95,9 @@ def resolve_selection(
             f"executionPlan {query.execution_plan!r} is not implemented: Woken runs a query "
             "on this node's data only (send no executionPlan)"
         )
+    # Before any work that grows with the request: its size is bounded first.
+    check_selection_size(query.variables, query.covariables, query.grouping,
+                         services.config.limits)
     scope = resolve_scope(
         services.features, services.config.default_dataset, query.target_table,
         list(training) or query.datasets, held_out,
@@ -112,7 +117,8 @@ def resolve_selection(
             ),)
     roles = (variables, covariables, grouping)
     codes = [code for role in roles for code in role]
-    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    # Counted once (a Counter), not once per code: linear in the request's size.
+    repeated = sorted(code for code, count in Counter(codes).items() if count > 1)
     if repeated:
         raise BadRequest(f"variable(s) used more than once: {', '.join(repeated)}")
     metas = services.features.resolve(scope.all_datasets, codes)
@@ -152,6 +158,7 @@ def select_rows(
     """
     datasets = list(datasets if datasets is not None else selection.datasets)
     filters = parse_filters(selection.query.filters)
+    check_filter_size(filters, services.config.limits)
     if filters is not None:
         services.features.resolve(datasets, sorted(filter_fields(filters)))
     codes = [m.code for m in selection.metas]

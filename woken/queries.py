@@ -190,7 +190,8 @@ class ExperimentSchema(_SelectionSchema):
     )
     validations = fields.List(fields.Nested(MethodSchema), load_default=list)
     # Optional: the folds' seed, for a reproducible experiment; drawn at random otherwise.
-    seed = fields.Integer(load_default=None, allow_none=True,
+    # strict: 1.5 (or "7") is refused, not run as 1.
+    seed = fields.Integer(load_default=None, allow_none=True, strict=True,
                           validate=validate.Range(min=0, max=2**31 - 1))
     trainingDatasets = _codes()
     # The 2019 messages have both names for the held-out datasets; they mean the same here.

@@ -20,6 +20,7 @@ from typing import Any
 from woken.docker_images import IMAGE_PATTERN
 from woken.errors import BadRequest, ConfigurationError
 from woken.features.variables import TypeClass, VariableMeta
+from woken.strict_numbers import parse_int, parse_number
 from woken.validation.folds import K_DEFAULT, K_MAX, K_MIN
 from woken.validation.scores import (
     BINARY_METRICS,
@@ -90,13 +91,13 @@ class ParameterSpec:
         text = str(raw).strip()
         if self.type == "int":
             try:
-                number: float = int(text)
+                number: float = parse_int(text)
             except ValueError:
                 message = f"parameter '{self.code}' must be an integer, got {raw!r}"
                 raise BadRequest(message) from None
         elif self.type == "number":
             try:
-                number = float(text)
+                number = parse_number(text)
             except ValueError:
                 raise BadRequest(f"parameter '{self.code}' must be a number, got {raw!r}") from None
             if not math.isfinite(number):

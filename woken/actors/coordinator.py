@@ -37,6 +37,7 @@ from woken.actors.messages import Cancel, JobChanged, JobEnded, PollStatus, Star
 from woken.algorithms.common.volume import read_json, result_path
 from woken.backends.base import JobSpec, JobStatus
 from woken.job_environment import job_environment
+from woken.job_errors import installation_paths, user_error
 from woken.job_plan import JobPlan
 from woken.states import JobState
 from woken.storage.database import StoredResult
@@ -168,7 +169,10 @@ class CoordinatorActor(FsmActor):
         self.services.backend.forget(self.job_id)
 
     def on_crash(self, error: BaseException) -> None:
-        status = JobStatus(JobState.FAILED, message=f"Woken failed to run the job: {error!r}")
+        # The user gets the kind of failure; the log (on_failure) has the traceback, whose
+        # message may quote SQL, paths or hosts.
+        status = JobStatus(JobState.FAILED, message=f"Woken failed to run the job "
+                                                    f"({type(error).__name__}; see the log)")
         try:
             self.services.backend.cancel(self.job_id)
             self._finish(status)
@@ -247,16 +251,21 @@ class CoordinatorActor(FsmActor):
                     return legacy
             error = f"algorithm '{algorithm.code}' exited with 0 but wrote no result: {problem}"
         else:
-            error = f"algorithm '{algorithm.code}' {_describe(status)}"
+            cause = f"algorithm '{algorithm.code}' {_describe(status)}"
             if document is not None and document.get("error"):
-                error += f": {document['error']}"
-            stderr = self.services.backend.logs(self.job_id).strip()
-            if stderr:
-                error += f"\n--- end of stderr ---\n{stderr}"
+                cause += f": {document['error']}"
+            # One line for the user; the whole stderr stays in the job's log file.
+            error = user_error(cause, self.services.backend.logs(self.job_id), self._hidden())
         return db.save_result(
             job_id=self.job_id, node=self.node, function=algorithm.code, shape=ERROR_SHAPE,
             error=error, parameters=self.plan.parameters,
         )
+
+    def _hidden(self) -> dict[Path, str]:
+        """The server's directories an error shown to a user must not name."""
+        config = self.services.config
+        return {**installation_paths(), config.data_dir: "<data>",
+                Path(config.algorithms_dir).resolve(): "<algorithms>"}
 
     def _read_result_file(self) -> tuple[dict | None, str]:
         path = result_path(self.volume, self.command)

@@ -152,7 +152,10 @@ class FsmActor(pykka.ThreadingActor):
         traceback: TracebackType | None,
     ) -> None:
         self._cancel_timers()
-        log.error("%s crashed in state %s: %r", self.name, self.state, exception_value)
+        # The traceback in the log: what a user is told of a crash is only its kind.
+        log.error("%s crashed in state %s: %r", self.name, self.state, exception_value,
+                  exc_info=(exception_type, exception_value, traceback)
+                  if exception_type and exception_value else None)
         try:
             self.on_crash(exception_value or RuntimeError("unknown failure"))
         except Exception:

@@ -55,7 +55,7 @@ def create_app(config: Config) -> web.Application:
     middlewares = [error_middleware]
     if config.auth_user:
         middlewares.append(basic_auth_middleware(config.auth_user, config.auth_password))
-    app = web.Application(middlewares=middlewares, client_max_size=16 * 1024**2)
+    app = web.Application(middlewares=middlewares, client_max_size=config.limits.max_body_bytes)
     app[CONFIG] = config
     # Started in this order, stopped in reverse: the sweep stops before the services.
     app.cleanup_ctx.append(services_context)

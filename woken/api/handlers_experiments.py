@@ -14,10 +14,13 @@ from woken.errors import BadRequest, NotFound
 from woken.queries import ExperimentSchema, load_body
 from woken.states import ExperimentState
 from woken.storage.models import Experiment
+from woken.strict_numbers import parse_int
 from woken.system.experiments import cancel_experiment as cancel_experiment_actor
 from woken.system.experiments import progress, submit_experiment
 
 MAX_PAGE = 100
+# Far past any real list, well within the 64-bit integers the databases bind.
+MAX_OFFSET = 10**9
 
 
 def wants_async(request: web.Request) -> bool:
@@ -71,7 +74,7 @@ async def get_experiment(request: web.Request) -> web.Response:
 async def list_experiments(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     limit = _int_query(request, "limit", 20, 1, MAX_PAGE)
-    offset = _int_query(request, "offset", 0, 0, None)
+    offset = _int_query(request, "offset", 0, 0, MAX_OFFSET)
     experiments, total = await asyncio.to_thread(
         services.woken_db.list_experiments, limit, offset
     )
@@ -120,7 +123,7 @@ def _int_query(request: web.Request, name: str, default: int, low: int, high: in
     if raw is None:
         return default
     try:
-        value = int(raw)
+        value = parse_int(raw)
     except ValueError:
         raise BadRequest(f"query parameter '{name}' must be an integer, got {raw!r}") from None
     if value < low or (high is not None and value > high):

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import Any
 
 from aiohttp import web
 
 from woken.api.bridge import reply_future
-from woken.api.keys import SERVICES
-from woken.errors import BadRequest, NotFound
+from woken.api.keys import CONFIG, SERVICES
+from woken.errors import NotFound, UnsupportedMediaType
 from woken.planning import DATA_ALGORITHM
 from woken.queries import MiningJobSchema, load_body
+from woken.request_body import decode_json
+from woken.request_limits import body_too_large, check_body_counts, check_body_size
 from woken.storage.database import StoredResult
 from woken.storage.models import utc_now
 from woken.system.jobs import is_data_request, selected_rows, start_job
@@ -21,13 +22,31 @@ from woken.system.jobs import is_data_request, selected_rows, start_job
 log = logging.getLogger(__name__)
 
 DATA_SHAPE = "tabular_data_resource_json"
+JSON = "application/json"
 
 
 async def read_json_body(request: web.Request) -> Any:
+    """The body as JSON, read only when it says it is JSON and within the size limit.
+
+    The media type is checked first: a web page can make a browser post
+    ``text/plain`` to a loopback service without asking, but not ``application/json``.
+    """
+    if request.content_type != JSON:
+        raise UnsupportedMediaType(
+            f"the request body must be JSON with Content-Type: {JSON}, "
+            f"not {request.content_type or 'none'}"
+        )
+    limits = request.app[CONFIG].limits
+    if request.content_length is not None:
+        check_body_size(request.content_length, limits)
     try:
-        return await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise BadRequest(f"the request body is not valid JSON: {error}") from None
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:  # a chunked body that grew past client_max_size
+        raise body_too_large(limits) from None
+    check_body_size(len(body), limits)
+    document = decode_json(body, limits)
+    check_body_counts(document, limits)
+    return document
 
 
 async def run_job(request: web.Request) -> web.Response:

@@ -6,11 +6,21 @@ import base64
 import binascii
 import hmac
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from woken.errors import BackendError, BadRequest, NotFound, ServiceUnavailable, WokenError
+from woken.errors import (
+    BackendError,
+    BadRequest,
+    DatabaseUnavailable,
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+    WokenError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +36,11 @@ STATUS_BY_ERROR: dict[type[WokenError], int] = {
     BadRequest: 400,
     Unauthorized: 401,
     NotFound: 404,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
     BackendError: 502,
     ServiceUnavailable: 503,
+    DatabaseUnavailable: 503,
 }
 
 
@@ -49,6 +62,7 @@ def error_body(message: str, details: object | None = None) -> dict[str, object]
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
+        check_target(request)
         return await handler(request)
     except WokenError as error:
         details = error.details if isinstance(error, BadRequest) else None
@@ -61,11 +75,19 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if error.empty_body or error.status < 400:
             raise
         return web.json_response(error_body(error.reason), status=error.status)
-    except Exception as error:
-        log.exception("%s %s failed", request.method, request.path)
-        return web.json_response(
-            error_body(f"internal error: {type(error).__name__}: {error}"), status=500
-        )
+    except Exception:
+        # The answer says nothing of the cause (it may quote SQL, parameters, hosts or
+        # paths); the id finds the traceback in the log.
+        request_id = uuid.uuid4().hex[:16]
+        log.exception("request %s: %s %s failed", request_id, request.method, request.path)
+        body = error_body(f"internal error (request {request_id}; the log has the details)")
+        return web.json_response({**body, "requestId": request_id}, status=500)
+
+
+def check_target(request: web.Request) -> None:
+    """No NUL in the path (ids) or the query string: no database stores or compares one."""
+    if "\x00" in request.path or any("\x00" in f"{k}{v}" for k, v in request.query.items()):
+        raise BadRequest("a NUL character is not accepted in a URL")
 
 
 def basic_auth_middleware(user: str, password: str, protected_prefix: str = "/mining") -> Callable:

@@ -17,12 +17,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from woken.database_errors import report_unavailable
+
 CONNECT_TIMEOUT_S = 10
 
 
 def create_features_engine(url: str | sa.URL) -> sa.Engine:
     """An engine on the features database at ``url`` (any SQLAlchemy URL)."""
-    parsed = sa.make_url(url)
+    engine = _create_engine(sa.make_url(url))
+    report_unavailable(engine, "features database")
+    return engine
+
+
+def _create_engine(parsed: sa.URL) -> sa.Engine:
     if parsed.get_backend_name() == "sqlite":
         engine = sa.create_engine(parsed)
         event.listen(engine, "connect", _configure_sqlite_connection)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from woken.errors import BadRequest
+from woken.plain_text import check_strings
 
 # Deep enough for any filter a person builds, shallow enough that a hostile one
 # cannot exhaust the recursion limit.
@@ -110,6 +111,8 @@ def _decode(text: str) -> Any:
             f"(got {_shorten(text)!r})",
             {"filters": _shorten(text)},
         ) from None
+    # JSON text inside the body: its strings were not seen when the body was checked.
+    check_strings(decoded)
     if isinstance(decoded, str):
         raise BadRequest(
             "filters must be a jQuery-QueryBuilder group, not a JSON string "
@@ -159,7 +162,8 @@ def _rule(raw: dict[str, Any]) -> Rule:
     if not isinstance(field, str) or not field:
         raise BadRequest('a filter rule needs a "field" (a variable code)', {"rule": raw})
     operator = raw.get("operator")
-    if operator not in OPERATORS:
+    # Checked as a string first: a list or an object is not hashable, so not a set member.
+    if not isinstance(operator, str) or operator not in OPERATORS:
         raise BadRequest(
             f"filter rule on '{field}' has unknown operator {_json(operator)} "
             f"(known: {', '.join(sorted(OPERATORS))})",

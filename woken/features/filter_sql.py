@@ -30,6 +30,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from woken.errors import BadRequest
 from woken.features.filter_rules import NO_VALUE, Filter, Group, Rule
 from woken.features.variables import NOMINAL_TYPES, VariableMeta
+from woken.strict_numbers import parse_number
 
 Column = ColumnElement[Any]
 Condition = ColumnElement[bool]
@@ -128,7 +129,8 @@ def _bound(rule: Rule, meta: VariableMeta, value: Any) -> sa.BindParameter[Any]:
     """One value, checked against the variable, as a typed bound parameter."""
     if meta.is_numeric:
         number = _number(rule, meta, value)
-        if meta.type == "integer" and number.is_integer():
+        # Within 64 bits: SQLite cannot bind a larger int (1e300 is integral too).
+        if meta.type == "integer" and number.is_integer() and abs(number) < 2**63:
             return sa.literal(int(number), sa.Integer())
         return sa.literal(number, sa.Double())
     if meta.type == "date":
@@ -145,7 +147,10 @@ def _number(rule: Rule, meta: VariableMeta, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise _bad(rule, f"{_json(value)} is not a number ('{meta.code}' is {meta.type})")
     try:
-        number = float(value)
+        # A string in plain decimal digits: float() would also take "1_000" and "٣".
+        number = parse_number(value) if isinstance(value, str) else float(value)
+    except OverflowError:  # an int like 10**400: no float holds it
+        raise _bad(rule, f"{_json(value)} is not a finite number") from None
     except ValueError:
         raise _bad(
             rule, f"{_json(value)} is not a number ('{meta.code}' is {meta.type})"
@@ -167,6 +172,10 @@ def _date(rule: Rule, meta: VariableMeta, value: Any) -> date:
 def _string(rule: Rule, value: Any) -> str:
     """A string value; QueryBuilder sends codes like "1" as the number 1 for some inputs."""
     if isinstance(value, str):
+        if "\x00" in value:
+            # PostgreSQL refuses it in text; SQLite ends a LIKE pattern there, so that
+            # `contains "\u0000"` would match every row.
+            raise _bad(rule, "a NUL character is not accepted in a filter value")
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)

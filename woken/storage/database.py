@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from woken.database_errors import report_unavailable
 from woken.shapes import mime_type
 from woken.states import ExperimentState, JobState
 from woken.storage.models import Experiment, Job, JobResult, utc_now
@@ -53,6 +54,12 @@ class StoredResult:
 
 def create_database_engine(url: str) -> Engine:
     """An engine tuned for concurrent use by actor threads on SQLite and PostgreSQL."""
+    engine = _create_engine(url)
+    report_unavailable(engine, "woken-db")
+    return engine
+
+
+def _create_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 

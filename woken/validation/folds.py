@@ -21,6 +21,7 @@ import numpy as np
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from woken.errors import BadRequest
+from woken.strict_numbers import parse_int
 
 # Bounds of the `k` parameter of the `kfold` validation: defined here, published by
 # the catalogue (`GET /mining/algorithms`, woken.registry.VALIDATIONS).
@@ -100,7 +101,7 @@ def check_k(raw: str | int, n_rows: int) -> int:
         k = raw
     else:
         try:
-            k = int(str(raw).strip())
+            k = parse_int(str(raw))  # "3_0" is not 30, "٣" not 3
         except ValueError:
             raise BadRequest(
                 f"validation 'kfold': parameter 'k' must be an integer, got {raw!r}"

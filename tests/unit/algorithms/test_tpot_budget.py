@@ -16,6 +16,7 @@ from woken.features.variables import VariableMeta
 from woken.planning import plan_job
 from woken.queries import AlgorithmRequest, MiningQuery
 from woken.registry import Registry, parse_manifest
+from woken.request_limits import RequestLimits
 
 REGISTRY = Registry.load(ALGORITHMS_DIR)
 TPOT = REGISTRY.get("tpot")
@@ -140,13 +141,16 @@ class _Features:
     def resolve(self, datasets: list[str], codes: list[str]) -> list[VariableMeta]:
         return [self.metas[c] for c in codes]
 
-    def select(self, datasets: list[str], codes: list[str], filters: Any) -> SelectedData:
+    def select(
+        self, datasets: list[str], codes: list[str], filters: Any, keep_missing: bool = False
+    ) -> SelectedData:
         return SelectedData(columns=list(codes), rows=[["a", 1.0], ["b", 2.0]])
 
 
 def _plan(code: str, parameters: list[dict[str, Any]]) -> Any:
     services: Any = SimpleNamespace(
-        config=SimpleNamespace(default_dataset="iris", job_timeout_s=600.0),
+        config=SimpleNamespace(default_dataset="iris", job_timeout_s=600.0,
+                               limits=RequestLimits()),
         features=_Features(),
     )
     query = MiningQuery(variables=["species"], covariables=["width"], grouping=[], filters=None,
