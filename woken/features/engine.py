@@ -17,12 +17,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from woken.storage.urls import engine_url
+
 CONNECT_TIMEOUT_S = 10
 
 
 def create_features_engine(url: str | sa.URL) -> sa.Engine:
     """An engine on the features database at ``url`` (any SQLAlchemy URL)."""
-    parsed = sa.make_url(url)
+    parsed = engine_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = sa.create_engine(parsed)
         event.listen(engine, "connect", _configure_sqlite_connection)
