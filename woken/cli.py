@@ -130,12 +130,12 @@ def one_line(error: BaseException | str) -> str:
 
 
 def serve_forever(config: Config) -> int:
+    # Bound before anything starts: a port in use stops Woken before it touches woken-db.
+    listener = listening_socket(config.host, config.port)
     from aiohttp import web
 
     from woken.api.app import create_app
 
-    # Bound before anything starts: a port in use stops Woken before it touches woken-db.
-    listener = listening_socket(config.host, config.port)
     web.run_app(create_app(config), sock=listener,
                 print=lambda message: log.info(message.strip() or "serving"))
     return 0
