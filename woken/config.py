@@ -61,6 +61,8 @@ class Config:
     # once (more are refused with 503, never dropped); the overall limit of one experiment.
     validation_pool_size: int = 2
     max_running_experiments: int = 16
+    # Folds of one validation running at once (two threads each); the others wait their turn.
+    folds_in_flight: int = 4
     # Coordinators (one thread each) alive at once; a job request past it gets 503.
     max_active_jobs: int = 512
     experiment_timeout_s: float = 86400.0
@@ -257,6 +259,7 @@ BOUNDS: dict[str, Bounds] = {
     "queue_timeout_s": POSITIVE,
     "stderr_tail_chars": Bounds(0),
     "validation_pool_size": AT_LEAST_ONE,
+    "folds_in_flight": AT_LEAST_ONE,
     # 0 admits nothing (every request a 503): a service being drained.
     "max_running_experiments": Bounds(0),
     "max_active_jobs": Bounds(0),
