@@ -89,8 +89,9 @@ def test_a_second_service_on_the_same_data_directory_refuses_to_start(tmp_path: 
         )
         assert second.returncode == 2, second
         told = [line for line in second.stderr.splitlines() if line.startswith("woken:")]
-        assert told == [f"woken: the data directory {data_dir} is in use by another Woken "
-                        f"(pid {woken.process.pid}); one data directory has one owner"], second
+        expected = (f"woken: the data directory {data_dir} is in use by another Woken "
+                    f"(pid {woken.process.pid}); one data directory has one owner")
+        assert told == [expected], second
         status = wait_until_ended(woken.url + accepted.headers["Location"])
     # The first one's work went on untouched: nothing marked lost, nothing resumed twice.
     assert status["state"] == "completed", status

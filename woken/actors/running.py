@@ -8,8 +8,10 @@ import pykka
 
 
 class RunningActors:
-    """The experiments (or single jobs) this process runs, by id: where `DELETE` finds the
-    actor to cancel."""
+    """The experiments (or single jobs) this process runs, by id.
+
+    Where `DELETE` finds the actor to cancel.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

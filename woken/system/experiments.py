@@ -101,8 +101,9 @@ def cancel_experiment(services: Services, experiment: Experiment) -> None:
 
 
 def resume_experiment(services: Services, experiment: Experiment) -> bool:
-    """Start again an experiment left in flight (after a restart, or adopted from a dead
-    instance); its finished jobs are reused. The caller holds its lease.
+    """Start again an experiment left in flight; its finished jobs are reused.
+
+    After a restart, or adopted from a dead instance; the caller holds its lease.
 
     An experiment that cannot be planned again (its data or the catalogue changed) is
     ended FAILED with the reason, and False returned: none stays "running" forever.

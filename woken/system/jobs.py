@@ -61,8 +61,10 @@ def start_job(
 
 
 def submit_job(services: Services, query: MiningQuery) -> str:
-    """Start the job and return its id at once (`Prefer: respond-async`); it is read back
-    from woken-db (`GET /mining/jobs/{id}`)."""
+    """Start the job and return its id at once (`Prefer: respond-async`).
+
+    The client reads it back from woken-db (`GET /mining/jobs/{id}`).
+    """
     job_id, _context = start_job(services, query, lambda _result: None)
     return job_id
 
