@@ -1,11 +1,14 @@
 # The two commands of the README:
 #   make serve   install into .venv and serve the embedded default on http://127.0.0.1:8087
+#                (another port: make serve PORT=9000)
 #   make test    install into .venv and run every check and test (a throwaway PostgreSQL included)
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make serve PORT=9000`; without it, WOKEN_PORT or the configured port (8087).
+PORT ?=
 
 .PHONY: serve test lint install clean benchmark benchmark-automl
 
@@ -18,7 +21,7 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/woken serve
+	$(BIN)/woken serve $(if $(PORT),--port $(PORT))
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine
 
 from woken.config import load_config
 from woken.storage.models import Base
+from woken.storage.urls import engine_url
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -27,7 +28,9 @@ def database_url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True)
+    context.configure(
+        url=engine_url(database_url()), target_metadata=target_metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -37,7 +40,7 @@ def run_migrations_online() -> None:
     if connectable is not None:
         _run(connectable)
         return
-    engine = create_engine(database_url())
+    engine = create_engine(engine_url(database_url()))
     try:
         with engine.connect() as connection:
             _run(connection)

@@ -9,6 +9,7 @@ overrides both, e.g. ``WOKEN_PORT=9000`` or ``WOKEN_WOKEN_DB_URL=postgresql://â€
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -38,6 +39,8 @@ class Config:
     woken_db_url: str = ""
     features_db_url: str = ""
     default_dataset: str = "sample"
+    # This instance's name in woken-db (job_result.node, the owner of its leases): several
+    # coordinators on one PostgreSQL woken-db need one each.
     node: str = "local"
     algorithms_dir: Path = ALGORITHMS_DIR
     backend: str = "local"
@@ -59,6 +62,8 @@ class Config:
     # once (more are refused with 503, never dropped); the overall limit of one experiment.
     validation_pool_size: int = 2
     max_running_experiments: int = 16
+    # Folds of one validation running at once (two threads each); the others wait their turn.
+    folds_in_flight: int = 4
     # Coordinators (one thread each) alive at once; a job request past it gets 503.
     max_active_jobs: int = 512
     experiment_timeout_s: float = 86400.0
@@ -66,12 +71,18 @@ class Config:
     # checked every retention_interval_s.
     retention_s: float = 7 * 86400.0
     retention_interval_s: float = 3600.0
+    # An instance owns its experiments and single jobs through leases it renews every
+    # lease_s / 3; another instance adopts them once a lease has expired (its owner died).
+    lease_s: float = 60.0
     # Load the bundled data sets into an empty features database at start-up.
     load_sample_data: bool = True
-    # HTTP Basic authentication of the mining routes; both empty means no authentication,
-    # which is only accepted on a loopback host or in dev_mode.
+    # HTTP Basic authentication of the mining and metadata routes; both empty means no
+    # authentication, which is only accepted on a loopback host or in dev_mode.
     auth_user: str = ""
     auth_password: str = ""
+    # With authentication, /metadata/* (variables and data sets, which describe the
+    # patients' data) needs it too, unless this opens it.
+    metadata_open: bool = False
     dev_mode: bool = False
     # The Chronos backend's settings (backend = "chronos"; see the README's stacks section).
     chronos: ChronosSettings = field(default_factory=ChronosSettings)
@@ -85,6 +96,7 @@ class Config:
         # Absolute, so that a job process (whose working directory is its volume) gets
         # paths that mean the same thing to it.
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
+        check_ranges(self)
 
     @property
     def volumes_dir(self) -> Path:
@@ -216,3 +228,63 @@ _SECTIONS: dict[str, type] = {
     name: kind for name, kind in get_type_hints(Config).items()
     if isinstance(kind, type) and dataclasses.is_dataclass(kind)
 }
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The allowed range of a numeric setting; `low_open` excludes `low` itself."""
+
+    low: float
+    high: float | None = None
+    low_open: bool = False
+
+    def admits(self, value: float) -> bool:
+        above = value > self.low if self.low_open else value >= self.low
+        return math.isfinite(value) and above and (self.high is None or value <= self.high)
+
+    def __str__(self) -> str:
+        if self.high is not None:
+            return f"between {self.low:g} and {self.high:g}"
+        return f"{'>' if self.low_open else '>='} {self.low:g}"
+
+
+POSITIVE = Bounds(0, low_open=True)
+AT_LEAST_ONE = Bounds(1)
+# Settings outside their range are refused at start-up: a negative timeout or a port
+# past 65535 would otherwise be accepted and fail later, or never.
+BOUNDS: dict[str, Bounds] = {
+    "port": Bounds(1, 65535),
+    "max_concurrent_jobs": AT_LEAST_ONE,
+    "job_timeout_s": POSITIVE,
+    "request_timeout_s": POSITIVE,
+    "poll_interval_min_s": POSITIVE,
+    "poll_interval_max_s": POSITIVE,
+    "queue_timeout_s": POSITIVE,
+    "stderr_tail_chars": Bounds(0),
+    "validation_pool_size": AT_LEAST_ONE,
+    "folds_in_flight": AT_LEAST_ONE,
+    # 0 admits nothing (every request a 503): a service being drained.
+    "max_running_experiments": Bounds(0),
+    "max_active_jobs": Bounds(0),
+    "experiment_timeout_s": POSITIVE,
+    "retention_s": Bounds(0),
+    "retention_interval_s": POSITIVE,
+    "lease_s": POSITIVE,
+}
+# job_result.node is a varchar(32) (the original's schema).
+MAX_NODE_CHARS = 32
+
+
+def check_ranges(config: Config) -> None:
+    """Raise ConfigurationError naming the first setting outside its allowed range."""
+    for name, bounds in BOUNDS.items():
+        value = getattr(config, name)
+        if not bounds.admits(value):
+            raise ConfigurationError(
+                f"setting {name} ({ENV_PREFIX}{name.upper()}) must be {bounds}, got {value!r}"
+            )
+    if not 0 < len(config.node) <= MAX_NODE_CHARS:
+        raise ConfigurationError(
+            f"setting node ({ENV_PREFIX}NODE) must be 1 to {MAX_NODE_CHARS} characters, "
+            f"got {config.node!r}"
+        )

@@ -12,7 +12,11 @@ from enum import StrEnum
 class JobState(StrEnum):
     """A job's coarse state; detail (exit code, message) lives in the row's other columns.
 
-    Terminal states: SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, LOST.
+    Terminal states: SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, LOST, SKIPPED.
+
+    SKIPPED is a planned job that will never run because what it needed failed (the
+    `test` of a failed `train`, the rest of an experiment that ended); its message says
+    why. A planned job of a cancelled experiment ends CANCELLED instead.
     """
 
     PENDING = "pending"
@@ -23,6 +27,7 @@ class JobState(StrEnum):
     TIMED_OUT = "timed_out"
     CANCELLED = "cancelled"
     LOST = "lost"
+    SKIPPED = "skipped"
 
     @property
     def is_terminal(self) -> bool:
@@ -30,7 +35,8 @@ class JobState(StrEnum):
 
 
 TERMINAL_JOB_STATES = frozenset(
-    {JobState.SUCCEEDED, JobState.FAILED, JobState.TIMED_OUT, JobState.CANCELLED, JobState.LOST}
+    {JobState.SUCCEEDED, JobState.FAILED, JobState.TIMED_OUT, JobState.CANCELLED, JobState.LOST,
+     JobState.SKIPPED}
 )
 
 

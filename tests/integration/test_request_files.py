@@ -37,7 +37,8 @@ def test_there_are_request_files_for_every_route() -> None:
     assert {"health", "readiness", "algorithms", "list-methods", "datasets", "variables",
             "job-knn", "job-linear-regression-diabetes", "experiment-iris", "experiment-async",
             "experiments", "experiment-status", "experiment-cancel", "methods",
-            "job-2019-target-table", "job-data-2017", "experiment-2019-multisite"} <= names
+            "job-2019-target-table", "job-data-2017", "experiment-2019-multisite",
+            "jobs-async", "jobs", "jobs-cancel"} <= names
 
 
 @pytest.mark.parametrize("request_file", REQUEST_FILES, ids=lambda p: p.stem)
@@ -65,3 +66,7 @@ def test_request_file_gets_a_correct_answer(server: str, request_file: Path) -> 
         assert [row["rank"] for row in body["leaderboard"]["rows"]] == [1, 2]
     if request_file.stem in {"experiment-status", "experiment-cancel"}:
         assert body["experimentId"] and body["state"]
+    if request_file.stem in {"jobs-async", "jobs-cancel"}:
+        assert body["jobId"] and body["state"]
+    if request_file.stem == "jobs":
+        assert body["items"] and body["items"][0]["algorithm"] == "knn"

@@ -72,7 +72,7 @@ def throwaway_postgres() -> Iterator[str]:
                              "-o", options, "-w", "-t", str(START_TIMEOUT_S), "start"]),
             check=True, capture_output=True, timeout=START_TIMEOUT_S + 10,
         )
-        url = f"postgresql+psycopg2://postgres@127.0.0.1:{port}/postgres"
+        url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
         _wait_ready(url)
         yield url
     finally:

@@ -87,3 +87,22 @@ def test_bad_backend_settings_are_refused_with_their_name(
     file.write_text(document)
     with pytest.raises(ConfigurationError, match=message):
         load_config(file, environ={})
+
+
+@pytest.mark.parametrize(("environ", "message"), [
+    ({"WOKEN_JOB_TIMEOUT_S": "-5"}, r"job_timeout_s \(WOKEN_JOB_TIMEOUT_S\) must be > 0, got -5"),
+    ({"WOKEN_PORT": "99999"}, r"port \(WOKEN_PORT\) must be between 1 and 65535, got 99999"),
+    ({"WOKEN_MAX_CONCURRENT_JOBS": "0"}, r"max_concurrent_jobs .* must be >= 1, got 0"),
+    ({"WOKEN_LEASE_S": "nan"}, r"lease_s .* must be > 0"),
+    ({"WOKEN_NODE": "n" * 33}, r"node \(WOKEN_NODE\) must be 1 to 32 characters"),
+])
+def test_settings_out_of_range_are_refused_with_name_and_range(
+    environ: dict, message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        load_config(environ=environ)
+
+
+def test_an_override_out_of_range_is_refused_too() -> None:
+    with pytest.raises(ConfigurationError, match="port"):
+        load_config(environ={}).with_overrides(port=0)

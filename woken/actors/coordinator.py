@@ -41,6 +41,7 @@ from woken.job_errors import installation_paths, user_error
 from woken.job_plan import JobPlan
 from woken.states import JobState
 from woken.storage.database import StoredResult
+from woken.storage.leases import lease_expiry
 from woken.storage.models import Job, utc_now
 from woken.volumes import write_inputs
 
@@ -114,6 +115,7 @@ class CoordinatorActor(FsmActor):
             experiment_id=self.experiment_id, step=self.step,
             context=None if self.experiment_id or self.plan.context is None
             else self.plan.context.to_json(),
+            lease_expires_at=None if self.experiment_id else lease_expiry(config.lease_s),
         ))
         if self.command != "test":  # `test` runs on the volume its `train` filled
             write_inputs(self.volume, self.plan, self.job_id)

@@ -17,6 +17,11 @@ all the training rows, predict the dataset's rows.
 Each fold is an InteractiveActor (train on k-1 folds, test on the held-out one);
 Woken keeps the held-out truth and hands truth and predictions to the
 ValidationPool, which computes the per-fold scores and their pooled average.
+
+At most `folds_in_flight` folds run at once; the others wait in a queue and start
+as earlier ones end. Each running fold costs two threads (its actor and its job's
+coordinator) while the backend runs only a few jobs at a time anyway: an
+experiment of 50 algorithms x 20 folds must not start 2,000 threads.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from woken.actors.messages import (
 from woken.actors.steps import fold_step
 from woken.experiment_plan import AlgorithmPlan, ExperimentPlan, ValidationPlan
 from woken.experiment_result import dataset_score, validation_entry
+from woken.validation.folds import Fold
 
 SCORING_TIMEOUT_S = 120.0
 
@@ -78,24 +84,33 @@ class CrossValidationActor(FsmActor):
         self._errors: dict[int, str] = {}
         self._fit_times: list[float] = []
         self._folds: dict[int, pykka.ActorRef] = {}
+        self._waiting: list[Fold] = []
 
     @on(CrossValidationState.IDLE, message=Start)
     def begin(self, _: Start) -> CrossValidationState:
-        for fold in self.validation.folds:
-            plan, truth = self.experiment.fold_job(self.algorithm, fold, self.validation)
-            self._truths[fold.index] = truth
-            step = fold_step(self.algorithm.index, self.validation.index, fold.index)
-            child = InteractiveActor.start(
-                self.services, plan, self.experiment.experiment_id, step, fold.index,
-                self.actor_ref,
-            )
-            tell_quietly(child, Start())
-            self._folds[fold.index] = child
+        self._waiting = list(self.validation.folds)
+        for _fold in range(self.services.config.folds_in_flight):
+            self._start_next_fold()
         return CrossValidationState.PREDICTING
+
+    def _start_next_fold(self) -> None:
+        if not self._waiting:
+            return
+        fold = self._waiting.pop(0)
+        plan, truth = self.experiment.fold_job(self.algorithm, fold, self.validation)
+        self._truths[fold.index] = truth
+        step = fold_step(self.algorithm.index, self.validation.index, fold.index)
+        child = InteractiveActor.start(
+            self.services, plan, self.experiment.experiment_id, step, fold.index,
+            self.actor_ref,
+        )
+        tell_quietly(child, Start())
+        self._folds[fold.index] = child
 
     @on(CrossValidationState.PREDICTING, message=FoldPredicted)
     def fold_predicted(self, message: FoldPredicted) -> CrossValidationState | None:
         self._folds.pop(message.fold, None)
+        self._start_next_fold()
         if message.error is not None or message.predictions is None:
             self._errors[message.fold] = message.error or "no predictions"
         else:
@@ -129,6 +144,10 @@ class CrossValidationActor(FsmActor):
 
     @on(CrossValidationState.PREDICTING, message=Cancel)
     def cancel(self, message: Cancel) -> None:
+        # The folds still queued never start; the running ones end with their FoldPredicted.
+        for fold in self._waiting:
+            self._errors[fold.index] = f"cancelled: {message.reason}"
+        self._waiting.clear()
         for child in self._folds.values():
             tell_quietly(child, message)
 

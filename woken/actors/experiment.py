@@ -28,7 +28,7 @@ from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
 from woken.actors.messages import AlgorithmCompleted, Cancel, Start
 from woken.experiment_plan import ExperimentPlan
 from woken.experiment_result import algorithm_entry, experiment_result
-from woken.states import ExperimentState
+from woken.states import ExperimentState, JobState
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,7 @@ class ExperimentActor(FsmActor):
             tell_quietly(child, Cancel("the experiment crashed"))
         message = f"Woken failed to run the experiment: {error!r}"
         try:
+            self._end_unstarted_jobs(JobState.SKIPPED, f"not run: {message}")
             self.services.woken_db.update_experiment(
                 self.experiment_id, state=ExperimentState.FAILED, error=message,
                 result=self._result(message),
@@ -149,12 +150,25 @@ class ExperimentActor(FsmActor):
         state = ExperimentState.COMPLETED
         if self._cancel_reason is not None:
             state = ExperimentState.CANCELLED
+            self._end_unstarted_jobs(JobState.CANCELLED, f"not run: {self._cancel_reason}")
+        else:
+            # Only jobs whose predecessor failed are left (a failed model skips nothing, a
+            # failed train skips its test): the InteractiveActor ends those; this is the net.
+            self._end_unstarted_jobs(JobState.SKIPPED, "not run: the experiment ended")
         self.services.woken_db.update_experiment(
             self.experiment_id, state=state, result=result, error=self._cancel_reason
         )
         log.info("experiment %s %s", self.experiment_id, state.value)
         self._send_reply(result)
         return Phase.DONE
+
+    def _end_unstarted_jobs(self, state: JobState, reason: str) -> None:
+        ended = self.services.woken_db.end_unstarted_jobs(
+            state, reason, experiment_id=self.experiment_id
+        )
+        if ended:
+            log.info("experiment %s: %d planned jobs ended %s (%s)",
+                     self.experiment_id, ended, state.value, reason)
 
     def _result(self, error: str | None = None) -> dict[str, Any]:
         return experiment_result(

@@ -30,6 +30,7 @@ from woken.actors.messages import Cancel, FoldPredicted, JobEnded, Start
 from woken.actors.steps import command_step, derived_id
 from woken.algorithms.common.volume import MODEL_DIR
 from woken.job_plan import JobPlan
+from woken.states import JobState
 from woken.volumes import volume_path
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ class InteractiveActor(FsmActor):
     @on(InteractiveState.TRAINING, message=JobEnded)
     def trained(self, ended: JobEnded) -> InteractiveState:
         if not ended.succeeded:
+            self._never_test(ended.state)
             return self._report(None, f"train failed: {ended.result.error}")
         self._fit_time_s = ended.duration_s
         # On the host that trained: its model is in the volume there.
@@ -111,6 +113,14 @@ class InteractiveActor(FsmActor):
         if self._job is not None:
             tell_quietly(self._job, Cancel("its train/test pair crashed"))
         self._report(None, f"Woken failed to run the fold: {error!r}")
+
+    def _never_test(self, train_state: JobState) -> None:
+        """The planned `test` will not run: end its row now, so that none stays pending."""
+        if train_state is JobState.CANCELLED:
+            state, reason = JobState.CANCELLED, "not run: its train was cancelled"
+        else:
+            state, reason = JobState.SKIPPED, f"not run: its train ended {train_state.value}"
+        self.services.woken_db.end_unstarted_jobs(state, reason, job_ids=(self._job_id("test"),))
 
     def _job_id(self, command: str) -> str:
         return derived_id(self.experiment_id, command_step(self.fold_step, command))

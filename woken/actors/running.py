@@ -1,4 +1,4 @@
-"""The experiments this process runs, by id."""
+"""The experiments and single jobs this process runs, by id."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import threading
 import pykka
 
 
-class RunningExperiments:
-    """The experiments this process runs, by id: where `DELETE` finds the actor to cancel."""
+class RunningActors:
+    """The experiments (or single jobs) this process runs, by id.
+
+    Where `DELETE` finds the actor to cancel.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -29,3 +32,7 @@ class RunningExperiments:
     def __len__(self) -> int:
         with self._lock:
             return len(self._actors)
+
+
+# The experiments' registry (ExperimentActor adds and removes itself).
+RunningExperiments = RunningActors

@@ -17,6 +17,10 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 
+def _nothing() -> None:
+    pass
+
+
 @dataclass(eq=False)
 class TimerHandle:
     """A callback waiting for its time; `cancel` keeps it from running."""
@@ -24,9 +28,21 @@ class TimerHandle:
     due: float
     callback: Callable[[], None]
     cancelled: bool = False
+    on_cancel: Callable[[], None] = _nothing
 
     def cancel(self) -> None:
+        if self.cancelled:
+            return
         self.cancelled = True
+        # The callback holds its actor (and the actor its plan, rows included): let it go
+        # now, not when the handle falls due (an experiment's timeout is a day away).
+        self.callback = _nothing
+        self.on_cancel()
+
+
+# Cancelled handles are dropped from the queue once they are most of it (and this many):
+# most timeouts are cancelled long before they fall due, and would pile up meanwhile.
+COMPACT_AT = 256
 
 
 class Timers:
@@ -38,16 +54,30 @@ class Timers:
         self._sequence = itertools.count()
         self._condition = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._cancelled = 0
+
+    def __len__(self) -> int:
+        with self._condition:
+            return len(self._queue)
 
     def call_later(self, delay_s: float, callback: Callable[[], None]) -> TimerHandle:
-        handle = TimerHandle(time.monotonic() + max(delay_s, 0.0), callback)
+        handle = TimerHandle(time.monotonic() + max(delay_s, 0.0), callback,
+                             on_cancel=self._count_cancelled)
         with self._condition:
+            if self._cancelled >= COMPACT_AT and 2 * self._cancelled > len(self._queue):
+                self._queue = [entry for entry in self._queue if not entry[2].cancelled]
+                heapq.heapify(self._queue)
+                self._cancelled = 0
             heapq.heappush(self._queue, (handle.due, next(self._sequence), handle))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="woken-timers", daemon=True)
                 self._thread.start()
             self._condition.notify()
         return handle
+
+    def _count_cancelled(self) -> None:
+        with self._condition:
+            self._cancelled += 1
 
     def _run(self) -> None:
         while True:
@@ -56,8 +86,9 @@ class Timers:
                     timeout = self._queue[0][0] - time.monotonic() if self._queue else None
                     self._condition.wait(timeout)
                 handle = heapq.heappop(self._queue)[2]
-            if handle.cancelled:
-                continue
+                if handle.cancelled:
+                    self._cancelled = max(self._cancelled - 1, 0)
+                    continue
             try:
                 handle.callback()
             except Exception:

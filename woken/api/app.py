@@ -8,12 +8,13 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from woken.api import handlers_experiments as experiments
+from woken.api import handlers_jobs as jobs
 from woken.api import handlers_metadata as metadata
 from woken.api import handlers_mining as mining
 from woken.api.keys import CONFIG, SERVICES
 from woken.api.middleware import basic_auth_middleware, error_middleware
 from woken.config import Config
-from woken.system.experiments import resume_experiments
+from woken.system.adoption import adopt_orphans, keep_leases_periodically, start_up_claim
 from woken.system.lifecycle import start_services, stop_services
 from woken.system.retention import sweep_periodically
 
@@ -27,7 +28,9 @@ ROUTES = [
     web.get("/metadata/datasets", metadata.datasets),
     web.get("/metadata/variables", metadata.variables),
     web.post("/mining/job", mining.run_job),
+    web.get("/mining/jobs", jobs.list_jobs),
     web.get("/mining/jobs/{job_id}", mining.get_job),
+    web.delete("/mining/jobs/{job_id}", jobs.cancel_job),
     web.post("/mining/experiment", experiments.run_experiment),
     web.get("/mining/experiments", experiments.list_experiments),
     web.get("/mining/experiments/{experiment_id}", experiments.get_experiment),
@@ -38,8 +41,8 @@ ROUTES = [
 async def services_context(app: web.Application) -> AsyncIterator[None]:
     services = await asyncio.to_thread(start_services, app[CONFIG])
     app[SERVICES] = services
-    # After the services are up: the experiments a previous process left in flight.
-    await asyncio.to_thread(resume_experiments, services)
+    # After the services are up: the work a previous process (or a dead instance) left.
+    await asyncio.to_thread(adopt_orphans, services, start_up_claim(services))
     yield
     await asyncio.to_thread(stop_services, services)
 
@@ -51,14 +54,25 @@ async def retention_context(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
 
 
+async def leases_context(app: web.Application) -> AsyncIterator[None]:
+    """Leases renewed and dead instances' work adopted, while the service runs."""
+    task = asyncio.create_task(keep_leases_periodically(app[SERVICES]))
+    yield
+    task.cancel()
+
+
 def create_app(config: Config) -> web.Application:
     middlewares = [error_middleware]
     if config.auth_user:
-        middlewares.append(basic_auth_middleware(config.auth_user, config.auth_password))
+        guarded = ("/mining",) if config.metadata_open else ("/mining", "/metadata")
+        middlewares.append(
+            basic_auth_middleware(config.auth_user, config.auth_password, guarded)
+        )
     app = web.Application(middlewares=middlewares, client_max_size=config.limits.max_body_bytes)
     app[CONFIG] = config
     # Started in this order, stopped in reverse: the sweep stops before the services.
     app.cleanup_ctx.append(services_context)
     app.cleanup_ctx.append(retention_context)
+    app.cleanup_ctx.append(leases_context)
     app.add_routes(ROUTES)
     return app

@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from woken.api.bridge import reply_future
-from woken.api.handlers_mining import read_json_body
+from woken.api.handlers_mining import read_json_body, wants_async
 from woken.api.keys import SERVICES
 from woken.errors import BadRequest, NotFound
 from woken.queries import ExperimentSchema, load_body
@@ -21,11 +21,6 @@ from woken.system.experiments import progress, submit_experiment
 MAX_PAGE = 100
 # Far past any real list, well within the 64-bit integers the databases bind.
 MAX_OFFSET = 10**9
-
-
-def wants_async(request: web.Request) -> bool:
-    prefer = request.headers.get("Prefer", "").lower()
-    return "respond-async" in prefer or request.query.get("async", "").lower() in {"1", "true"}
 
 
 def location(experiment_id: str) -> str:

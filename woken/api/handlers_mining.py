@@ -15,9 +15,10 @@ from woken.planning import DATA_ALGORITHM
 from woken.queries import MiningJobSchema, load_body
 from woken.request_body import decode_json
 from woken.request_limits import body_too_large, check_body_counts, check_body_size
+from woken.states import JobState
 from woken.storage.database import StoredResult
 from woken.storage.models import utc_now
-from woken.system.jobs import is_data_request, selected_rows, start_job
+from woken.system.jobs import is_data_request, selected_rows, start_job, submit_job
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,16 @@ async def read_json_body(request: web.Request) -> Any:
     return document
 
 
+def wants_async(request: web.Request) -> bool:
+    """`Prefer: respond-async` (RFC 7240), or `?async=true`: answer 202 and let the client poll."""
+    prefer = request.headers.get("Prefer", "").lower()
+    return "respond-async" in prefer or request.query.get("async", "").lower() in {"1", "true"}
+
+
+def job_location(job_id: str) -> str:
+    return f"/mining/jobs/{job_id}"
+
+
 async def run_job(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     query = load_body(MiningJobSchema(), await read_json_body(request))
@@ -61,6 +72,14 @@ async def run_job(request: web.Request) -> web.Response:
         ).to_query_result(selected.to_json())
         return web.json_response({**answer, "jobId": None})
 
+    if wants_async(request):
+        job_id = await asyncio.to_thread(submit_job, services, query)
+        headers = {"Location": job_location(job_id), "Preference-Applied": "respond-async"}
+        return web.json_response(
+            {"jobId": job_id, "state": JobState.PENDING.value, "location": headers["Location"]},
+            status=202, headers=headers,
+        )
+
     future: asyncio.Future[StoredResult]
     future, reply = reply_future(asyncio.get_running_loop())
     job_id, context = await asyncio.to_thread(start_job, services, query, reply)
@@ -70,8 +89,8 @@ async def run_job(request: web.Request) -> web.Response:
         # The job goes on; the client can read it back later.
         return web.json_response(
             {"message": f"the job did not end within {services.config.request_timeout_s:g} s; "
-                        f"poll /mining/jobs/{job_id}", "jobId": job_id},
-            status=504, headers={"Location": f"/mining/jobs/{job_id}"},
+                        f"poll {job_location(job_id)}", "jobId": job_id},
+            status=504, headers={"Location": job_location(job_id)},
         )
     return web.json_response(result.to_query_result(context))
 

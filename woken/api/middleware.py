@@ -90,13 +90,19 @@ def check_target(request: web.Request) -> None:
         raise BadRequest("a NUL character is not accepted in a URL")
 
 
-def basic_auth_middleware(user: str, password: str, protected_prefix: str = "/mining") -> Callable:
-    """HTTP Basic authentication of the mining routes (contract §1, added by the 2019 Woken)."""
+def basic_auth_middleware(
+    user: str, password: str, protected_prefixes: tuple[str, ...] = ("/mining", "/metadata")
+) -> Callable:
+    """HTTP Basic authentication of the routes under `protected_prefixes` (contract §1).
+
+    The 2019 Woken guarded the mining routes; the metadata routes describe the patients'
+    data (variables, data sets and their sizes), so they are guarded too unless opened.
+    """
     expected = f"{user}:{password}".encode()
 
     @web.middleware
     async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path.startswith(protected_prefix):
+        if request.path.startswith(protected_prefixes):
             header = request.headers.get("Authorization", "")
             scheme, _, encoded = header.partition(" ")
             try:

@@ -18,13 +18,14 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from woken.database_errors import report_unavailable
+from woken.storage.urls import engine_url
 
 CONNECT_TIMEOUT_S = 10
 
 
 def create_features_engine(url: str | sa.URL) -> sa.Engine:
     """An engine on the features database at ``url`` (any SQLAlchemy URL)."""
-    engine = _create_engine(sa.make_url(url))
+    engine = _create_engine(engine_url(url))
     report_unavailable(engine, "features database")
     return engine
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +15,7 @@ from woken.database_errors import report_unavailable
 from woken.shapes import mime_type
 from woken.states import ExperimentState, JobState
 from woken.storage.models import Experiment, Job, JobResult, utc_now
+from woken.storage.urls import engine_url
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ def create_database_engine(url: str) -> Engine:
 
 def _create_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            engine_url(url), connect_args={"check_same_thread": False, "timeout": 30}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -75,7 +78,7 @@ def _create_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(engine_url(url), pool_pre_ping=True)
 
 
 class WokenDatabase:
@@ -128,6 +131,26 @@ class WokenDatabase:
             if host is not None:
                 job.host = host
 
+    def end_unstarted_jobs(
+        self, state: JobState, reason: str, *, experiment_id: str | None = None,
+        job_ids: tuple[str, ...] = (),
+    ) -> int:
+        """End the still pending jobs (of an experiment, or these) that will never run.
+
+        Only PENDING rows change: a job that started has its own outcome to record.
+        Returns how many were ended.
+        """
+        query = update(Job).where(Job.state == JobState.PENDING.value)
+        if experiment_id is not None:
+            query = query.where(Job.experiment_id == experiment_id)
+        if job_ids:
+            query = query.where(Job.id.in_(job_ids))
+        with self.session() as session, session.begin():
+            ended = session.execute(
+                query.values(state=state.value, message=reason, finished_at=utc_now())
+            )
+            return int(getattr(ended, "rowcount", 0) or 0)
+
     def jobs_in_state(self, *states: JobState) -> list[Job]:
         with self.session() as session:
             query = select(Job).where(Job.state.in_([s.value for s in states]))
@@ -137,6 +160,19 @@ class WokenDatabase:
         with self.session() as session:
             query = select(Job).where(Job.experiment_id == experiment_id)
             return list(session.scalars(query.order_by(Job.step)))
+
+    def list_single_jobs(self, limit: int, offset: int) -> tuple[list[Job], int]:
+        """A page of the single jobs (not an experiment's), newest first, and their count."""
+        single = Job.experiment_id.is_(None)
+        with self.session() as session:
+            total = session.scalar(select(func.count()).select_from(Job).where(single)) or 0
+            query = (
+                select(Job).where(single)
+                .order_by(Job.created_at.desc(), Job.id)
+                .limit(limit)
+                .offset(offset)
+            )
+            return list(session.scalars(query)), total
 
     # Experiments
 

@@ -81,6 +81,10 @@ class Job(Base):
     # A single job's 2019 result fields (dataProvenance, feedback, query, user), known
     # at planning and shown with its result (see woken.provenance).
     context: Mapped[Any | None] = mapped_column(JsonDocument)
+    # The instance that runs it and until when it holds it (woken.system.leases): the owner
+    # renews the lease while it works; another instance adopts the work once it expired.
+    owner: Mapped[str | None] = mapped_column(String(32))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime())
 
     @classmethod
     def pending(
@@ -97,12 +101,18 @@ class Job(Base):
         experiment_id: str | None = None,
         step: str | None = None,
         context: Any = None,
+        lease_expires_at: datetime | None = None,
     ) -> Job:
-        """The row of a job about to run: single jobs and experiments' plans build it here."""
+        """The row of a job about to run: single jobs and experiments' plans build it here.
+
+        Owned by `node`; a single job holds a lease (`lease_expires_at`), an
+        experiment's job follows its experiment's.
+        """
         return cls(
             id=job_id, algorithm=algorithm, command=command, state=JobState.PENDING.value,
             node=node, backend=backend, request=request, volume=str(volume),
             timeout_s=timeout_s, experiment_id=experiment_id, step=step, context=context,
+            owner=node, lease_expires_at=lease_expires_at,
         )
 
 
@@ -122,5 +132,9 @@ class Experiment(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(), default=utc_now, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime())
+    # The instance that runs it and until when it holds it (woken.system.leases): the owner
+    # renews the lease while it works; another instance adopts the work once it expired.
+    owner: Mapped[str | None] = mapped_column(String(32))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime())
 
 

@@ -13,6 +13,7 @@ from woken.errors import ServiceUnavailable, WokenError
 from woken.experiment_plan import ExperimentPlan, plan_experiment
 from woken.queries import ExperimentQuery, ExperimentSchema, load_body
 from woken.states import ExperimentState, JobState
+from woken.storage.leases import lease_expiry
 from woken.storage.models import Experiment, Job
 from woken.system.admission import Release
 from woken.system.services import Services
@@ -50,9 +51,11 @@ def planned_jobs(services: Services, plan: ExperimentPlan) -> list[Job]:
 
 
 def persist_experiment(services: Services, plan: ExperimentPlan) -> None:
+    config = services.config
     experiment = Experiment(
-        id=plan.experiment_id, state=ExperimentState.PENDING.value, node=services.config.node,
+        id=plan.experiment_id, state=ExperimentState.PENDING.value, node=config.node,
         request=plan.request, seed=plan.seed,
+        owner=config.node, lease_expires_at=lease_expiry(config.lease_s),
     )
     services.woken_db.add_experiment(experiment, planned_jobs(services, plan))
 
@@ -97,32 +100,28 @@ def cancel_experiment(services: Services, experiment: Experiment) -> None:
     actor.tell(Cancel("cancelled by the client"))
 
 
-def resume_experiments(services: Services) -> list[str]:
-    """Start again the experiments a previous process left in flight; finished jobs are reused.
+def resume_experiment(services: Services, experiment: Experiment) -> bool:
+    """Start again an experiment left in flight; its finished jobs are reused.
+
+    After a restart, or adopted from a dead instance; the caller holds its lease.
 
     An experiment that cannot be planned again (its data or the catalogue changed) is
-    ended FAILED with the reason: none stays "running" forever.
+    ended FAILED with the reason, and False returned: none stays "running" forever.
     """
-    resumed = []
-    states = (ExperimentState.PENDING, ExperimentState.RUNNING)
-    for experiment in services.woken_db.experiments_in_state(*states):
-        if experiment.node != services.config.node:
-            continue
-        try:
-            query = load_body(ExperimentSchema(), experiment.request)
-            plan = plan_experiment(services, query, experiment.id, experiment.seed)
-        except WokenError as error:
-            reason = f"could not resume the experiment after a restart: {error}"
-            log.warning("experiment %s: %s", experiment.id, reason)
-            services.woken_db.update_experiment(
-                experiment.id, state=ExperimentState.FAILED, error=reason
-            )
-            continue
-        log.info("resuming experiment %s", experiment.id)
-        # A resumed experiment was admitted before the restart: it runs whatever the count.
-        start_experiment(services, plan, None, services.experiment_admission.admit(force=True))
-        resumed.append(experiment.id)
-    return resumed
+    try:
+        query = load_body(ExperimentSchema(), experiment.request)
+        plan = plan_experiment(services, query, experiment.id, experiment.seed)
+    except WokenError as error:
+        reason = f"could not resume the experiment: {error}"
+        log.warning("experiment %s: %s", experiment.id, reason)
+        services.woken_db.update_experiment(
+            experiment.id, state=ExperimentState.FAILED, error=reason
+        )
+        return False
+    log.info("resuming experiment %s (left by %s)", experiment.id, experiment.owner)
+    # A resumed experiment was admitted before: it runs whatever the count.
+    start_experiment(services, plan, None, services.experiment_admission.admit(force=True))
+    return True
 
 
 def progress(jobs: list[Job]) -> dict[str, Any]:

@@ -6,13 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 from woken.actors.coordinator import CoordinatorActor
-from woken.actors.messages import JobEnded, StartJob
-from woken.errors import BadRequest
+from woken.actors.messages import Cancel, JobEnded, StartJob
+from woken.errors import BadRequest, ServiceUnavailable
 from woken.features.selection import SelectedData
 from woken.planning import DATA_ALGORITHM, plan_job, select_data
 from woken.provenance import ResultContext
 from woken.queries import MiningQuery
+from woken.states import JobState
 from woken.storage.database import StoredResult
+from woken.storage.models import Job
 from woken.system.services import Services
 from woken.volumes import create_volume
 
@@ -48,9 +50,40 @@ def start_job(
         raise
 
     def ended(message: JobEnded) -> None:
+        services.jobs.remove(job_id)
         release()
         on_end(message.result)
 
     coordinator = CoordinatorActor.start(services, plan, job_id, volume, ended)
+    services.jobs.add(job_id, coordinator)
     coordinator.tell(StartJob())
     return job_id, plan.context.to_json() if plan.context else None
+
+
+def submit_job(services: Services, query: MiningQuery) -> str:
+    """Start the job and return its id at once (`Prefer: respond-async`).
+
+    The client reads it back from woken-db (`GET /mining/jobs/{id}`).
+    """
+    job_id, _context = start_job(services, query, lambda _result: None)
+    return job_id
+
+
+def cancel_job(services: Services, job: Job) -> bool:
+    """Ask the job's coordinator to cancel it: False if it had ended already.
+
+    The coordinator kills the job on the backend and stores it CANCELLED.
+    """
+    if JobState(job.state).is_terminal:
+        return False
+    coordinator = services.jobs.get(job.id)
+    if coordinator is None:
+        # Unfinished in woken-db but watched by no coordinator here (another instance).
+        raise ServiceUnavailable(f"job {job.id} is not running on this node ({job.owner})")
+    coordinator.tell(Cancel("cancelled by the client"))
+    return True
+
+
+def job_user(job: Job) -> Any:
+    """Who asked for the job, when the request said (the 2019 request's `user`)."""
+    return (job.context or {}).get("user")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pykka
 
-from woken.actors.running import RunningExperiments
+from woken.actors.running import RunningActors, RunningExperiments
 from woken.actors.validation_pool import ValidationPool
 from woken.backends.base import Backend
 from woken.backends.local import LAUNCHERS, LocalBackend
@@ -17,15 +17,14 @@ from woken.errors import ConfigurationError
 from woken.features.database import FeaturesDatabase
 from woken.features.loading import load_datasets
 from woken.registry import Registry
-from woken.states import JobState
 from woken.storage.database import WokenDatabase
+from woken.storage.leases import Leases
 from woken.storage.migrate import upgrade_to_head
 from woken.system.admission import Admission
-from woken.system.retention import UNFINISHED
+from woken.system.ownership import DataDirLock
 from woken.system.services import Services
 
 log = logging.getLogger(__name__)
-
 
 
 def local_backend(config: Config) -> Backend:
@@ -89,7 +88,19 @@ def check_security(config: Config) -> None:
 
 
 def start_services(config: Config) -> Services:
+    """Start the parts in dependency order; the caller then adopts the work left in flight."""
     check_security(config)
+    # First: a second process on the same SQLite data directory stops before touching it.
+    lock = DataDirLock(config.data_dir).acquire() if is_sqlite(config.woken_db) else None
+    try:
+        return _start(config, lock)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def _start(config: Config, lock: DataDirLock | None) -> Services:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     config.volumes_dir.mkdir(parents=True, exist_ok=True)
     registry = Registry.load(config.algorithms_dir)
@@ -100,30 +111,16 @@ def start_services(config: Config) -> Services:
         if loaded:
             log.info("loaded the bundled data sets: %s", ", ".join(loaded))
     features = FeaturesDatabase(config.features_db)
-    end_orphaned_jobs(woken_db, config)
     backend = create_backend(config)
     pool = ValidationPool(config.validation_pool_size)
     return Services(
         config, woken_db, features, registry, backend, pool, RunningExperiments(),
         job_admission=Admission(config.max_active_jobs, "jobs"),
         experiment_admission=Admission(config.max_running_experiments, "experiments"),
+        jobs=RunningActors(),
+        leases=Leases(woken_db, config.node, config.lease_s),
+        data_dir_lock=lock,
     )
-
-
-def end_orphaned_jobs(woken_db: WokenDatabase, config: Config) -> None:
-    """Single jobs a previous process left unfinished cannot be watched any more: say so.
-
-    The jobs of experiments are left to the experiments' resumption.
-    """
-    for job in woken_db.jobs_in_state(*UNFINISHED):
-        if job.node != config.node or job.experiment_id is not None:
-            continue
-        reason = "Woken restarted while the job was in flight; it was not finished"
-        woken_db.set_job_state(job.id, JobState.LOST, message=reason)
-        woken_db.save_result(
-            job_id=job.id, node=job.node, function=job.algorithm, shape="error", error=reason
-        )
-        log.warning("job %s (%s) was left unfinished: marked lost", job.id, job.algorithm)
 
 
 def stop_services(services: Services) -> None:
@@ -133,3 +130,10 @@ def stop_services(services: Services) -> None:
     services.backend.close()
     services.features.dispose()
     services.woken_db.dispose()
+    if services.data_dir_lock is not None:
+        services.data_dir_lock.release()
+
+
+def is_sqlite(url: str) -> bool:
+    """An embedded woken-db: one process owns it, and its data directory is locked."""
+    return url.startswith("sqlite")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from woken.actors.running import RunningExperiments
+from woken.actors.running import RunningActors, RunningExperiments
 from woken.actors.validation_pool import ValidationPool
 from woken.backends.base import Backend
 from woken.config import Config
 from woken.features.database import FeaturesDatabase
 from woken.registry import Registry
 from woken.storage.database import WokenDatabase
+from woken.storage.leases import Leases
 from woken.system.admission import Admission
+from woken.system.ownership import DataDirLock
 
 
 @dataclass(frozen=True)
@@ -27,3 +29,10 @@ class Services:
     experiments: RunningExperiments
     job_admission: Admission
     experiment_admission: Admission
+    # The single jobs this process runs (their coordinators), where a cancel finds them.
+    jobs: RunningActors
+    # This instance's leases on its experiments and single jobs (woken.system.adoption).
+    leases: Leases
+    # Held for the process's life on an embedded (SQLite) woken-db; None on PostgreSQL,
+    # where several instances share woken-db and the leases say who runs what.
+    data_dir_lock: DataDirLock | None = None

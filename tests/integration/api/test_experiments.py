@@ -179,10 +179,15 @@ async def test_a_non_predictive_algorithm_runs_without_cross_validation(client) 
 async def test_a_crashing_fold_job_is_reported_and_the_experiment_finishes(
     client, backend: str
 ) -> None:
-    status, result = await post(client, experiment(
-        "species", IRIS_FEATURES, ["trainCrasher", "knn"],
-    ))
+    response = await client.post(
+        "/mining/experiment", json=experiment("species", IRIS_FEATURES, ["trainCrasher", "knn"])
+    )
+    status, result = response.status, await response.json()
     assert status == 200, result
+    # The tests of the failed trains will never run: skipped, none left pending.
+    progress = (await (await client.get(response.headers["Location"])).json())["progress"]
+    assert progress["done"] == progress["total"] == 2 + 2 * 3 * 2, progress
+    assert progress["states"].get("skipped") == 3 and "pending" not in progress["states"]
     crasher, knn = result["data"]
     validation = crasher["data"]["cells"]["validations"]["init"][0]
     assert "3 of 3 folds failed" in validation["error"]
@@ -254,6 +259,20 @@ async def test_cancel_kills_running_jobs_and_keeps_finished_results(client) -> N
     assert "cancel" in slow["error"]
     again = await client.delete(location)
     assert again.status == 200 and (await again.json())["state"] == "cancelled"
+
+
+async def test_a_cancelled_experiment_leaves_no_job_pending(client) -> None:
+    response = await client.post(
+        "/mining/experiment?async=true",
+        json=experiment("species", IRIS_FEATURES, ["testSleeper"], k=3),
+    )
+    location = response.headers["Location"]
+    assert (await client.delete(location)).status == 202
+    final = await wait_for_state(client, location, {"cancelled"})
+    progress = final["progress"]
+    assert progress["done"] == progress["total"] == 1 + 3 * 2, progress
+    assert set(progress["states"]) <= {"cancelled", "succeeded", "failed"}, progress
+    assert progress["states"]["cancelled"] >= 3, progress  # at least the three tests
 
 
 async def test_unknown_experiment_is_404(client) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -229,3 +230,43 @@ async def test_statistics_summary_counts_missing_values_instead_of_hiding_them(c
     assert stress["count"] + stress["missing"] == 1000
     assert 10 < stress["missing"] < 100
     assert summary["cognitive_task2"]["missing"] == 0
+
+
+async def wait_for_job(client, location: str, states: set[str], wait_s: float = 60) -> dict:
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        body = await (await client.get(location)).json()
+        if body["state"] in states:
+            return body
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{location} did not reach {states} within {wait_s} s")
+
+
+async def test_an_asynchronous_job_is_listed_read_back_and_cancelled(client) -> None:
+    response = await client.post(
+        "/mining/job", json=job("slowModel", ["cognitive_task2"], ["score_test1"]),
+        headers={"Prefer": "respond-async"},
+    )
+    assert response.status == 202, await response.text()
+    accepted = await response.json()
+    location = response.headers["Location"]
+    assert location == f"/mining/jobs/{accepted['jobId']}" == accepted["location"]
+    assert response.headers["Preference-Applied"] == "respond-async"
+    await wait_for_job(client, location, {"running"})
+
+    listed = await (await client.get("/mining/jobs?limit=5")).json()
+    assert listed["total"] >= 1 and listed["limit"] == 5
+    mine = next(item for item in listed["items"] if item["jobId"] == accepted["jobId"])
+    assert (mine["state"], mine["algorithm"], mine["user"]) == ("running", "slowModel", None)
+
+    cancelled = await client.delete(location)
+    assert cancelled.status == 202, await cancelled.text()
+    final = await wait_for_job(client, location, {"cancelled"}, wait_s=30)
+    assert "cancelled by the client" in final["message"]
+    again = await client.delete(location)
+    assert again.status == 200 and (await again.json())["state"] == "cancelled"
+
+
+async def test_cancel_or_list_what_does_not_exist(client) -> None:
+    assert (await client.delete("/mining/jobs/nope")).status == 404
+    assert (await client.get("/mining/jobs?limit=0")).status == 400

@@ -62,3 +62,18 @@ async def test_requests_past_the_admission_limits_get_503(full) -> None:
     refused = await full.post("/mining/experiment", json=body)
     assert refused.status == 503
     assert "limit is 0" in (await refused.json())["message"]
+
+
+async def test_metadata_needs_the_credentials_when_auth_is_configured(guarded) -> None:
+    for path in ("/metadata/datasets", "/metadata/variables"):
+        assert (await guarded.get(path)).status == 401, path
+    right = {"Authorization": aiohttp.encode_basic_auth("portal", "s3cret!")}
+    assert (await guarded.get("/metadata/datasets", headers=right)).status == 200
+
+
+async def test_a_setting_opens_the_metadata(aiohttp_client, tmp_path: Path) -> None:
+    config = replace(woken_test_config(tmp_path), auth_user="portal", auth_password="s3cret!",
+                     metadata_open=True)
+    client = await aiohttp_client(create_app(config))
+    assert (await client.get("/metadata/datasets")).status == 200
+    assert (await client.get("/mining/algorithms")).status == 401

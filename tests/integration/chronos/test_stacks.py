@@ -1,15 +1,16 @@
-"""The three compose stacks: `docker-compose config` accepts them, and they say what they should.
+"""The three compose stacks: the Compose specification accepts them, and they say what they
+should.
 
-`docker-compose` is Debian's package (`.ci/run` installs it); it parses and
-validates each file against the Compose schema without a Docker daemon. The
-checks below then read its normalised output.
+`tests/support/compose.py` does what `docker-compose config` did, with no binary:
+it interpolates the variables, validates each file against the Compose
+specification's JSON schema and makes the paths absolute. The checks below then
+read its output.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -17,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from tests.support.compose import ComposeError, compose_config
+from woken.backends.chronos_settings import ChronosSettings
 from woken.config import ALGORITHMS_DIR, REPOSITORY_ROOT, Config
 
 STACKS = {
@@ -33,19 +35,9 @@ SECRETS = {"WOKEN_DB_PASSWORD": "s3cret", "WOKEN_AUTH_USER": "portal",
 PINNED = re.compile(r"[^:@\s]+(:(?!latest$)[\w][\w.-]*|@sha256:[0-9a-f]{64})")
 
 
-def compose_config(path: Path, environment: dict[str, str]) -> subprocess.CompletedProcess:
-    docker_compose = shutil.which("docker-compose")
-    assert docker_compose, "docker-compose is missing: .ci/run installs Debian's package"
-    env = {k: v for k, v in os.environ.items() if k not in SECRETS} | environment
-    return subprocess.run([docker_compose, "-f", str(path), "config"], cwd=path.parent, env=env,
-                          capture_output=True, text=True, timeout=120)
-
-
 @pytest.fixture(scope="module", params=sorted(STACKS))
 def stack(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
-    done = compose_config(STACKS[request.param], SECRETS)
-    assert done.returncode == 0, done.stderr
-    return request.param, yaml.safe_load(done.stdout)
+    return request.param, compose_config(STACKS[request.param], SECRETS)
 
 
 def test_compose_config_accepts_the_stack_with_the_expected_services(stack) -> None:
@@ -111,6 +103,8 @@ def test_woken_runs_on_chronos_with_settings_that_exist(stack) -> None:
     assert environment["WOKEN_BACKEND"] == "chronos"
     assert environment["WOKEN_CHRONOS_URL"] == "http://chronos:4400"
     settings = {f"WOKEN_{f.upper()}" for f in Config.__dataclass_fields__}
+    # A section's settings: WOKEN_CHRONOS_<NAME> (woken/config.py).
+    settings |= {f"WOKEN_CHRONOS_{f.upper()}" for f in ChronosSettings.__dataclass_fields__}
     assert set(environment) <= settings, set(environment) - settings
     assert woken["build"]["context"] == str(REPOSITORY_ROOT)
     # Volumes: one path for Woken, the agent and the host (the agent's Docker is the host's).
@@ -121,9 +115,28 @@ def test_woken_runs_on_chronos_with_settings_that_exist(stack) -> None:
 
 
 def test_the_production_stack_has_no_default_secrets() -> None:
-    done = compose_config(STACKS["root"], {})
-    assert done.returncode != 0
-    assert "WOKEN_DB_PASSWORD" in done.stderr
+    with pytest.raises(ComposeError, match="WOKEN_DB_PASSWORD"):
+        compose_config(STACKS["root"], {})
+
+
+def test_the_dev_stacks_interpolate_their_defaults_and_the_given_secrets() -> None:
+    dev = compose_config(STACKS["dev-test"], {})
+    assert dev["services"]["db"]["environment"]["POSTGRES_PASSWORD"] == "woken-dev"
+    root = compose_config(STACKS["root"], SECRETS)
+    assert root["services"]["woken"]["environment"]["WOKEN_WOKEN_DB_URL"] == (
+        "postgresql://woken:s3cret@db/woken"
+    )
+
+
+def test_a_file_outside_the_compose_specification_is_refused(tmp_path: Path) -> None:
+    wrong = tmp_path / "docker-compose.yml"
+    wrong.write_text("services:\n  web:\n    image: nginx:1.27\n    ports: 8080\n")
+    with pytest.raises(ComposeError, match="ports"):
+        compose_config(wrong, {})
+    undefined = tmp_path / "networks.yml"
+    undefined.write_text("services:\n  web:\n    image: nginx:1.27\n    networks: [nowhere]\n")
+    with pytest.raises(ComposeError, match="undefined network nowhere"):
+        compose_config(undefined, {})
 
 
 def test_the_stack_scripts_are_executable_shell() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,9 @@ import sqlalchemy as sa
 
 from woken.states import JobState
 from woken.storage.database import WokenDatabase
+from woken.storage.leases import Claim, Leases, lease_expiry
 from woken.storage.migrate import check_models_match_migrations, upgrade_to_head
-from woken.storage.models import Job
+from woken.storage.models import Experiment, Job, utc_now
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
@@ -74,3 +76,66 @@ def test_job_states_are_persisted(woken_db: WokenDatabase) -> None:
     assert job is not None
     assert (job.state, job.exit_code, job.message) == ("failed", 3, "boom")
     assert job.started_at is not None and job.finished_at is not None
+
+
+def pending_job(job_id: str, volume: Path, experiment_id: str | None = None) -> Job:
+    return Job.pending(job_id, algorithm="knn", command="compute", node="node-a",
+                       backend="local", request={}, volume=volume, timeout_s=10,
+                       experiment_id=experiment_id)
+
+
+def test_planned_jobs_that_will_never_run_end_with_the_reason(woken_db: WokenDatabase) -> None:
+    woken_db.add_experiment(
+        Experiment(id="e1", state="running", node="node-a", request={}, seed=1),
+        [pending_job("t1", Path("/v"), "e1"), pending_job("t2", Path("/v"), "e1")],
+    )
+    woken_db.set_job_state("t2", JobState.RUNNING)
+    ended = woken_db.end_unstarted_jobs(JobState.SKIPPED, "not run: its train failed",
+                                        experiment_id="e1")
+    assert ended == 1
+    skipped, running = woken_db.get_job("t1"), woken_db.get_job("t2")
+    assert skipped is not None and running is not None
+    assert (skipped.state, skipped.message) == ("skipped", "not run: its train failed")
+    assert skipped.finished_at is not None and running.state == "running"
+
+
+def test_a_lease_is_claimed_once_renewed_by_its_owner_and_adopted_when_it_expires(
+    woken_db: WokenDatabase,
+) -> None:
+    woken_db.add_experiment(Experiment(
+        id="e1", state="running", node="node-a", request={}, seed=1,
+        owner="node-a", lease_expires_at=lease_expiry(60),
+    ), [])
+    a, b, c = (Leases(woken_db, node, 60) for node in ("node-a", "node-b", "node-c"))
+    assert b.orphaned_experiments(Claim()) == []  # node-a's lease runs
+    assert not b.claim_experiment("e1", Claim())
+    assert a.renew() == 1
+    # node-a died: its lease ran out.
+    with woken_db.session() as session, session.begin():
+        session.get(Experiment, "e1").lease_expires_at = utc_now() - timedelta(seconds=1)
+    assert [e.id for e in b.orphaned_experiments(Claim())] == ["e1"]
+    assert [e.id for e in a.orphaned_experiments(Claim())] == []  # not its own, while it runs
+    assert b.claim_experiment("e1", Claim())
+    assert not c.claim_experiment("e1", Claim()), "claimed once"
+    assert a.renew() == 0, "the old owner renews nothing it lost"
+    experiment = woken_db.get_experiment("e1")
+    assert experiment is not None and experiment.owner == "node-b"
+    assert experiment.lease_expires_at is not None and experiment.lease_expires_at > utc_now()
+    # At start-up a node takes back its own work; on SQLite, under its lock, everything.
+    assert b.claim_experiment("e1", Claim(own=True))
+    assert c.claim_experiment("e1", Claim(everything=True))
+
+
+def test_single_jobs_have_leases_and_experiments_jobs_follow_their_experiment(
+    woken_db: WokenDatabase,
+) -> None:
+    single = pending_job("s1", Path("/v"))
+    single.lease_expires_at = utc_now() - timedelta(seconds=1)
+    woken_db.add_job(single)
+    woken_db.add_experiment(
+        Experiment(id="e2", state="running", node="node-a", request={}, seed=1),
+        [pending_job("x1", Path("/v"), "e2")],
+    )
+    b = Leases(woken_db, "node-b", 60)
+    assert [job.id for job in b.orphaned_jobs(Claim())] == ["s1"]
+    assert b.claim_job("s1", Claim()) and not b.claim_job("s1", Claim())

@@ -4,11 +4,11 @@
 import json
 import os
 
-import psycopg2
+import psycopg
 
 
 def connect(prefix: str):
-    return psycopg2.connect(
+    return psycopg.connect(
         host=os.environ[f"{prefix}_HOST"], port=os.environ[f"{prefix}_PORT"],
         dbname=os.environ[f"{prefix}_DATABASE"], user=os.environ[f"{prefix}_USER"],
         password=os.environ[f"{prefix}_PASSWORD"] or None,

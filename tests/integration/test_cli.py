@@ -1,0 +1,62 @@
+"""The `woken` command as a user runs it: every failure one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+WOKEN = str(Path(sys.executable).parent / "woken")
+TIMEOUT_S = 120
+LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ [A-Z]+ ")
+
+
+def woken(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+          ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([WOKEN, *args], capture_output=True, text=True, timeout=TIMEOUT_S,
+                          env={**os.environ, **(env or {})}, cwd=cwd)
+
+
+def errors(stderr: str) -> list[str]:
+    """stderr less the log lines (timestamped): what the user is told."""
+    return [line for line in stderr.strip().splitlines() if not LOG_LINE.match(line)]
+
+
+def assert_one_line(done: subprocess.CompletedProcess[str], status: int, text: str) -> None:
+    assert done.returncode == status, done
+    lines = errors(done.stderr)
+    assert len(lines) == 1 and text in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_setting_out_of_range_stops_the_start_with_one_line(tmp_path: Path) -> None:
+    done = woken("serve", "--data-dir", str(tmp_path), env={"WOKEN_PORT": "99999"})
+    assert_one_line(done, 2, "port (WOKEN_PORT) must be between 1 and 65535, got 99999")
+    assert not (tmp_path / "woken.db").exists()
+
+
+def test_a_port_in_use_is_one_line_before_anything_starts(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = woken("serve", "--data-dir", str(tmp_path), "--port", str(port))
+    assert_one_line(done, 2, f"cannot listen on 127.0.0.1:{port}")
+    assert not (tmp_path / "woken.db").exists(), "nothing is touched before the port is bound"
+
+
+def test_an_unknown_bundled_dataset_is_one_line(tmp_path: Path) -> None:
+    done = woken("--data-dir", str(tmp_path), "load-data", "no-such-set")
+    assert_one_line(done, 1, "unknown bundled dataset(s) 'no-such-set'")
+
+
+def test_a_closed_pipe_is_one_line_and_no_traceback() -> None:
+    pipeline = f"{WOKEN} algorithms | head -c 10 >/dev/null; echo \"${{PIPESTATUS[0]}}\" >&2"
+    done = subprocess.run(["bash", "-c", pipeline], capture_output=True, text=True,
+                          timeout=TIMEOUT_S)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert errors(done.stderr) == ["woken: the output was closed before the end (broken pipe)",
+                                   "141"], done.stderr
