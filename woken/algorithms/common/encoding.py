@@ -57,6 +57,41 @@ class FeatureEncoder:
         return np.hstack(blocks) if blocks else np.empty((len(table), 0))
 
 
+@dataclass(frozen=True)
+class ColumnEncoder(FeatureEncoder):
+    """One column per variable, missing values kept: for a model whose pipeline prepares them.
+
+    A numeric variable is its values (NaN where missing); a nominal one is the index of
+    its category in the metadata's enumerations (NaN where missing), which the model's
+    own pipeline imputes and one-hot encodes (see `nominal_columns`). No row is refused
+    for a missing covariable; a value outside the enumerations still is.
+    """
+
+    @property
+    def feature_names(self) -> list[str]:
+        return [variable.code for variable in self.variables]
+
+    @property
+    def nominal_columns(self) -> dict[int, tuple[str, ...]]:
+        """The column of each nominal variable and its categories, in index order."""
+        return {
+            column: variable.categories
+            for column, variable in enumerate(self.variables)
+            if variable.is_nominal
+        }
+
+    def encode(self, table: Table) -> npt.NDArray[np.float64]:
+        columns: list[npt.NDArray[np.float64]] = []
+        for variable in self.variables:
+            if variable.is_nominal:
+                index = {category: float(i) for i, category in enumerate(variable.categories)}
+                values = table.nominal(variable, allow_missing=True)
+                columns.append(np.array([index.get(v, np.nan) for v in values], dtype=np.float64))
+            else:
+                columns.append(table.numeric(variable, allow_missing=True))
+        return np.column_stack(columns) if columns else np.empty((len(table), 0))
+
+
 def one_hot(values: list[str], categories: tuple[str, ...]) -> npt.NDArray[np.float64]:
     """Indicator columns, one per category; a value of no listed category is a row of zeros."""
     index = {category: position for position, category in enumerate(categories)}

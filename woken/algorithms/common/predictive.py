@@ -86,13 +86,19 @@ class PredictiveAlgorithm:
     after_save: Callable[[Path, Any], None] | None = None
     before_load: Callable[[Path], None] | None = None
     after_load: Callable[[Path, TrainedModel], None] | None = None
+    # How the features reach `fit`: one-hot and complete (FeatureEncoder), or one column
+    # per variable with missing values kept, for a model that imputes and encodes in its
+    # own pipeline (ColumnEncoder).
+    encoder: type[FeatureEncoder] = FeatureEncoder
 
 
-def training_data(inputs: JobInputs, drop_first: bool = False) -> TrainingData:
+def training_data(
+    inputs: JobInputs, drop_first: bool = False, encoder_type: type[FeatureEncoder] = FeatureEncoder
+) -> TrainingData:
     """Encode the rows of data.json for fitting; no rows is an error, not an empty model."""
     if len(inputs.table) == 0:
         raise InputError(f"{inputs.table.source} has no rows to fit the model on")
-    encoder = FeatureEncoder(inputs.features, drop_first=drop_first)
+    encoder = encoder_type(inputs.features, drop_first=drop_first)
     return TrainingData(
         inputs=inputs,
         encoder=encoder,
@@ -105,7 +111,9 @@ def fit_and_describe(
     algorithm: PredictiveAlgorithm, volume: Path
 ) -> tuple[Any, TrainingData, dict[str, Any]]:
     """Fit on data.json; the description starts with the keys every model shares."""
-    data = training_data(read_inputs(volume), drop_first=algorithm.drop_first)
+    data = training_data(
+        read_inputs(volume), drop_first=algorithm.drop_first, encoder_type=algorithm.encoder
+    )
     estimator = algorithm.fit(data)
     description = {
         "target": data.target.code,

@@ -55,10 +55,16 @@ class Table:
             ) from None
         return [row[index] for row in self.rows]
 
-    def numeric(self, variable: Variable) -> npt.NDArray[np.float64]:
-        """A numeric column as floats; a missing or non-numeric value is an error, not a NaN."""
+    def numeric(self, variable: Variable, allow_missing: bool = False) -> npt.NDArray[np.float64]:
+        """A numeric column as floats; a missing or non-numeric value is an error, not a NaN.
+
+        ``allow_missing``: a missing value (None) is a NaN, for a model that imputes itself.
+        """
         result = np.empty(len(self.rows), dtype=np.float64)
         for number, value in enumerate(self.values(variable.code)):
+            if allow_missing and value is None:
+                result[number] = np.nan
+                continue
             # bool is an int in Python, but a true/false column is not a measurement.
             if isinstance(value, bool) or not isinstance(value, int | float) or (
                 isinstance(value, float) and not math.isfinite(value)
@@ -70,11 +76,17 @@ class Table:
             result[number] = value
         return result
 
-    def nominal(self, variable: Variable) -> list[str]:
-        """A nominal column as enumeration codes; a value outside the enumerations is an error."""
+    def nominal(self, variable: Variable, allow_missing: bool = False) -> list[str]:
+        """A nominal column as enumeration codes; a value outside the enumerations is an error.
+
+        ``allow_missing``: a missing value (None) is kept as ``""``, which no code can be.
+        """
         allowed = set(variable.categories)
         result: list[str] = []
         for number, value in enumerate(self.values(variable.code)):
+            if allow_missing and value is None:
+                result.append("")
+                continue
             code = None if value is None else str(value)
             if code not in allowed:
                 raise InputError(

@@ -1,8 +1,10 @@
 """AutoML with TPOT: the whole pipeline is searched, not chosen by the user.
 
-- ``train``: the target's metadata type decides the problem (nominal: TPOTClassifier,
-  numeric: TPOTRegressor); nominal covariables are one-hot encoded by the shared
-  encoder; TPOT searches within the job's budget (see `search`); the best pipeline,
+- ``train``: the target's metadata type decides the problem (nominal: classifiers,
+  numeric: regressors); the covariables arrive one column each with their missing
+  values (the shared `ColumnEncoder`), and every pipeline imputes and one-hot encodes
+  them itself (see `prepare`); a portfolio of strong defaults, then TPOT, search
+  within the job's budget (see `search`); the best pipeline,
   refitted on all training rows, is saved in ``model/`` with its label decoding and
   the library versions (see `model`). The result describes the pipeline and the search.
 - ``test``: refuses a model of other library versions, reloads the pipeline and
@@ -18,6 +20,7 @@ from typing import Any
 
 from sklearn.preprocessing import LabelEncoder
 
+from woken.algorithms.common.encoding import ColumnEncoder
 from woken.algorithms.common.errors import InputError, NoTrainedModel
 from woken.algorithms.common.model_store import TrainedModel, model_path
 from woken.algorithms.common.predictive import (
@@ -49,7 +52,8 @@ def fit(data: TrainingData) -> TpotModel:
                 f"({label_encoder.classes_[0]}): a classifier needs at least two"
             )
         y = label_encoder.transform(data.y)
-    outcome = run_search(settings, data.X, y)
+    nominal = data.encoder.nominal_columns if isinstance(data.encoder, ColumnEncoder) else {}
+    outcome = run_search(settings, data.X, y, nominal)
     return TpotModel(
         pipeline=outcome.pipeline,
         label_encoder=label_encoder,
@@ -61,9 +65,14 @@ def fit(data: TrainingData) -> TpotModel:
 
 def describe(model: TpotModel, data: TrainingData) -> dict[str, Any]:
     steps = steps_of(model.pipeline)
+    chosen = model.search.get("chosen", {})
     return {
         "estimator": steps[-1],
         "steps": steps,
+        # In words: "scaled logistic regression", "TPOT pipeline: ...", "... ensemble of ...".
+        "chosen": chosen.get("name"),
+        "chosen_from": chosen.get("source"),
+        "cv_score": chosen.get("cv_score"),
         "pipeline": model.text,
         "classes": model.classes,
         "search": model.search,
@@ -89,6 +98,8 @@ ALGORITHM = PredictiveAlgorithm(
     # Before unpickling: a pipeline only loads with the versions that made it.
     before_load=check_versions,
     after_load=check_loaded,
+    # Missing values and nominal columns reach the pipeline as they are: it prepares them.
+    encoder=ColumnEncoder,
 )
 
 HANDLERS: dict[str, Handler] = predictive_handlers(ALGORITHM)

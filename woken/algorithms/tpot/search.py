@@ -1,4 +1,10 @@
-"""The TPOT search: its settings from the job's parameters, the run, and what it tried.
+"""The search: its settings from the job's parameters, the run, and what it tried.
+
+Within the job's budget (see `budget`): first a portfolio of strong, cheap defaults
+(`portfolio`), then TPOT's evolutionary search for the time left, both scored on the
+same internal folds with the same scorer (`candidates`); then, if the time allows, an
+ensemble of the best few. The best by internal score is refitted on all rows and
+returned, behind the step that imputes and one-hot encodes (`prepare`).
 
 TPOT 1.1 facts this module is written around (measured here, see issue 4):
 
@@ -11,7 +17,8 @@ TPOT 1.1 facts this module is written around (measured here, see issue 4):
   search overshoots it by up to ~25 %: we always pass it, and Woken enforces the
   budget from outside (the manifest's ``budget_*``: budget x 1.25 + 60 s);
 - a search bounded by ``generations`` with a fixed ``random_state`` is
-  reproducible, one bounded by time is not.
+  reproducible, one bounded by time is not;
+- a ``cv`` given as a splitter is used as is: the portfolio's folds are TPOT's.
 """
 
 from __future__ import annotations
@@ -19,17 +26,31 @@ from __future__ import annotations
 import sys
 import time
 import warnings
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from woken.algorithms.common.errors import AlgorithmError, InputError
 from woken.algorithms.common.inputs import JobInputs
+from woken.algorithms.tpot.budget import Clock
+from woken.algorithms.tpot.candidates import (
+    ENSEMBLE_SIZE,
+    Candidate,
+    ensemble_of,
+    evaluate,
+    ranked,
+    splitter,
+)
+from woken.algorithms.tpot.portfolio import members
+from woken.algorithms.tpot.prepare import preparation
 
 # The parameters' defaults, bounds and values: algorithm.toml, which the container reads.
 # One pipeline may not take the whole budget, nor more than TPOT's own default of 10 minutes.
@@ -109,40 +130,146 @@ class SearchOutcome:
 
 
 def run_search(
-    settings: SearchSettings, X: npt.NDArray[np.float64], y: npt.NDArray[Any]
+    settings: SearchSettings, X: npt.NDArray[np.float64], y: npt.NDArray[Any],
+    nominal: Mapping[int, tuple[str, ...]] | None = None,
 ) -> SearchOutcome:
-    """Run TPOT on encoded features and a target (class indices for a classification)."""
+    """Portfolio, then TPOT, then perhaps an ensemble; the best by internal score, refitted.
+
+    ``X`` holds one column per variable, NaN where a value is missing; ``nominal`` names
+    the columns that hold category indices (see `prepare`). ``y``: class indices for a
+    classification.
+    """
     if len(y) < settings.cv:
         raise InputError(
             f"{len(y)} training rows are too few for cv = {settings.cv} internal folds"
         )
-    estimator = _estimator(settings)
+    clock = Clock(settings.max_time_mins * 60.0)
+    folds = splitter(settings.problem_type, settings.cv, settings.random_state)
+    prepare = preparation(X.shape[1], nominal or {})
     _say(
-        f"{settings.problem_type} search on {X.shape[0]} rows x {X.shape[1]} features: "
+        f"{settings.problem_type} search on {X.shape[0]} rows x {X.shape[1]} variables "
+        f"({int(np.isnan(X).any(axis=1).sum())} rows with a missing value): portfolio, then "
         f"{settings.generations} generations x {settings.population_size} pipelines, "
         f"cv = {settings.cv}, scoring {settings.scoring}, budget {settings.max_time_mins} min"
     )
+    portfolio = _run_portfolio(settings, X, y, folds, prepare, clock)
+    portfolio_s = clock.elapsed()
+    tpot = _run_tpot(settings, X, y, folds, prepare, clock)
+    search_s = clock.elapsed() - portfolio_s
+    scored = ranked([*portfolio, *([tpot.candidate] if tpot.candidate else [])])
+    if not scored:
+        raise AlgorithmError(
+            "no pipeline could be scored on these rows: every portfolio member failed "
+            f"({portfolio[0].error if portfolio else 'none tried'}) and TPOT "
+            f"{tpot.status}; check that each class has at least cv = {settings.cv} rows"
+        )
+    ensemble, ensemble_status = _try_ensemble(settings, X, y, folds, scored, tpot, clock)
+    ensemble_s = clock.elapsed() - portfolio_s - search_s
+    chosen = ranked([*scored, *([ensemble] if ensemble else [])])[0]
+    pipeline = _refit(chosen, tpot, X, y)
+    refit_s = clock.elapsed() - portfolio_s - search_s - ensemble_s
+    summary = {
+        **tpot.summary,
+        "best_cv_score": chosen.score,
+        "chosen": {**chosen.report(), "pipeline": one_line(pipeline)},
+        "portfolio": [member.report() for member in portfolio],
+        "ensemble": ensemble.report() if ensemble else {"skipped": ensemble_status},
+        "budget": {
+            "budget_s": round(clock.budget_s, 3),
+            "portfolio_s": round(portfolio_s, 3),
+            "search_s": round(search_s, 3),
+            "ensemble_s": round(ensemble_s, 3),
+            "refit_s": round(refit_s, 3),
+            "generations": tpot.summary["generations_completed"],
+            "tpot_max_time_mins": tpot.minutes,
+            "tpot": tpot.status,
+        },
+        "search_time_s": round(clock.elapsed(), 3),
+        "leaderboard": _leaderboard(portfolio, tpot, ensemble),
+    }
+    _say(
+        f"portfolio {portfolio_s:.1f} s ({len(portfolio)} members), TPOT {search_s:.1f} s "
+        f"({tpot.status}), ensemble {ensemble_s:.1f} s, refit {refit_s:.1f} s; chosen "
+        f"{chosen.name} ({chosen.source}), {settings.scoring} {chosen.score:.4g}"
+    )
+    return SearchOutcome(pipeline=pipeline, summary=summary)
+
+
+def _run_portfolio(
+    settings: SearchSettings, X: npt.NDArray[np.float64], y: npt.NDArray[Any],
+    folds: Any, prepare: Any, clock: Clock,
+) -> list[Candidate]:
+    """The members in order, until the portfolio's share of the budget is spent.
+
+    The first member is always scored, so that even a tiny budget has an answer.
+    """
+    tried: list[Candidate] = []
+    for member in members(settings.problem_type):
+        if tried and clock.portfolio_left() <= 0:
+            break
+        candidate = Candidate(
+            name=member.name, source="portfolio",
+            pipeline=member.pipeline(clone(prepare), settings.random_state),
+        )
+        tried.append(evaluate(candidate, X, y, folds, settings.scoring))
+    return tried
+
+
+@dataclass
+class TpotRun:
+    """What TPOT's part of the budget gave: its best as a candidate, or why there is none."""
+
+    status: str
+    summary: dict[str, Any]
+    minutes: float | None = None
+    candidate: Candidate | None = None
+    # The best pipeline already fitted on all rows behind the fitted preparation step.
+    fitted: Any = None
+    # The mean seconds of one pipeline's internal cross-validation, to plan an ensemble.
+    seconds_per_pipeline: float = 0.0
+
+
+def _run_tpot(
+    settings: SearchSettings, X: npt.NDArray[np.float64], y: npt.NDArray[Any],
+    folds: Any, prepare: Any, clock: Clock,
+) -> TpotRun:
+    # TPOT (with dask, xgboost, lightgbm) takes seconds to import, ten on a loaded machine:
+    # imported before its share is computed, so that the import is paid from it.
+    import tpot  # noqa: F401
+
+    minutes = clock.tpot_minutes()
+    if minutes is None:
+        return TpotRun(status="skipped: the portfolio spent the budget",
+                       summary=summarize(None, "", settings.scoring, 0.0))
+    # TPOT searches complete matrices: the preparation step, fitted on all training rows,
+    # is put in front of its pipeline (its internal folds see the same imputed values).
+    prepared_step = clone(prepare).fit(X, y)
+    prepared = prepared_step.transform(X)
+    estimator = _estimator(settings, minutes, folds)
     started = time.monotonic()
     with warnings.catch_warnings():
         # The pipelines TPOT tries warn by the hundred (convergence, deprecations); they
         # would bury the one line of a real failure at the tail of stderr.
         warnings.simplefilter("ignore")
         try:
-            estimator.fit(X, y)
+            estimator.fit(prepared, y)
         except Exception as error:
-            explained = _explained(error, settings, time.monotonic() - started)
-            if explained is None:
-                raise
-            raise explained from error
+            elapsed = time.monotonic() - started
+            explained = _explained(error, settings, minutes, elapsed)
+            return TpotRun(
+                status=f"failed: {explained}", minutes=round(minutes, 4),
+                summary=summarize(None, "", settings.scoring, elapsed),
+            )
     elapsed = time.monotonic() - started
     evaluated = getattr(estimator, "evaluated_individuals", None)
     summary = summarize(evaluated, estimator.objective_names[0], settings.scoring, elapsed)
     pipeline = getattr(estimator, "fitted_pipeline_", None)
     if pipeline is None or summary["best_cv_score"] is None or not _is_fitted(pipeline):
-        raise AlgorithmError(
-            f"TPOT found no working pipeline: {summary['pipelines_evaluated']} evaluated, "
-            f"{summary['pipelines_failed']} failed, {summary['pipelines_timed_out']} timed out "
-            f"in {elapsed:.1f} s (a larger time budget or more training rows may help)"
+        return TpotRun(
+            status=(f"found no working pipeline: {summary['pipelines_evaluated']} evaluated, "
+                    f"{summary['pipelines_failed']} failed, {summary['pipelines_timed_out']} "
+                    f"timed out in {elapsed:.1f} s"),
+            summary=summary, minutes=round(minutes, 4),
         )
     selected = getattr(estimator, "selected_best_score", None)
     if selected is not None:
@@ -150,32 +277,86 @@ def run_search(
                               errors="coerce").iloc[0]
         if pd.notna(score):
             summary["best_cv_score"] = float(score)
-    _say(
-        f"{summary['pipelines_evaluated']} pipelines evaluated ({summary['pipelines_failed']} "
-        f"failed, {summary['pipelines_timed_out']} timed out) in {elapsed:.1f} s; best "
-        f"{settings.scoring} {summary['best_cv_score']:.4g}: {one_line(pipeline)}"
+    candidate = Candidate(
+        name="TPOT pipeline: " + " -> ".join(steps_of(pipeline)), source="tpot",
+        pipeline=_tpot_pipeline(clone(prepare), pipeline, fitted=False),
+        score=summary["best_cv_score"], seconds=elapsed,
     )
-    return SearchOutcome(pipeline=pipeline, summary=summary)
+    return TpotRun(
+        status="ran", summary=summary, minutes=round(minutes, 4), candidate=candidate,
+        fitted=_tpot_pipeline(prepared_step, pipeline, fitted=True),
+        seconds_per_pipeline=elapsed / max(summary["pipelines_evaluated"], 1),
+    )
+
+
+def _tpot_pipeline(prepare: Any, pipeline: Any, fitted: bool) -> Pipeline:
+    """The preparation step, then TPOT's pipeline (fitted as it is, or a fresh copy)."""
+    return Pipeline([("prepare", prepare), ("tpot", pipeline if fitted else clone(pipeline))])
+
+
+def _try_ensemble(
+    settings: SearchSettings, X: npt.NDArray[np.float64], y: npt.NDArray[Any], folds: Any,
+    scored: list[Candidate], tpot: TpotRun, clock: Clock,
+) -> tuple[Candidate | None, str]:
+    """An ensemble of the best few, scored on the same folds, if its members' time fits."""
+    ensemble = ensemble_of(scored, settings.problem_type)
+    if ensemble is None:
+        return None, "fewer than two members with what voting needs"
+    cost = sum(tpot.seconds_per_pipeline if c.source == "tpot" else c.seconds
+               for c in scored[:ENSEMBLE_SIZE])
+    if cost > clock.left():
+        return None, f"its members' {cost:.1f} s of cross-validation did not fit the budget"
+    evaluate(ensemble, X, y, folds, settings.scoring)
+    return ensemble, "scored"
+
+
+def _refit(
+    chosen: Candidate, tpot: TpotRun, X: npt.NDArray[np.float64], y: npt.NDArray[Any]
+) -> Any:
+    """The chosen pipeline fitted on all training rows (TPOT's is already)."""
+    if chosen.source == "tpot":
+        return tpot.fitted
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return clone(chosen.pipeline).fit(X, y)
+
+
+def _leaderboard(
+    portfolio: list[Candidate], tpot: TpotRun, ensemble: Candidate | None
+) -> list[dict[str, Any]]:
+    """The best few of everything tried: portfolio members, TPOT's pipelines, the ensemble."""
+    rows: list[dict[str, Any]] = [
+        {"score": c.score, "estimator": steps_of(c.pipeline)[-1], "steps": steps_of(c.pipeline),
+         "generation": None, "pipeline": one_line(c.pipeline), "source": c.source,
+         "name": c.name}
+        for c in [*portfolio, *([ensemble] if ensemble else [])] if c.score is not None
+    ]
+    rows += [{**row, "source": "tpot", "name": "TPOT pipeline"}
+             for row in tpot.summary["leaderboard"]]
+    rows.sort(key=lambda row: -float(row["score"]))
+    board: list[dict[str, Any]] = []
+    for row in rows[:LEADERBOARD_SIZE]:
+        board.append({"rank": len(board) + 1, **{k: v for k, v in row.items() if k != "rank"}})
+    return board
 
 
 def _explained(
-    error: Exception, settings: SearchSettings, elapsed_s: float
-) -> AlgorithmError | None:
-    """The error of a search that scored no pipeline, in the job's terms (None: another error).
+    error: Exception, settings: SearchSettings, minutes: float, elapsed_s: float
+) -> str:
+    """Why TPOT scored nothing, in the job's terms; other errors are named as they are.
 
-    TPOT 1.1 raises a bare Exception when no pipeline of its first generation was
-    scored: say why, and which parameter to change.
+    TPOT 1.1 raises a bare Exception when no pipeline of its first generation was scored.
     """
     text = str(error)
     if "No individuals could be evaluated" not in text:
-        return None
+        return f"{type(error).__name__}: {' '.join(text.split())[:300]}"
     if "time limit" in text:
-        return AlgorithmError(
-            f"the time budget of {settings.max_time_mins:g} min ran out after "
-            f"{elapsed_s:.1f} s, before TPOT could score any pipeline of its first "
-            "generation: give a larger max_time_mins or a smaller population_size"
+        return (
+            f"the {minutes * 60:.1f} s left of the time budget of {settings.max_time_mins:g} "
+            f"min ran out after {elapsed_s:.1f} s, before TPOT could score any pipeline of "
+            "its first generation: give a larger max_time_mins or a smaller population_size"
         )
-    return AlgorithmError(
+    return (
         "every pipeline of TPOT's first generation failed on these rows (three tries): "
         f"check that each class has at least cv = {settings.cv} training rows"
     )
@@ -226,11 +407,12 @@ def summarize(
 
 
 def steps_of(pipeline: Any) -> list[str]:
-    """The class names of a pipeline's steps (the estimator itself if it is no Pipeline)."""
+    """The class names of a pipeline's steps, nested pipelines flattened (the estimator
+    itself if it is no Pipeline)."""
     steps = getattr(pipeline, "steps", None)
     if steps is None:
         return [type(pipeline).__name__]
-    return [type(step).__name__ for _, step in steps]
+    return [name for _, step in steps for name in steps_of(step)]
 
 
 def one_line(pipeline: Any) -> str:
@@ -238,7 +420,7 @@ def one_line(pipeline: Any) -> str:
     return " ".join(str(pipeline).split())
 
 
-def _estimator(settings: SearchSettings) -> Any:
+def _estimator(settings: SearchSettings, minutes: float, folds: Any) -> Any:
     # Imported here: TPOT (with dask, xgboost, lightgbm) takes seconds to import.
     from tpot import TPOTClassifier, TPOTRegressor
 
@@ -246,9 +428,10 @@ def _estimator(settings: SearchSettings) -> Any:
         "search_space": settings.search_space,
         "scorers": [settings.scoring],
         "scorers_weights": [1],
-        "cv": settings.cv,
-        "max_time_mins": settings.max_time_mins,
-        "max_eval_time_mins": settings.max_eval_time_mins,
+        # The same splits as the portfolio's, so that the scores compare.
+        "cv": folds,
+        "max_time_mins": minutes,
+        "max_eval_time_mins": min(minutes, settings.max_eval_time_mins),
         "generations": settings.generations,
         "population_size": settings.population_size,
         "random_state": settings.random_state,
