@@ -31,7 +31,7 @@ from tests.unit.algorithms.volumes import (
 )
 from woken.algorithms.common.model_store import model_path
 from woken.algorithms.common.runner import dispatch
-from woken.algorithms.tpot import search
+from woken.algorithms.tpot import portfolio, search
 from woken.algorithms.tpot.algorithm import HANDLERS
 from woken.algorithms.tpot.model import library_versions
 from woken.registry import Registry
@@ -77,7 +77,7 @@ def test_iris_train_then_test_predicts_decoded_classes_well(iris_volume: Path) -
 
 def test_train_reports_the_pipeline_the_search_and_the_versions(iris_volume: Path) -> None:
     model = read_result(iris_volume, "train")["data"]
-    assert model["pipeline"].startswith("Pipeline(steps=[")
+    assert model["pipeline"].startswith(("Pipeline(steps=[", "VotingClassifier("))
     assert model["settings"] == {
         "problem_type": "classification", "max_time_mins": 1.0, "generations": 2,
         "population_size": 8, "cv": 3, "random_state": 42, "scoring": "accuracy",
@@ -139,9 +139,10 @@ def test_compute_describes_the_model_and_saves_nothing(tmp_path: Path) -> None:
     result = read_result(volume, "compute")
     assert result["shape"] == "json"
     model = result["data"]
-    assert model["feature_names"] == ["petal_length_cm", "petal_width_cm", "site=north",
-                                      "site=south"]
-    assert model["n_training"] == 150 and model["pipeline"].startswith("Pipeline(")
+    # One column per variable: the pipeline itself one-hot encodes the nominal ones.
+    assert model["feature_names"] == ["petal_length_cm", "petal_width_cm", "site"]
+    assert model["n_training"] == 150
+    assert model["pipeline"].startswith(("Pipeline(", "VotingClassifier("))
     assert model["search"]["scoring"] == "balanced_accuracy"
     assert model["search"]["pipelines_evaluated"] > 0 and model["search"]["leaderboard"]
     assert model["versions"] == library_versions()
@@ -246,7 +247,7 @@ class _FailingSearch:
     # TPOT 1.1's own words (tpot/evolvers/base_evolver.py), measured with a 3 s budget.
     (("No individuals could be evaluated in the initial population as the max_eval_mins time "
       "limit was reached before any individuals could be evaluated."),
-     "the time budget of 0.05 min ran out after"),
+     "s left of the time budget of 1 min ran out after"),
     (("No individuals could be evaluated in the initial population. This may indicate a bug "
       "in the configuration, included models, or objective functions."),
      "every pipeline of TPOT's first generation failed on these rows"),
@@ -255,12 +256,17 @@ class _FailingSearch:
 def test_a_search_that_scores_nothing_says_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tpot_message: str, message: str
 ) -> None:
-    monkeypatch.setattr(search, "_estimator", lambda settings: _FailingSearch(tpot_message))
+    monkeypatch.setattr(search, "_estimator", lambda *_: _FailingSearch(tpot_message))
+    monkeypatch.setattr(search, "members", lambda problem: portfolio.members(problem)[:2])
     species, features = iris()
     volume = write_volume(tmp_path, algorithm="tpot", variables=[species], covariables=features,
-                          parameters={**FAST, "max_time_mins": "0.05"})
-    assert dispatch(HANDLERS, ["compute"], volume) == 1
-    assert read_result(volume, "compute")["error"].startswith(message)
+                          parameters={**FAST, "max_time_mins": "1"})
+    # TPOT's failure costs the search its evolution, not its answer: the portfolio's best.
+    assert dispatch(HANDLERS, ["compute"], volume) == 0
+    summary = read_result(volume, "compute")["data"]["search"]
+    assert summary["budget"]["tpot"].startswith("failed: ")
+    assert message in summary["budget"]["tpot"]
+    assert summary["chosen"]["source"] in {"portfolio", "ensemble"}
 
 
 def test_the_manifest_states_the_parameters_of_the_search() -> None:
@@ -279,3 +285,114 @@ def test_the_manifest_states_the_parameters_of_the_search() -> None:
     assert (spec.predictive, spec.type, spec.commands) == (
         True, "predictive_model", ("compute", "train", "test")
     )
+
+
+# --- the portfolio, the budget, missing values (a direct search on small rows) -----------
+
+
+def _rows_with_gaps() -> tuple[np.ndarray, np.ndarray, dict[int, tuple[str, ...]]]:
+    """Iris's four measures with gaps, and a nominal column (category indices) with gaps."""
+    species, features = iris()
+    X = np.column_stack([f.array for f in features]).astype(float)
+    y = np.unique(species.array, return_inverse=True)[1]
+    rng = np.random.default_rng(0)
+    X[rng.random(X.shape) < 0.1] = np.nan
+    site = (y + rng.integers(0, 2, len(y))) % 3  # informative, not decisive
+    site = site.astype(float)
+    site[rng.random(len(y)) < 0.1] = np.nan
+    return np.column_stack([X, site]), y, {4: ("north", "south", "east")}
+
+
+SMALL = search.SearchSettings(
+    problem_type="classification", max_time_mins=0.5, generations=1, population_size=4, cv=3,
+    random_state=7, scoring="accuracy", search_space="linear-light",
+)
+
+
+@pytest.fixture(scope="module")
+def outcome() -> search.SearchOutcome:
+    X, y, nominal_columns = _rows_with_gaps()
+    return search.run_search(SMALL, X, y, nominal_columns)
+
+
+def test_the_portfolio_is_scored_and_reported(outcome: search.SearchOutcome) -> None:
+    members = outcome.summary["portfolio"]
+    names = [m.name for m in portfolio.members("classification")]
+    # Cheapest first; at least the linear model whatever the load, the others while time lasts.
+    assert [m["name"] for m in members] == names[: len(members)] and len(members) >= 1
+    assert members[0]["name"] == "scaled logistic regression"
+    for member in members:
+        assert member["source"] == "portfolio" and member["seconds"] >= 0
+        assert member.get("error") or 0.5 < member["cv_score"] <= 1
+
+
+def test_the_chosen_pipeline_is_the_best_by_internal_score(
+    outcome: search.SearchOutcome
+) -> None:
+    summary = outcome.summary
+    scores = [m["cv_score"] for m in summary["portfolio"] if m["cv_score"] is not None]
+    if summary["budget"]["tpot"] == "ran":
+        scores.append(summary["tpot_best"]["cv_score"])
+        assert summary["tpot_best"]["name"].startswith("TPOT pipeline: ")
+    if "cv_score" in summary["ensemble"]:
+        scores.append(summary["ensemble"]["cv_score"])
+    assert summary["chosen"]["cv_score"] == summary["best_cv_score"] == max(scores)
+    assert summary["leaderboard"][0]["score"] == max(scores)
+    assert summary["chosen"]["name"] and summary["chosen"]["pipeline"] == search.one_line(
+        outcome.pipeline)
+
+
+def test_missing_values_and_a_nominal_column_go_through_the_pipeline(
+    outcome: search.SearchOutcome
+) -> None:
+    X, y, _ = _rows_with_gaps()
+    assert np.isnan(X).any(axis=1).sum() > 30  # no row was dropped to get here
+    predictions = outcome.pipeline.predict(X)
+    assert len(predictions) == len(y) and np.mean(predictions == y) > 0.8
+    prepare = outcome.pipeline.steps[0][1]
+    assert search.steps_of(outcome.pipeline)[0] == "ColumnTransformer"
+    text = search.one_line(prepare)
+    assert "SimpleImputer" in text and "OneHotEncoder" in text
+    # A row of gaps only, and an unknown category index, still get a prediction.
+    odd = np.array([[np.nan] * 4 + [np.nan], [5.0, 3.0, 1.5, 0.2, 7.0]])
+    assert len(outcome.pipeline.predict(odd)) == 2
+
+
+def test_the_budget_split_is_reported(outcome: search.SearchOutcome) -> None:
+    budget = outcome.summary["budget"]
+    assert budget["budget_s"] == 30.0
+    parts = budget["portfolio_s"] + budget["search_s"] + budget["ensemble_s"] + budget["refit_s"]
+    assert parts == pytest.approx(outcome.summary["search_time_s"], abs=0.05)
+    assert budget["portfolio_s"] <= 30 * 0.4 + 10  # its share, plus the member running then
+    assert budget["generations"] == outcome.summary["generations_completed"]
+    assert budget["tpot"] == "ran" and 0 < budget["tpot_max_time_mins"] < 0.5
+
+
+def test_a_spent_budget_skips_tpot_and_answers_with_the_portfolio() -> None:
+    X, y, nominal_columns = _rows_with_gaps()
+    settings = replace(SMALL, max_time_mins=0.05)  # 3 s: the portfolio takes what fits
+    summary = search.run_search(settings, X, y, nominal_columns).summary
+    assert summary["budget"]["tpot"] == "skipped: the portfolio spent the budget"
+    assert summary["pipelines_evaluated"] == 0 and summary["generations_completed"] == 0
+    assert summary["chosen"]["source"] in {"portfolio", "ensemble"}
+
+
+def test_a_regression_with_gaps_is_reproducible_with_a_seed_and_a_generation_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Three members, so that the budget, not the load, never cuts the portfolio short.
+    monkeypatch.setattr(search, "members", lambda problem: portfolio.members(problem)[:3])
+    target, features = diabetes()
+    X = np.column_stack([f.array for f in features[:4]]).astype(float)[:120]
+    X[::9, 1] = np.nan
+    y = target.array[:120].astype(float)
+    settings = replace(SMALL, problem_type="regression", scoring="r2", max_time_mins=1.0)
+    first = search.run_search(settings, X, y, {})
+    again = search.run_search(settings, X, y, {})
+    assert first.summary["budget"]["tpot"] == "ran"
+    assert first.summary["generations_completed"] == 1  # the bound ended it, not the time
+    assert again.summary["chosen"] == {**first.summary["chosen"],
+                                       "seconds": again.summary["chosen"]["seconds"]}
+    assert [m["cv_score"] for m in again.summary["portfolio"]] == [
+        m["cv_score"] for m in first.summary["portfolio"]]
+    assert np.array_equal(first.pipeline.predict(X), again.pipeline.predict(X))

@@ -85,8 +85,10 @@ async def tight_client(aiohttp_client, postgres_server: str, tmp_path: Path):
     manifest = re.sub(r"budget_grace_s = .*", "budget_grace_s = 1", manifest)
     (folder / "algorithm.toml").write_text(manifest)
     entrypoint = folder / "entrypoint.sh"
+    # The search now stops itself well within its budget: a job that overruns it (a
+    # container stuck in its start, say) is simulated by a pause before the real one.
     entrypoint.write_text(
-        f'#!/bin/sh\nexec "{ALGORITHMS_DIR}/tpot/entrypoint.sh" "$@"\n'
+        f'#!/bin/sh\nsleep 30\nexec "{ALGORITHMS_DIR}/tpot/entrypoint.sh" "$@"\n'
     )
     entrypoint.chmod(0o755)
     return await aiohttp_client(create_app(config))

@@ -37,6 +37,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from woken.algorithms.common.errors import AlgorithmError, InputError
 from woken.algorithms.common.inputs import JobInputs
@@ -143,6 +144,17 @@ def run_search(
         raise InputError(
             f"{len(y)} training rows are too few for cv = {settings.cv} internal folds"
         )
+    # One thread for BLAS and OpenMP too (histogram boosting, k-NN): two searches share two
+    # cores side by side (the folds of an experiment), and idle-spinning threads of one
+    # would slow the other; on a loaded machine a tiny boosting fit took seconds.
+    with threadpool_limits(limits=1):
+        return _search(settings, X, y, nominal)
+
+
+def _search(
+    settings: SearchSettings, X: npt.NDArray[np.float64], y: npt.NDArray[Any],
+    nominal: Mapping[int, tuple[str, ...]] | None,
+) -> SearchOutcome:
     clock = Clock(settings.max_time_mins * 60.0)
     folds = splitter(settings.problem_type, settings.cv, settings.random_state)
     prepare = preparation(X.shape[1], nominal or {})
@@ -167,12 +179,14 @@ def run_search(
     ensemble_s = clock.elapsed() - portfolio_s - search_s
     chosen = ranked([*scored, *([ensemble] if ensemble else [])])[0]
     pipeline = _refit(chosen, tpot, X, y)
-    refit_s = clock.elapsed() - portfolio_s - search_s - ensemble_s
+    total_s = clock.elapsed()
+    refit_s = total_s - portfolio_s - search_s - ensemble_s
     summary = {
         **tpot.summary,
         "best_cv_score": chosen.score,
         "chosen": {**chosen.report(), "pipeline": one_line(pipeline)},
         "portfolio": [member.report() for member in portfolio],
+        "tpot_best": tpot.candidate.report() if tpot.candidate else None,
         "ensemble": ensemble.report() if ensemble else {"skipped": ensemble_status},
         "budget": {
             "budget_s": round(clock.budget_s, 3),
@@ -184,7 +198,7 @@ def run_search(
             "tpot_max_time_mins": tpot.minutes,
             "tpot": tpot.status,
         },
-        "search_time_s": round(clock.elapsed(), 3),
+        "search_time_s": round(total_s, 3),
         "leaderboard": _leaderboard(portfolio, tpot, ensemble),
     }
     _say(
@@ -234,9 +248,10 @@ def _run_tpot(
     folds: Any, prepare: Any, clock: Clock,
 ) -> TpotRun:
     # TPOT (with dask, xgboost, lightgbm) takes seconds to import, ten on a loaded machine:
-    # imported before its share is computed, so that the import is paid from it.
-    import tpot  # noqa: F401
-
+    # imported (unless the budget is spent already) before its share is computed, so that
+    # the import is paid from it.
+    if clock.tpot_minutes() is not None:
+        import tpot  # noqa: F401
     minutes = clock.tpot_minutes()
     if minutes is None:
         return TpotRun(status="skipped: the portfolio spent the budget",
