@@ -22,6 +22,7 @@ from sklearn.utils import all_estimators
 
 from tests.unit.algorithms.volumes import (
     ALGORITHMS_DIR,
+    Column,
     diabetes,
     iris,
     nominal,
@@ -396,3 +397,27 @@ def test_a_regression_with_gaps_is_reproducible_with_a_seed_and_a_generation_bou
     assert [m["cv_score"] for m in again.summary["portfolio"]] == [
         m["cv_score"] for m in first.summary["portfolio"]]
     assert np.array_equal(first.pipeline.predict(X), again.pipeline.predict(X))
+
+
+def test_a_volume_with_gaps_trains_on_every_row_and_predicts_every_test_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "members", lambda problem: portfolio.members(problem)[:2])
+    species, features = iris()
+    # Gaps in a measure and in a nominal covariable, in the training and the test rows.
+    width = Column(features[3].meta, [None if i % 7 == 0 else v
+                                      for i, v in enumerate(features[3].values)])
+    site = nominal("site", ["north" if i % 3 else "south" for i in range(150)])
+    site = Column(site.meta, [None if i % 11 == 0 else v for i, v in enumerate(site.values)])
+    volume = write_volume(tmp_path, algorithm="tpot", variables=[species],
+                          covariables=[*features[:3], width, site],
+                          parameters={**FAST, "max_time_mins": "0.05"},
+                          train_rows=TRAIN, test_rows=TEST)
+    assert dispatch(HANDLERS, ["train"], volume) == 0
+    model = read_result(volume, "train")["data"]
+    assert model["n_training"] == len(TRAIN)  # no row lost to a gap
+    assert "SimpleImputer" in model["pipeline"] and "OneHotEncoder" in model["pipeline"]
+    assert dispatch(HANDLERS, ["test"], volume) == 0
+    predictions = read_result(volume, "test")["data"]["predictions"]
+    assert len(predictions) == len(TEST)
+    assert np.mean(np.asarray(predictions) == species.array[TEST]) > 0.8

@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 
 from tests.unit.algorithms.volumes import nominal, real, write_volume
-from woken.algorithms.common.encoding import FeatureEncoder, encode_target, problem_type
+from woken.algorithms.common.encoding import (
+    ColumnEncoder,
+    FeatureEncoder,
+    encode_target,
+    problem_type,
+)
 from woken.algorithms.common.errors import InputError
 from woken.algorithms.common.inputs import read_inputs
 from woken.algorithms.common.table import Table
@@ -61,3 +66,19 @@ def test_the_target_is_labels_or_floats_by_its_type(tmp_path: Path) -> None:
 def test_a_model_without_features_is_refused() -> None:
     with pytest.raises(InputError, match="at least one covariable"):
         FeatureEncoder(())
+
+
+def test_the_column_encoder_keeps_gaps_for_a_pipeline_that_prepares_them(tmp_path: Path) -> None:
+    encoder = ColumnEncoder(_inputs(tmp_path).features)
+    table = Table(columns=("age", "sex"), rows=((70.0, "M"), (None, "U"), (65, None)),
+                  source="data.json")
+    assert encoder.feature_names == ["age", "sex"]
+    assert encoder.nominal_columns == {1: ("F", "M", "U")}
+    np.testing.assert_array_equal(encoder.encode(table),
+                                  [[70, 1], [np.nan, 2], [65, np.nan]])
+    # A gap is not a licence for a wrong value: outside the enumerations is still an error.
+    with pytest.raises(InputError, match="'sex' is 'X', not one of its enumerations"):
+        encoder.encode(Table(columns=("age", "sex"), rows=((1.0, "X"),), source="test.json"))
+    # The one-hot encoder still refuses a gap.
+    with pytest.raises(InputError, match="'age' must be a finite number, got None"):
+        FeatureEncoder(_inputs(tmp_path).features).encode(table)
