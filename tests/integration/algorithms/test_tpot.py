@@ -22,7 +22,6 @@ from sklearn.utils import all_estimators
 
 from tests.unit.algorithms.volumes import (
     ALGORITHMS_DIR,
-    Column,
     diabetes,
     iris,
     nominal,
@@ -288,94 +287,13 @@ def test_the_manifest_states_the_parameters_of_the_search() -> None:
     )
 
 
-# --- the portfolio, the budget, missing values (a direct search on small rows) -----------
-
-
-def _rows_with_gaps() -> tuple[np.ndarray, np.ndarray, dict[int, tuple[str, ...]]]:
-    """Iris's four measures with gaps, and a nominal column (category indices) with gaps."""
-    species, features = iris()
-    X = np.column_stack([f.array for f in features]).astype(float)
-    y = np.unique(species.array, return_inverse=True)[1]
-    rng = np.random.default_rng(0)
-    X[rng.random(X.shape) < 0.1] = np.nan
-    site = (y + rng.integers(0, 2, len(y))) % 3  # informative, not decisive
-    site = site.astype(float)
-    site[rng.random(len(y)) < 0.1] = np.nan
-    return np.column_stack([X, site]), y, {4: ("north", "south", "east")}
+# --- the search with a real TPOT: reproducible with a seed and a generation bound --------
 
 
 SMALL = search.SearchSettings(
-    problem_type="classification", max_time_mins=0.5, generations=1, population_size=4, cv=3,
-    random_state=7, scoring="accuracy", search_space="linear-light",
+    problem_type="regression", max_time_mins=1.0, generations=1, population_size=4, cv=3,
+    random_state=7, scoring="r2", search_space="linear-light",
 )
-
-
-@pytest.fixture(scope="module")
-def outcome() -> search.SearchOutcome:
-    X, y, nominal_columns = _rows_with_gaps()
-    return search.run_search(SMALL, X, y, nominal_columns)
-
-
-def test_the_portfolio_is_scored_and_reported(outcome: search.SearchOutcome) -> None:
-    members = outcome.summary["portfolio"]
-    names = [m.name for m in portfolio.members("classification")]
-    # Cheapest first; at least the linear model whatever the load, the others while time lasts.
-    assert [m["name"] for m in members] == names[: len(members)] and len(members) >= 1
-    assert members[0]["name"] == "scaled logistic regression"
-    for member in members:
-        assert member["source"] == "portfolio" and member["seconds"] >= 0
-        assert member.get("error") or 0.5 < member["cv_score"] <= 1
-
-
-def test_the_chosen_pipeline_is_the_best_by_internal_score(
-    outcome: search.SearchOutcome
-) -> None:
-    summary = outcome.summary
-    scores = [m["cv_score"] for m in summary["portfolio"] if m["cv_score"] is not None]
-    if summary["budget"]["tpot"] == "ran":
-        scores.append(summary["tpot_best"]["cv_score"])
-        assert summary["tpot_best"]["name"].startswith("TPOT pipeline: ")
-    if "cv_score" in summary["ensemble"]:
-        scores.append(summary["ensemble"]["cv_score"])
-    assert summary["chosen"]["cv_score"] == summary["best_cv_score"] == max(scores)
-    assert summary["leaderboard"][0]["score"] == max(scores)
-    assert summary["chosen"]["name"] and summary["chosen"]["pipeline"] == search.one_line(
-        outcome.pipeline)
-
-
-def test_missing_values_and_a_nominal_column_go_through_the_pipeline(
-    outcome: search.SearchOutcome
-) -> None:
-    X, y, _ = _rows_with_gaps()
-    assert np.isnan(X).any(axis=1).sum() > 30  # no row was dropped to get here
-    predictions = outcome.pipeline.predict(X)
-    assert len(predictions) == len(y) and np.mean(predictions == y) > 0.8
-    prepare = outcome.pipeline.steps[0][1]
-    assert search.steps_of(outcome.pipeline)[0] == "ColumnTransformer"
-    text = search.one_line(prepare)
-    assert "SimpleImputer" in text and "OneHotEncoder" in text
-    # A row of gaps only, and an unknown category index, still get a prediction.
-    odd = np.array([[np.nan] * 4 + [np.nan], [5.0, 3.0, 1.5, 0.2, 7.0]])
-    assert len(outcome.pipeline.predict(odd)) == 2
-
-
-def test_the_budget_split_is_reported(outcome: search.SearchOutcome) -> None:
-    budget = outcome.summary["budget"]
-    assert budget["budget_s"] == 30.0
-    parts = budget["portfolio_s"] + budget["search_s"] + budget["ensemble_s"] + budget["refit_s"]
-    assert parts == pytest.approx(outcome.summary["search_time_s"], abs=0.05)
-    assert budget["portfolio_s"] <= 30 * 0.4 + 10  # its share, plus the member running then
-    assert budget["generations"] == outcome.summary["generations_completed"]
-    assert budget["tpot"] == "ran" and 0 < budget["tpot_max_time_mins"] < 0.5
-
-
-def test_a_spent_budget_skips_tpot_and_answers_with_the_portfolio() -> None:
-    X, y, nominal_columns = _rows_with_gaps()
-    settings = replace(SMALL, max_time_mins=0.05)  # 3 s: the portfolio takes what fits
-    summary = search.run_search(settings, X, y, nominal_columns).summary
-    assert summary["budget"]["tpot"] == "skipped: the portfolio spent the budget"
-    assert summary["pipelines_evaluated"] == 0 and summary["generations_completed"] == 0
-    assert summary["chosen"]["source"] in {"portfolio", "ensemble"}
 
 
 def test_a_regression_with_gaps_is_reproducible_with_a_seed_and_a_generation_bound(
@@ -387,7 +305,7 @@ def test_a_regression_with_gaps_is_reproducible_with_a_seed_and_a_generation_bou
     X = np.column_stack([f.array for f in features[:4]]).astype(float)[:120]
     X[::9, 1] = np.nan
     y = target.array[:120].astype(float)
-    settings = replace(SMALL, problem_type="regression", scoring="r2", max_time_mins=1.0)
+    settings = SMALL
     first = search.run_search(settings, X, y, {})
     again = search.run_search(settings, X, y, {})
     assert first.summary["budget"]["tpot"] == "ran"
@@ -397,27 +315,3 @@ def test_a_regression_with_gaps_is_reproducible_with_a_seed_and_a_generation_bou
     assert [m["cv_score"] for m in again.summary["portfolio"]] == [
         m["cv_score"] for m in first.summary["portfolio"]]
     assert np.array_equal(first.pipeline.predict(X), again.pipeline.predict(X))
-
-
-def test_a_volume_with_gaps_trains_on_every_row_and_predicts_every_test_row(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search, "members", lambda problem: portfolio.members(problem)[:2])
-    species, features = iris()
-    # Gaps in a measure and in a nominal covariable, in the training and the test rows.
-    width = Column(features[3].meta, [None if i % 7 == 0 else v
-                                      for i, v in enumerate(features[3].values)])
-    site = nominal("site", ["north" if i % 3 else "south" for i in range(150)])
-    site = Column(site.meta, [None if i % 11 == 0 else v for i, v in enumerate(site.values)])
-    volume = write_volume(tmp_path, algorithm="tpot", variables=[species],
-                          covariables=[*features[:3], width, site],
-                          parameters={**FAST, "max_time_mins": "0.05"},
-                          train_rows=TRAIN, test_rows=TEST)
-    assert dispatch(HANDLERS, ["train"], volume) == 0
-    model = read_result(volume, "train")["data"]
-    assert model["n_training"] == len(TRAIN)  # no row lost to a gap
-    assert "SimpleImputer" in model["pipeline"] and "OneHotEncoder" in model["pipeline"]
-    assert dispatch(HANDLERS, ["test"], volume) == 0
-    predictions = read_result(volume, "test")["data"]["predictions"]
-    assert len(predictions) == len(TEST)
-    assert np.mean(np.asarray(predictions) == species.array[TEST]) > 0.8

@@ -1,0 +1,227 @@
+"""tpot's search around TPOT: the portfolio, the choice, the preparation step, the budget.
+
+TPOT itself is replaced by a stub that "evolves" two fixed pipelines on the folds it is
+given (a real TPOT starts a dask cluster, which opens sockets: its tests are in
+tests/integration/algorithms/test_tpot.py). Everything else is real: the portfolio's
+cross-validation, the ensemble, the refit, and the container's commands in-process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+from sklearn.naive_bayes import GaussianNB
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from tests.unit.algorithms.volumes import (
+    Column,
+    iris,
+    nominal,
+    read_result,
+    write_volume,
+)
+from woken.algorithms.common.runner import dispatch
+from woken.algorithms.tpot import portfolio, search
+from woken.algorithms.tpot.algorithm import HANDLERS
+
+FAST = {"generations": "1", "population_size": "2", "cv": "3", "search_space": "linear-light"}
+TRAIN = list(range(0, 150, 2))
+TEST = list(range(1, 150, 2))
+
+
+class _StubTpot:
+    """Stands for TPOT 1.1: scores two pipelines on the given folds, keeps the better one
+    refitted on all rows, and leaves what `search.summarize` reads."""
+
+    objective_names = ["score"]
+
+    def __init__(self, folds: Any, scoring: str, generations: int) -> None:
+        self.folds, self.scoring, self.generations = folds, scoring, generations
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> None:
+        tried = [make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=500)),
+                 make_pipeline(GaussianNB())]
+        scores = [float(np.mean(cross_val_score(p, X, y, cv=self.folds, scoring=self.scoring)))
+                  for p in tried]
+        self.evaluated_individuals = pd.DataFrame({
+            "score": scores, "Instance": tried, "Generation": [0.0] * len(tried),
+            "Eval Error": [None] * len(tried),
+        })
+        best = int(np.argmax(scores))
+        self.fitted_pipeline_ = clone(tried[best]).fit(X, y)
+        self.selected_best_score = {"score": scores[best]}
+
+
+def _stub(settings: search.SearchSettings, minutes: float, folds: Any) -> _StubTpot:
+    return _StubTpot(folds, settings.scoring, settings.generations)
+
+
+@pytest.fixture(autouse=True)
+def stub_tpot(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "_estimator", _stub)
+
+
+def _rows_with_gaps() -> tuple[np.ndarray, np.ndarray, dict[int, tuple[str, ...]]]:
+    """Iris's four measures with gaps, and a nominal column (category indices) with gaps."""
+    species, features = iris()
+    X = np.column_stack([f.array for f in features]).astype(float)
+    y = np.unique(species.array, return_inverse=True)[1]
+    rng = np.random.default_rng(0)
+    X[rng.random(X.shape) < 0.1] = np.nan
+    site = ((y + rng.integers(0, 2, len(y))) % 3).astype(float)  # informative, not decisive
+    site[rng.random(len(y)) < 0.1] = np.nan
+    return np.column_stack([X, site]), y, {4: ("north", "south", "east")}
+
+
+SMALL = search.SearchSettings(
+    problem_type="classification", max_time_mins=1.0, generations=1, population_size=2, cv=3,
+    random_state=7, scoring="accuracy", search_space="linear-light",
+)
+
+
+@pytest.fixture(scope="module")
+def outcome() -> Iterator[search.SearchOutcome]:
+    """One search, shared by the tests that read it; the cheap half of the portfolio (the
+    forests and boostings take seconds each, and are the benchmark's business)."""
+    X, y, nominal_columns = _rows_with_gaps()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "_estimator", _stub)
+        patch.setattr(search, "members", lambda problem: portfolio.members(problem)[:5])
+        yield search.run_search(SMALL, X, y, nominal_columns)
+
+
+def test_the_portfolio_is_scored_and_reported(outcome: search.SearchOutcome) -> None:
+    members = outcome.summary["portfolio"]
+    names = [m.name for m in portfolio.members("classification")][:5]
+    # Cheapest first; the linear model whatever the load, the others while time lasts.
+    assert [m["name"] for m in members] == names[: len(members)]
+    assert members[0]["name"] == "scaled logistic regression"
+    for member in members:
+        assert member["source"] == "portfolio" and member["seconds"] >= 0
+        assert "error" not in member and 0.5 < member["cv_score"] <= 1
+
+
+def test_the_chosen_pipeline_is_the_best_by_internal_score(
+    outcome: search.SearchOutcome
+) -> None:
+    summary = outcome.summary
+    scores = [m["cv_score"] for m in summary["portfolio"]]
+    assert summary["budget"]["tpot"] == "ran"
+    assert summary["tpot_best"]["name"].startswith("TPOT pipeline: ")
+    scores.append(summary["tpot_best"]["cv_score"])
+    if "cv_score" in summary["ensemble"]:
+        scores.append(summary["ensemble"]["cv_score"])
+    assert summary["chosen"]["cv_score"] == summary["best_cv_score"] == max(scores)
+    assert summary["leaderboard"][0]["score"] == max(scores)
+    assert summary["chosen"]["pipeline"] == search.one_line(outcome.pipeline)
+
+
+def test_missing_values_and_a_nominal_column_go_through_the_pipeline(
+    outcome: search.SearchOutcome
+) -> None:
+    X, y, _ = _rows_with_gaps()
+    assert np.isnan(X).any(axis=1).sum() > 30  # no row was dropped to get here
+    predictions = outcome.pipeline.predict(X)
+    assert len(predictions) == len(y) and np.mean(predictions == y) > 0.8
+    text = search.one_line(outcome.pipeline)
+    assert "SimpleImputer" in text and "OneHotEncoder" in text
+    # A row of gaps only, and a category index never seen, still get a prediction.
+    odd = np.array([[np.nan] * 5, [5.0, 3.0, 1.5, 0.2, 7.0]])
+    assert len(outcome.pipeline.predict(odd)) == 2
+
+
+def test_the_budget_split_is_reported(outcome: search.SearchOutcome) -> None:
+    budget = outcome.summary["budget"]
+    assert budget["budget_s"] == 60.0
+    parts = budget["portfolio_s"] + budget["search_s"] + budget["ensemble_s"] + budget["refit_s"]
+    assert parts == pytest.approx(outcome.summary["search_time_s"], abs=0.01)
+    assert budget["generations"] == outcome.summary["generations_completed"] == 1
+    # TPOT's share: what the portfolio left of 80 % of the budget, less its overshoot.
+    assert 0 < budget["tpot_max_time_mins"] * 60 < (48 - budget["portfolio_s"]) / 1.25
+
+
+def test_a_winning_tpot_pipeline_comes_behind_the_preparation_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The weakest member alone, and no ensemble: the stub's pipeline must win.
+    monkeypatch.setattr(search, "members", lambda problem: (
+        portfolio.Member("constant", lambda seed: _Constant()),))
+    monkeypatch.setattr(search, "ensemble_of", lambda best, problem: None)
+    X, y, nominal_columns = _rows_with_gaps()
+    result = search.run_search(SMALL, X, y, nominal_columns)
+    assert result.summary["chosen"]["source"] == "tpot"
+    assert result.summary["ensemble"] == {"skipped": "fewer than two members with what voting "
+                                                     "needs"}
+    assert search.steps_of(result.pipeline)[0] == "ColumnTransformer"
+    assert np.mean(result.pipeline.predict(X) == y) > 0.8
+
+
+def test_a_spent_budget_skips_tpot_and_answers_with_the_portfolio() -> None:
+    X, y, nominal_columns = _rows_with_gaps()
+    settings = replace(SMALL, max_time_mins=0.05)  # 3 s: the portfolio takes what fits
+    summary = search.run_search(settings, X, y, nominal_columns).summary
+    assert summary["budget"]["tpot"] == "skipped: the portfolio spent the budget"
+    assert summary["pipelines_evaluated"] == 0 and summary["generations_completed"] == 0
+    assert summary["chosen"]["source"] in {"portfolio", "ensemble"}
+
+
+def test_a_seeded_search_bounded_by_generations_is_reproducible(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Three members, so that the load never cuts the portfolio short.
+    monkeypatch.setattr(search, "members", lambda problem: portfolio.members(problem)[:3])
+    X, y, nominal_columns = _rows_with_gaps()
+    first = search.run_search(SMALL, X, y, nominal_columns).summary
+    again = search.run_search(SMALL, X, y, nominal_columns).summary
+    assert [m["cv_score"] for m in again["portfolio"]] == [
+        m["cv_score"] for m in first["portfolio"]]
+    assert again["chosen"] == {**first["chosen"], "seconds": again["chosen"]["seconds"]}
+
+
+def test_a_volume_with_gaps_trains_on_every_row_and_predicts_every_test_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "members", lambda problem: portfolio.members(problem)[:2])
+    species, features = iris()
+    # Gaps in a measure and in a nominal covariable, in the training and the test rows.
+    width = Column(features[3].meta, [None if i % 7 == 0 else v
+                                      for i, v in enumerate(features[3].values)])
+    site = nominal("site", ["north" if i % 3 else "south" for i in range(150)])
+    site = Column(site.meta, [None if i % 11 == 0 else v for i, v in enumerate(site.values)])
+    volume = write_volume(tmp_path, algorithm="tpot", variables=[species],
+                          covariables=[*features[:3], width, site],
+                          parameters={**FAST, "max_time_mins": "0.05"},
+                          train_rows=TRAIN, test_rows=TEST)
+    assert dispatch(HANDLERS, ["train"], volume) == 0
+    model = read_result(volume, "train")["data"]
+    assert model["n_training"] == len(TRAIN)  # no row lost to a gap
+    assert model["feature_names"] == [f.code for f in features[:3]] + ["petal_width_cm", "site"]
+    assert model["chosen"] == model["search"]["chosen"]["name"]
+    assert "SimpleImputer" in model["pipeline"] and "OneHotEncoder" in model["pipeline"]
+    assert dispatch(HANDLERS, ["test"], volume) == 0
+    predictions = read_result(volume, "test")["data"]["predictions"]
+    assert len(predictions) == len(TEST)
+    assert np.mean(np.asarray(predictions) == species.array[TEST]) > 0.8
+
+
+class _Constant(LogisticRegression):
+    """A classifier that ignores its features: the weakest possible member."""
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> _Constant:
+        return super().fit(np.zeros((len(y), 1)), y)
+
+    def predict(self, X: Any) -> Any:
+        return super().predict(np.zeros((len(X), 1)))
+
+    def predict_proba(self, X: Any) -> Any:
+        return super().predict_proba(np.zeros((len(X), 1)))
