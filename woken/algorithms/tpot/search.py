@@ -1,9 +1,9 @@
 """The search: its settings from the job's parameters, the run, and what it tried.
 
 Within the job's budget (see `budget`): first a portfolio of strong, cheap defaults
-(`portfolio`), then TPOT's evolutionary search for the time left, both scored on the
-same internal folds with the same scorer (`candidates`); then, if the time allows, an
-ensemble of the best few. The best by internal score is refitted on all rows and
+(`portfolio`) and, if its cost fits, a voting ensemble of the best few of them; then
+TPOT's evolutionary search for the time left; all scored on the same internal folds
+with the same scorer (`candidates`). The best by internal score is refitted on all rows and
 returned, behind the step that imputes and one-hot encodes (`prepare`).
 
 TPOT 1.1 facts this module is written around (measured here, see issue 4):
@@ -41,7 +41,7 @@ from threadpoolctl import threadpool_limits
 
 from woken.algorithms.common.errors import AlgorithmError, InputError
 from woken.algorithms.common.inputs import JobInputs
-from woken.algorithms.tpot.budget import Clock
+from woken.algorithms.tpot.budget import TPOT_EVAL_SHARE, Clock
 from woken.algorithms.tpot.candidates import (
     ENSEMBLE_SIZE,
     Candidate,
@@ -166,18 +166,21 @@ def _search(
     )
     portfolio = _run_portfolio(settings, X, y, folds, prepare, clock)
     portfolio_s = clock.elapsed()
+    # The ensemble of the best members before TPOT: cheap, and often the winner; TPOT then
+    # gets all the time left (its own best is compared, not averaged in).
+    ensemble, ensemble_status = _try_ensemble(settings, X, y, folds, ranked(portfolio), clock)
+    ensemble_s = clock.elapsed() - portfolio_s
     tpot = _run_tpot(settings, X, y, folds, prepare, clock)
-    search_s = clock.elapsed() - portfolio_s
-    scored = ranked([*portfolio, *([tpot.candidate] if tpot.candidate else [])])
+    search_s = clock.elapsed() - portfolio_s - ensemble_s
+    scored = ranked([*portfolio, *([ensemble] if ensemble else []),
+                     *([tpot.candidate] if tpot.candidate else [])])
     if not scored:
         raise AlgorithmError(
             "no pipeline could be scored on these rows: every portfolio member failed "
             f"({portfolio[0].error if portfolio else 'none tried'}) and TPOT "
             f"{tpot.status}; check that each class has at least cv = {settings.cv} rows"
         )
-    ensemble, ensemble_status = _try_ensemble(settings, X, y, folds, scored, tpot, clock)
-    ensemble_s = clock.elapsed() - portfolio_s - search_s
-    chosen = ranked([*scored, *([ensemble] if ensemble else [])])[0]
+    chosen = scored[0]
     pipeline = _refit(chosen, tpot, X, y)
     total_s = clock.elapsed()
     refit_s = total_s - portfolio_s - search_s - ensemble_s
@@ -216,10 +219,13 @@ def _run_portfolio(
     """The members in order, until the portfolio's share of the budget is spent.
 
     The first member is always scored, so that even a tiny budget has an answer.
+    A member that fails is reported with its error and left out.
     """
     tried: list[Candidate] = []
     for member in members(settings.problem_type):
-        if tried and clock.portfolio_left() <= 0:
+        # Members come cheapest first: one is not started when less time is left than the
+        # previous one took.
+        if tried and clock.portfolio_left() < tried[-1].seconds:
             break
         candidate = Candidate(
             name=member.name, source="portfolio",
@@ -239,8 +245,6 @@ class TpotRun:
     candidate: Candidate | None = None
     # The best pipeline already fitted on all rows behind the fitted preparation step.
     fitted: Any = None
-    # The mean seconds of one pipeline's internal cross-validation, to plan an ensemble.
-    seconds_per_pipeline: float = 0.0
 
 
 def _run_tpot(
@@ -300,7 +304,6 @@ def _run_tpot(
     return TpotRun(
         status="ran", summary=summary, minutes=round(minutes, 4), candidate=candidate,
         fitted=_tpot_pipeline(prepared_step, pipeline, fitted=True),
-        seconds_per_pipeline=elapsed / max(summary["pipelines_evaluated"], 1),
     )
 
 
@@ -311,14 +314,13 @@ def _tpot_pipeline(prepare: Any, pipeline: Any, fitted: bool) -> Pipeline:
 
 def _try_ensemble(
     settings: SearchSettings, X: npt.NDArray[np.float64], y: npt.NDArray[Any], folds: Any,
-    scored: list[Candidate], tpot: TpotRun, clock: Clock,
+    scored: list[Candidate], clock: Clock,
 ) -> tuple[Candidate | None, str]:
     """An ensemble of the best few, scored on the same folds, if its members' time fits."""
     ensemble = ensemble_of(scored, settings.problem_type)
     if ensemble is None:
         return None, "fewer than two members with what voting needs"
-    cost = sum(tpot.seconds_per_pipeline if c.source == "tpot" else c.seconds
-               for c in scored[:ENSEMBLE_SIZE])
+    cost = sum(c.seconds for c in scored[:ENSEMBLE_SIZE])
     if cost > clock.left():
         return None, f"its members' {cost:.1f} s of cross-validation did not fit the budget"
     evaluate(ensemble, X, y, folds, settings.scoring)
@@ -446,7 +448,8 @@ def _estimator(settings: SearchSettings, minutes: float, folds: Any) -> Any:
         # The same splits as the portfolio's, so that the scores compare.
         "cv": folds,
         "max_time_mins": minutes,
-        "max_eval_time_mins": min(minutes, settings.max_eval_time_mins),
+        # Also bounds how late TPOT notices its deadline (see budget.TPOT_EVAL_SHARE).
+        "max_eval_time_mins": min(minutes * TPOT_EVAL_SHARE, settings.max_eval_time_mins),
         "generations": settings.generations,
         "population_size": settings.population_size,
         "random_state": settings.random_state,
