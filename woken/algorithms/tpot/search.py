@@ -41,7 +41,7 @@ from threadpoolctl import threadpool_limits
 
 from woken.algorithms.common.errors import AlgorithmError, InputError
 from woken.algorithms.common.inputs import JobInputs
-from woken.algorithms.tpot.budget import TPOT_EVAL_SHARE, Clock
+from woken.algorithms.tpot.budget import TPOT_EVAL_SHARE, TPOT_IMPORT_S, Clock
 from woken.algorithms.tpot.candidates import (
     ENSEMBLE_SIZE,
     Candidate,
@@ -254,7 +254,7 @@ def _run_tpot(
     # TPOT (with dask, xgboost, lightgbm) takes seconds to import, ten on a loaded machine:
     # imported (unless the budget is spent already) before its share is computed, so that
     # the import is paid from it.
-    if clock.tpot_minutes() is not None:
+    if clock.tpot_minutes(still_to_pay_s=TPOT_IMPORT_S) is not None:
         import tpot  # noqa: F401
     minutes = clock.tpot_minutes()
     if minutes is None:
