@@ -204,7 +204,7 @@ def test_the_versions_inside_the_model_are_checked_too(
 @pytest.mark.parametrize(("parameters", "message"), [
     ({"scoring": "accuracy"},
      "scoring 'accuracy' is for classification, but this target poses a regression problem"),
-    ({"scoring": "recall"}, "parameter 'scoring' must be one of auto, r2,"),
+    ({"scoring": "recall"}, "parameter 'scoring' must be one of auto, accuracy,"),
     ({"cv": "1"}, "parameter 'cv' must be between 2 and 10, got 1"),
     ({"max_time_mins": "0"}, "parameter 'max_time_mins' must be between 0.05 and 1440, got 0"),
     ({"search_space": "graph"}, "parameter 'search_space' must be one of linear, linear-light"),
