@@ -52,7 +52,9 @@ class Clock:
         return self.budget_s * FINISH_SHARE - self.elapsed()
 
     def tpot_minutes(self, still_to_pay_s: float = 0.0) -> float | None:
-        """TPOT's max_time_mins for what is left, less what is still to pay before it starts
-        (None: too little to start it)."""
+        """TPOT's max_time_mins for what is left (None: too little to start it).
+
+        ``still_to_pay_s``: what is still to be paid before TPOT starts (its import).
+        """
         seconds = (self.left() - still_to_pay_s - TPOT_FIXED_S) / TPOT_OVERSHOOT
         return None if seconds < MIN_TPOT_S else seconds / 60.0

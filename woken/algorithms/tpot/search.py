@@ -424,8 +424,10 @@ def summarize(
 
 
 def steps_of(pipeline: Any) -> list[str]:
-    """The class names of a pipeline's steps, nested pipelines flattened (the estimator
-    itself if it is no Pipeline)."""
+    """The class names of a pipeline's steps, nested pipelines flattened.
+
+    The estimator itself if it is no Pipeline.
+    """
     steps = getattr(pipeline, "steps", None)
     if steps is None:
         return [type(pipeline).__name__]
