@@ -24,6 +24,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from tests.unit.algorithms.volumes import (
+    ALGORITHMS_DIR,
     Column,
     iris,
     nominal,
@@ -33,6 +34,7 @@ from tests.unit.algorithms.volumes import (
 from woken.algorithms.common.runner import dispatch
 from woken.algorithms.tpot import portfolio, search
 from woken.algorithms.tpot.algorithm import HANDLERS
+from woken.registry import Registry
 
 FAST = {"generations": "1", "population_size": "2", "cv": "3", "search_space": "linear-light"}
 TRAIN = list(range(0, 150, 2))
@@ -214,6 +216,23 @@ def test_a_volume_with_gaps_trains_on_every_row_and_predicts_every_test_row(
     predictions = read_result(volume, "test")["data"]["predictions"]
     assert len(predictions) == len(TEST)
     assert np.mean(np.asarray(predictions) == species.array[TEST]) > 0.8
+
+
+def test_rows_without_their_target_are_left_out_of_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "members", lambda problem: portfolio.members(problem)[:1])
+    species, features = iris()
+    target = Column(species.meta, [None if i % 10 == 0 else v
+                                   for i, v in enumerate(species.values)])
+    volume = write_volume(tmp_path, algorithm="tpot", variables=[target],
+                          covariables=features, parameters={**FAST, "max_time_mins": "0.05"})
+    assert dispatch(HANDLERS, ["compute"], volume) == 0
+    assert read_result(volume, "compute")["data"]["n_training"] == 135
+
+
+def test_the_manifest_keeps_the_rows_with_missing_values() -> None:
+    assert Registry.load(ALGORITHMS_DIR).get("tpot").keeps_missing
 
 
 class _Constant(LogisticRegression):

@@ -16,7 +16,7 @@ feature names, number of training rows) so that models read alike.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,10 @@ def training_data(
     inputs: JobInputs, drop_first: bool = False, encoder_type: type[FeatureEncoder] = FeatureEncoder
 ) -> TrainingData:
     """Encode the rows of data.json for fitting; no rows is an error, not an empty model."""
+    if encoder_type is not FeatureEncoder:
+        # A model that takes gaps in its features still learns nothing from a row without
+        # its target (Woken sends such rows to a manifest with missing_values = "keep").
+        inputs = replace(inputs, table=inputs.table.without_missing(inputs.target.code))
     if len(inputs.table) == 0:
         raise InputError(f"{inputs.table.source} has no rows to fit the model on")
     encoder = encoder_type(inputs.features, drop_first=drop_first)

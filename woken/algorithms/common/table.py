@@ -55,6 +55,14 @@ class Table:
             ) from None
         return [row[index] for row in self.rows]
 
+    def without_missing(self, code: str) -> Table:
+        """The rows whose ``code`` holds a value (neither None nor NaN)."""
+        index = self.columns.index(code) if code in self.columns else None
+        if index is None:
+            return self
+        kept = tuple(row for row in self.rows if not _missing(row[index]))
+        return Table(columns=self.columns, rows=kept, source=self.source)
+
     def numeric(self, variable: Variable, allow_missing: bool = False) -> npt.NDArray[np.float64]:
         """A numeric column as floats; a missing or non-numeric value is an error, not a NaN.
 
@@ -95,6 +103,10 @@ class Table:
                 )
             result.append(code)
         return result
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def read_table(path: Path) -> Table:
