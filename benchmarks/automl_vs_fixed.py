@@ -182,14 +182,15 @@ def experiment_body(run: DatasetRun, settings: Settings) -> dict[str, Any]:
 
 def describe_datasets(url: str, codes: list[str]) -> list[DatasetRun]:
     """The data sets, their targets' problem types and covariables, from Woken's metadata."""
-    listed = {d["code"]: d for d in _get(f"{url}/metadata/datasets")}
+    listed = {d["code"]: d for d in _listed(_get(f"{url}/metadata/datasets"), "datasets")}
     runs = []
     for code in codes:
         if code not in listed:
             raise SystemExit(f"woken does not serve the data set {code!r}: {sorted(listed)}")
         if code not in TARGETS:
             raise SystemExit(f"no target known for {code!r}: add it to TARGETS")
-        variables = _get(f"{url}/metadata/variables", params={"datasets": code})
+        variables = _listed(_get(f"{url}/metadata/variables", params={"datasets": code}),
+                            "variables")
         types = {v["code"]: v["type"] for v in variables}
         target = TARGETS[code]
         if target not in types:
@@ -220,6 +221,11 @@ def automl_wall_time(url: str, settings: Settings, code: str,
     print(f"    wall time {wall_s:.1f} s", flush=True)
     return {"dataset": code, "k": settings.k, "budget": budget, "wall_s": wall_s,
             "target_s": 0.6 * (settings.k + 1) * budget * 60}
+
+
+def _listed(answer: Any, key: str) -> list[dict[str, Any]]:
+    """A metadata list: the 2019 answers wrap it (``{"datasets": [...]}``), older ones not."""
+    return list(answer[key] if isinstance(answer, dict) else answer)
 
 
 def _get(url: str, **kwargs: Any) -> Any:
