@@ -42,8 +42,8 @@ def summarize(inputs: JobInputs) -> dict[str, Any]:
 
 def _present(variable: Variable, table: Table) -> tuple[Table, int]:
     """The rows where `variable` has a value, and how many rows miss it."""
-    column = table.columns.index(variable.code)
-    present = tuple(row for row in table.rows if row[column] is not None)
+    values = table.values(variable.code)  # an unknown column is an input error naming it
+    present = tuple(row for row, value in zip(table.rows, values, strict=True) if value is not None)
     missing = len(table) - len(present)
     return Table(columns=table.columns, rows=present, source=table.source), missing
 
