@@ -7,15 +7,18 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from woken.api import handlers_docs as docs
 from woken.api import handlers_experiments as experiments
 from woken.api import handlers_jobs as jobs
 from woken.api import handlers_metadata as metadata
 from woken.api import handlers_mining as mining
-from woken.api.keys import CONFIG, SERVICES
+from woken.api.keys import CONFIG, METRICS, SERVICES
+from woken.api.metrics_middleware import metrics, metrics_middleware
 from woken.api.middleware import basic_auth_middleware, error_middleware
 from woken.config import Config
 from woken.system.adoption import adopt_orphans, keep_leases_periodically, start_up_claim
 from woken.system.lifecycle import start_services, stop_services
+from woken.system.metrics import Metrics, instrument
 from woken.system.retention import sweep_periodically
 
 ROUTES = [
@@ -35,11 +38,16 @@ ROUTES = [
     web.get("/mining/experiments", experiments.list_experiments),
     web.get("/mining/experiments/{experiment_id}", experiments.get_experiment),
     web.delete("/mining/experiments/{experiment_id}", experiments.cancel_experiment),
+    web.get("/openapi.json", docs.openapi_json),
+    web.get("/docs", docs.docs),
+    web.get("/docs/init.js", docs.docs_init),
+    web.get("/metrics", metrics),
 ]
 
 
 async def services_context(app: web.Application) -> AsyncIterator[None]:
     services = await asyncio.to_thread(start_services, app[CONFIG])
+    services = instrument(services, app[METRICS])
     app[SERVICES] = services
     # After the services are up: the work a previous process (or a dead instance) left.
     await asyncio.to_thread(adopt_orphans, services, start_up_claim(services))
@@ -62,7 +70,8 @@ async def leases_context(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(config: Config) -> web.Application:
-    middlewares = [error_middleware]
+    # Outermost first: the metrics see the status the error middleware chose.
+    middlewares = [metrics_middleware, error_middleware]
     if config.auth_user:
         guarded = ("/mining",) if config.metadata_open else ("/mining", "/metadata")
         middlewares.append(
@@ -70,9 +79,12 @@ def create_app(config: Config) -> web.Application:
         )
     app = web.Application(middlewares=middlewares, client_max_size=config.limits.max_body_bytes)
     app[CONFIG] = config
+    app[METRICS] = Metrics()
     # Started in this order, stopped in reverse: the sweep stops before the services.
     app.cleanup_ctx.append(services_context)
     app.cleanup_ctx.append(retention_context)
     app.cleanup_ctx.append(leases_context)
     app.add_routes(ROUTES)
+    app.router.add_static(docs.SWAGGER_UI_STATIC, docs.swagger_ui_folder())
+    docs.add_openapi_document(app)
     return app

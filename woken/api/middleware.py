@@ -74,7 +74,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as error:
         if error.empty_body or error.status < 400:
             raise
-        return web.json_response(error_body(error.reason), status=error.status)
+        # Keep the exception's headers: a 405 must say which methods are allowed (`Allow`).
+        headers = {k: v for k, v in error.headers.items() if k.lower() != "content-type"}
+        return web.json_response(error_body(error.reason), status=error.status, headers=headers)
     except Exception:
         # The answer says nothing of the cause (it may quote SQL, parameters, hosts or
         # paths); the id finds the traceback in the log.

@@ -1,0 +1,126 @@
+"""What each route takes and answers, in one table: the OpenAPI document is built from it.
+
+Keyed by (method, path) as the route table declares them. Error answers common to
+every route (400 for a body or query, 401 with auth, 404 for a path parameter, 500)
+are added by `woken.api.openapi`; only the answers particular to a route are listed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema
+
+from woken.api import schemas
+from woken.queries import ExperimentSchema, MiningJobSchema
+
+JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class Answer:
+    description: str
+    schema: Schema | type[Schema] | None = None
+    content_type: str = JSON
+    headers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    tag: str
+    answers: dict[int, Answer]
+    body: type[Schema] | None = None
+    # OpenAPI parameter objects for the query string.
+    query: tuple[dict[str, Any], ...] = ()
+    # Body media types other than JSON (e.g. CSV rows), each with its OpenAPI schema.
+    other_bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def query_int(name: str, description: str, minimum: int, maximum: int | None = None,
+              default: int | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "integer", "minimum": minimum}
+    if maximum is not None:
+        schema["maximum"] = maximum
+    if default is not None:
+        schema["default"] = default
+    return {"in": "query", "name": name, "description": description, "schema": schema}
+
+
+def query_string(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    return {"in": "query", "name": name, "description": description,
+            "schema": {"type": "string", **schema}}
+
+
+STILL_RUNNING = Answer("the time ran out; the work goes on: poll `Location`",
+                       schemas.StillRunningSchema, headers=("Location",))
+HEALTH_DB = Answer("both databases answer (503: one does not)", schemas.DatabaseHealthSchema)
+ASYNC = query_string("async", "`true` answers 202 at once (as `Prefer: respond-async`)")
+
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("GET", "/health"): Operation(
+        "Liveness", "health", {200: Answer("the service runs", schemas.HealthSchema)}),
+    ("GET", "/health/db"): Operation(
+        "The databases' health", "health", {200: HEALTH_DB, 503: HEALTH_DB}),
+    ("GET", "/readiness"): Operation(
+        "Readiness (the databases answer)", "health", {200: HEALTH_DB, 503: HEALTH_DB}),
+    ("GET", "/mining/algorithms"): Operation(
+        "The algorithm catalogue", "metadata",
+        {200: Answer("algorithms, validations, metrics", schemas.CatalogueSchema)}),
+    ("GET", "/mining/list-methods"): Operation(
+        "The algorithm catalogue (the 2017 name)", "metadata",
+        {200: Answer("algorithms, validations, metrics", schemas.CatalogueSchema)}),
+    ("GET", "/metadata/datasets"): Operation(
+        "The datasets", "metadata",
+        {200: Answer("every dataset", schemas.DatasetSchema(many=True))}),
+    ("GET", "/metadata/variables"): Operation(
+        "The variables of datasets", "metadata",
+        {200: Answer("their metadata", schemas.VariableSchema(many=True))},
+        query=(query_string("datasets", "comma-separated dataset codes (default: the "
+                                        "configured dataset)"),)),
+    ("POST", "/mining/job"): Operation(
+        "Run one algorithm and wait for its result", "mining",
+        {200: Answer("the job's result (or, for `data`, the selected rows)",
+                     schemas.QueryResultSchema),
+         504: STILL_RUNNING},
+        body=MiningJobSchema),
+    ("GET", "/mining/jobs/{job_id}"): Operation(
+        "A job and its result", "mining",
+        {200: Answer("the job has ended", schemas.JobSchema),
+         202: Answer("the job is still running", schemas.JobSchema)}),
+    ("POST", "/mining/experiment"): Operation(
+        "Run algorithms, cross-validated (synchronously, or 202 with `Prefer: "
+        "respond-async`)", "experiments",
+        {200: Answer("the experiment's result and leaderboard",
+                     schemas.ExperimentResultSchema, headers=("Location",)),
+         202: Answer("accepted; poll `Location`", schemas.ExperimentAcceptedSchema,
+                     headers=("Location",)),
+         504: STILL_RUNNING},
+        body=ExperimentSchema, query=(ASYNC,)),
+    ("GET", "/mining/experiments"): Operation(
+        "The experiments, newest first", "experiments",
+        {200: Answer("one page", schemas.ExperimentPageSchema)},
+        query=(query_int("limit", "page size", 1, 100, 20),
+               query_int("offset", "experiments skipped", 0, 10**9, 0))),
+    ("GET", "/mining/experiments/{experiment_id}"): Operation(
+        "An experiment: state, progress, result so far", "experiments",
+        {200: Answer("the experiment", schemas.ExperimentStatusSchema)}),
+    ("DELETE", "/mining/experiments/{experiment_id}"): Operation(
+        "Cancel an experiment", "experiments",
+        {200: Answer("it had already ended", schemas.ExperimentSummarySchema),
+         202: Answer("cancelling", schemas.ExperimentSummarySchema, headers=("Location",)),
+         503: Answer("the experiment runs on no actor of this node", schemas.ErrorSchema)}),
+    ("GET", "/openapi.json"): Operation(
+        "This document", "documentation",
+        {200: Answer("the OpenAPI 3 document", None)}),
+    ("GET", "/docs"): Operation(
+        "Swagger UI on this document", "documentation",
+        {200: Answer("an HTML page", None, content_type="text/html")}),
+    ("GET", "/metrics"): Operation(
+        "Prometheus metrics", "operations",
+        {200: Answer("the text exposition format", None, content_type="text/plain")}),
+    ("GET", "/docs/init.js"): Operation(
+        "Swagger UI's start-up script", "documentation",
+        {200: Answer("JavaScript", None, content_type="application/javascript")}),
+}

@@ -1,0 +1,126 @@
+"""The answers' shapes as marshmallow schemas: the OpenAPI document is generated from them.
+
+The requests' schemas live with the domain (`woken.queries`); these describe what the
+handlers answer. The schemathesis test checks every live answer against them, so a
+handler that drifts from its schema fails the suite.
+"""
+
+from __future__ import annotations
+
+from marshmallow import INCLUDE, Schema, fields
+
+
+class ErrorSchema(Schema):
+    """Every 4xx/5xx answer (the error middleware's `error_body`)."""
+
+    message = fields.String(required=True)
+    details = fields.Raw(metadata={"description": "per-field messages of an invalid body"})
+    requestId = fields.String(metadata={"description": "a 500's id, to find it in the log"})
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True)
+    version = fields.String(required=True)
+
+
+class DatabaseHealthSchema(Schema):
+    status = fields.String(required=True, metadata={"enum": ["ok", "error"]})
+    woken_db = fields.String(required=True)
+    features_db = fields.String(required=True)
+
+
+class CatalogueSchema(Schema):
+    algorithms = fields.List(fields.Dict(), required=True)
+    validations = fields.List(fields.Dict(), required=True)
+    metrics = fields.Raw(required=True)
+
+
+class DatasetSchema(Schema):
+    code = fields.String(required=True)
+    label = fields.String(required=True, allow_none=True)
+    description = fields.String(required=True, allow_none=True)
+    rows = fields.Integer(required=True, allow_none=True)
+
+
+class VariableSchema(Schema):
+    """A variable's metadata; open to more keys (the 2019 metadata carries others)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    code = fields.String(required=True)
+    label = fields.String(required=True, allow_none=True)
+    type = fields.String(required=True)
+    enumerations = fields.List(fields.Dict())
+    unit = fields.String()
+    description = fields.String()
+    methodology = fields.String()
+
+
+class QueryResultSchema(Schema):
+    """A job's result in the wire format (contract §1); `data` depends on the shape."""
+
+    jobId = fields.String(required=True, allow_none=True)
+    node = fields.String(required=True)
+    timestamp = fields.Float(required=True)
+    function = fields.String(required=True, allow_none=True)
+    shape = fields.String(required=True)
+    data = fields.Raw(required=True, allow_none=True)
+    error = fields.String(required=True, allow_none=True)
+
+
+class ExperimentResultSchema(QueryResultSchema):
+    """An experiment's QueryResult: one entry per algorithm, and the leaderboard."""
+
+    leaderboard = fields.Raw(allow_none=True)
+    experimentId = fields.String()
+    progress = fields.Raw()
+
+
+class StillRunningSchema(Schema):
+    """504: the request's time ran out; the work goes on and can be polled."""
+
+    message = fields.String(required=True)
+    jobId = fields.String()
+    experimentId = fields.String()
+
+
+class JobSchema(Schema):
+    jobId = fields.String(required=True)
+    algorithm = fields.String(required=True)
+    command = fields.String(required=True)
+    state = fields.String(required=True)
+    exitCode = fields.Integer(required=True, allow_none=True)
+    message = fields.String(required=True, allow_none=True)
+    createdAt = fields.String(required=True)
+    finishedAt = fields.String(required=True, allow_none=True)
+    result = fields.Nested(QueryResultSchema, required=True, allow_none=True)
+
+
+class ExperimentSummarySchema(Schema):
+    experimentId = fields.String(required=True)
+    state = fields.String(required=True)
+    createdAt = fields.String(required=True)
+    finishedAt = fields.String(required=True, allow_none=True)
+    algorithms = fields.List(fields.String(allow_none=True), required=True)
+    error = fields.String(required=True, allow_none=True)
+    message = fields.String()
+    location = fields.String()
+
+
+class ExperimentAcceptedSchema(Schema):
+    experimentId = fields.String(required=True)
+    state = fields.String(required=True)
+    location = fields.String(required=True)
+
+
+class ExperimentStatusSchema(ExperimentSummarySchema):
+    progress = fields.Dict(required=True)
+    result = fields.Raw(required=True, allow_none=True)
+
+
+class ExperimentPageSchema(Schema):
+    items = fields.List(fields.Nested(ExperimentSummarySchema), required=True)
+    total = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
