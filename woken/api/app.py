@@ -10,6 +10,7 @@ from aiohttp import web
 from woken.api import handlers_docs as docs
 from woken.api import handlers_experiments as experiments
 from woken.api import handlers_jobs as jobs
+from woken.api import handlers_logs as logs
 from woken.api import handlers_metadata as metadata
 from woken.api import handlers_mining as mining
 from woken.api.keys import CONFIG, METRICS, SERVICES
@@ -34,6 +35,7 @@ ROUTES = [
     web.get("/mining/jobs", jobs.list_jobs),
     web.get("/mining/jobs/{job_id}", mining.get_job),
     web.delete("/mining/jobs/{job_id}", jobs.cancel_job),
+    web.get("/mining/jobs/{job_id}/logs", logs.get_job_logs),
     web.post("/mining/experiment", experiments.run_experiment),
     web.get("/mining/experiments", experiments.list_experiments),
     web.get("/mining/experiments/{experiment_id}", experiments.get_experiment),

@@ -109,5 +109,7 @@ async def get_job(request: web.Request) -> web.Response:
         "finishedAt": job.finished_at.isoformat() if job.finished_at else None,
         "user": (job.context or {}).get("user"),
         "result": result.to_query_result(job.context) if result else None,
+        # Where the job's stdout and stderr are: an error quotes only the stderr's tail.
+        "logs": f"/mining/jobs/{job.id}/logs",
     }
     return web.json_response(body, status=200 if result else 202)

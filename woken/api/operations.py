@@ -89,6 +89,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "A job and its result", "mining",
         {200: Answer("the job has ended", schemas.JobSchema),
          202: Answer("the job is still running", schemas.JobSchema)}),
+    ("GET", "/mining/jobs/{job_id}/logs"): Operation(
+        "A job's stdout and stderr: whole, the last `tail` lines, or lines `start` to `end`",
+        "mining",
+        {200: Answer("the logs (null: the job wrote no such file)", schemas.JobLogsSchema)},
+        query=(query_int("tail", "the last N lines of each", 0, 10**7),
+               query_int("start", "first line (from 0)", 0, 10**7, 0),
+               query_int("end", "line after the last one", 0, 10**7))),
     ("POST", "/mining/experiment"): Operation(
         "Run algorithms, cross-validated (synchronously, or 202 with `Prefer: "
         "respond-async`)", "experiments",

@@ -95,6 +95,25 @@ class JobSchema(Schema):
     createdAt = fields.String(required=True)
     finishedAt = fields.String(required=True, allow_none=True)
     result = fields.Nested(QueryResultSchema, required=True, allow_none=True)
+    logs = fields.String(required=True, metadata={"description": "the job's logs route"})
+
+
+class LogExcerptSchema(Schema):
+    """Lines `start` to `end` (exclusive) of `total`; `cut`: only the file's end was read."""
+
+    text = fields.String(required=True)
+    start = fields.Integer(required=True)
+    end = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    cut = fields.Boolean(required=True)
+
+
+class JobLogsSchema(Schema):
+    jobId = fields.String(required=True)
+    state = fields.String(required=True)
+    algorithm = fields.String(required=True)
+    stdout = fields.Nested(LogExcerptSchema, required=True, allow_none=True)
+    stderr = fields.Nested(LogExcerptSchema, required=True, allow_none=True)
 
 
 class ExperimentSummarySchema(Schema):
