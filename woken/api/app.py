@@ -13,6 +13,7 @@ from woken.api import handlers_jobs as jobs
 from woken.api import handlers_logs as logs
 from woken.api import handlers_metadata as metadata
 from woken.api import handlers_mining as mining
+from woken.api import handlers_models as models
 from woken.api.keys import CONFIG, METRICS, SERVICES
 from woken.api.metrics_middleware import metrics, metrics_middleware
 from woken.api.middleware import basic_auth_middleware, error_middleware
@@ -40,6 +41,9 @@ ROUTES = [
     web.get("/mining/experiments", experiments.list_experiments),
     web.get("/mining/experiments/{experiment_id}", experiments.get_experiment),
     web.delete("/mining/experiments/{experiment_id}", experiments.cancel_experiment),
+    web.get("/mining/models/{model_id}", models.get_model),
+    web.get("/mining/models/{model_id}/download", models.download_model),
+    web.post("/mining/models/{model_id}/predict", models.predict),
     web.get("/openapi.json", docs.openapi_json),
     web.get("/docs", docs.docs),
     web.get("/docs/init.js", docs.docs_init),

@@ -17,6 +17,7 @@ from woken.storage.models import Experiment
 from woken.strict_numbers import parse_int
 from woken.system.experiments import cancel_experiment as cancel_experiment_actor
 from woken.system.experiments import progress, submit_experiment
+from woken.system.models import experiment_models
 
 MAX_PAGE = 100
 # Far past any real list, well within the 64-bit integers the databases bind.
@@ -59,10 +60,12 @@ async def get_experiment(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     experiment = await _experiment(request)
     jobs = await asyncio.to_thread(services.woken_db.jobs_of_experiment, experiment.id)
+    models = await asyncio.to_thread(experiment_models, services, experiment)
     return web.json_response({
         **_summary(experiment),
         "progress": progress(jobs),
         "result": experiment.result,
+        "models": models,
     })
 
 

@@ -118,6 +118,23 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {200: Answer("it had already ended", schemas.ExperimentSummarySchema),
          202: Answer("cancelling", schemas.ExperimentSummarySchema, headers=("Location",)),
          503: Answer("the experiment runs on no actor of this node", schemas.ErrorSchema)}),
+    ("GET", "/mining/models/{model_id}"): Operation(
+        "A model's card", "models", {200: Answer("the card", schemas.ModelCardSchema)}),
+    ("GET", "/mining/models/{model_id}/download"): Operation(
+        "A model's file (joblib; load it only with the libraries its card lists)", "models",
+        {200: Answer("the file", None, content_type="application/octet-stream")}),
+    ("POST", "/mining/models/{model_id}/predict"): Operation(
+        "Predict rows with a model (as a job running the algorithm's `test`)", "models",
+        {200: Answer("predictions in row order (and class probabilities)",
+                     schemas.PredictionSchema),
+         400: Answer("a wrong column or value, named", schemas.ErrorSchema),
+         502: Answer("the prediction job failed", schemas.ErrorSchema),
+         504: STILL_RUNNING},
+        other_bodies={
+            JSON: {"type": "array", "items": {"type": "object"},
+                   "description": "rows as records: [{\"variable\": value, ...}]"},
+            "text/csv": {"type": "string", "description": "a header line, then the rows"},
+        }),
     ("GET", "/openapi.json"): Operation(
         "This document", "documentation",
         {200: Answer("the OpenAPI 3 document", None)}),

@@ -136,6 +136,7 @@ class ExperimentAcceptedSchema(Schema):
 class ExperimentStatusSchema(ExperimentSummarySchema):
     progress = fields.Dict(required=True)
     result = fields.Raw(required=True, allow_none=True)
+    models = fields.List(fields.Nested("ModelLinkSchema"), required=True)
 
 
 class ExperimentPageSchema(Schema):
@@ -143,3 +144,31 @@ class ExperimentPageSchema(Schema):
     total = fields.Integer(required=True)
     limit = fields.Integer(required=True)
     offset = fields.Integer(required=True)
+
+
+class ModelCardSchema(Schema):
+    modelId = fields.String(required=True)
+    algorithm = fields.String(required=True)
+    parameters = fields.Dict(required=True)
+    target = fields.List(fields.Dict(), required=True)
+    features = fields.List(fields.Dict(), required=True)
+    problemType = fields.String(required=True, allow_none=True)
+    scores = fields.Dict(required=True, allow_none=True)
+    provenance = fields.Dict(required=True)
+    libraries = fields.Dict(required=True)
+    createdAt = fields.String(required=True, allow_none=True)
+    links = fields.Dict(required=True)
+
+
+class PredictionSchema(Schema):
+    modelId = fields.String(required=True)
+    jobId = fields.String(required=True)
+    predictions = fields.List(fields.Raw(), required=True)
+    probabilities = fields.List(fields.Dict(), metadata={"description": "classification"})
+
+
+class ModelLinkSchema(Schema):
+    index = fields.Integer(required=True)
+    algorithm = fields.String(required=True, allow_none=True)
+    modelId = fields.String(required=True)
+    href = fields.String(required=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 import joblib
 import pytest
+import sklearn
 from sklearn.dummy import DummyClassifier
 
 from tests.unit.algorithms.volumes import nominal, read_result, real, write_volume
@@ -48,7 +49,10 @@ def test_every_description_starts_with_the_shared_keys(tmp_path: Path) -> None:
         "target": "dx", "problem_type": "classification",
         "feature_names": ["age", "sex=F", "sex=M"], "n_training": 4, "classes": ["AD", "CN"],
     }}
-    assert not model_path(volume).exists()
+    # compute keeps its model (an experiment serves it) with the libraries that wrote it.
+    assert model_path(volume).exists()
+    versions = json.loads((model_path(volume).parent / "versions.json").read_text())
+    assert versions["scikit-learn"] == sklearn.__version__
 
 
 def test_train_saves_what_test_needs_and_test_predicts_in_row_order(tmp_path: Path) -> None:
@@ -57,14 +61,18 @@ def test_train_saves_what_test_needs_and_test_predicts_in_row_order(tmp_path: Pa
     model = load_model(volume)
     assert model.target.code == "dx" and model.encoder.feature_names == ["age", "sex=F", "sex=M"]
     assert dispatch(HANDLERS, ["test"], volume) == 0
-    assert read_result(volume, "test")["data"] == {"predictions": ["CN", "CN"]}
+    # A classifier that estimates them also gives each row's class probabilities.
+    assert read_result(volume, "test")["data"] == {
+        "predictions": ["CN", "CN"],
+        "probabilities": [{"AD": 0.0, "CN": 1.0}, {"AD": 0.0, "CN": 1.0}],
+    }
 
 
 def test_no_test_rows_give_no_predictions_and_a_missing_file_an_error(tmp_path: Path) -> None:
     volume = _volume(tmp_path, test_rows=[])
     assert dispatch(HANDLERS, ["train"], volume) == 0
     assert dispatch(HANDLERS, ["test"], volume) == 0
-    assert read_result(volume, "test")["data"] == {"predictions": []}
+    assert read_result(volume, "test")["data"] == {"predictions": [], "probabilities": []}
     (volume / "test.json").unlink()
     assert dispatch(HANDLERS, ["test"], volume) == 1
     assert "test.json not found" in read_result(volume, "test")["error"]

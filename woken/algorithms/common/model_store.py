@@ -8,6 +8,7 @@ job's volume, which Woken creates and no user writes into.
 from __future__ import annotations
 
 import os
+import platform
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +20,11 @@ import sklearn
 from woken.algorithms.common.encoding import FeatureEncoder
 from woken.algorithms.common.errors import NoTrainedModel
 from woken.algorithms.common.variables import Variable
-from woken.algorithms.common.volume import MODEL_DIR
+from woken.algorithms.common.volume import MODEL_DIR, write_json_atomically
 
 MODEL_FILE = "model.joblib"
+# Beside the model: the libraries that wrote it, readable without loading the pickle.
+VERSIONS_FILE = "versions.json"
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,15 @@ def save_model(volume: Path, model: TrainedModel) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    write_json_atomically(path.parent / VERSIONS_FILE, library_versions())
     return path
+
+
+def library_versions() -> dict[str, str]:
+    import numpy
+
+    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
+            "numpy": numpy.__version__, "joblib": joblib.__version__}
 
 
 def load_model(volume: Path) -> TrainedModel:

@@ -138,13 +138,27 @@ def predict(model: TrainedModel, volume: Path) -> list[Any]:
     return [p.item() if isinstance(p, np.generic) else p for p in predictions]
 
 
+def class_probabilities(model: TrainedModel, volume: Path) -> list[dict[str, float]] | None:
+    """Each row's probability per class, for a classifier that estimates them; else None."""
+    estimator = model.estimator
+    if not hasattr(estimator, "predict_proba") or not hasattr(estimator, "classes_"):
+        return None
+    table = read_table(volume / TEST_DATA_FILE)
+    if len(table) == 0:
+        return []
+    try:
+        matrix = estimator.predict_proba(model.encoder.encode(table))
+    except (AttributeError, NotImplementedError):
+        return None  # e.g. an SGD classifier with a loss that gives no probabilities
+    classes = [c.item() if isinstance(c, np.generic) else c for c in estimator.classes_]
+    return [{str(c): float(p) for c, p in zip(classes, row, strict=True)} for row in matrix]
+
+
 def predictive_handlers(algorithm: PredictiveAlgorithm) -> dict[str, Handler]:
     """The handlers of ``compute``, ``train`` and ``test`` for the runner."""
 
-    def compute(volume: Path) -> Result:
-        _, _, description = fit_and_describe(algorithm, volume)
-        return Result(Shape.JSON, description)
-
+    # `compute` fits on every selected row and keeps the model as `train` does: it is the
+    # model an experiment serves (`/mining/models/{id}`), and `test` can predict with it.
     def train(volume: Path) -> Result:
         estimator, data, description = fit_and_describe(algorithm, volume)
         save_model(
@@ -166,6 +180,10 @@ def predictive_handlers(algorithm: PredictiveAlgorithm) -> dict[str, Handler]:
         trained = load_model(volume)
         if algorithm.after_load is not None:
             algorithm.after_load(volume, trained)
-        return Result(Shape.JSON, {"predictions": predict(trained, volume)})
+        answer: dict[str, Any] = {"predictions": predict(trained, volume)}
+        probabilities = class_probabilities(trained, volume)
+        if probabilities is not None:
+            answer["probabilities"] = probabilities
+        return Result(Shape.JSON, answer)
 
-    return {"compute": compute, "train": train, "test": test}
+    return {"compute": train, "train": train, "test": test}

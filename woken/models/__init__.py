@@ -1,0 +1,1 @@
+"""Models an experiment keeps: their cards, and the rows they may be asked to predict."""
