@@ -1,4 +1,4 @@
-"""The `woken` command: serve, migrate, load-data, algorithms.
+"""The `woken` command: serve, migrate, load-data, algorithms; and a client of a running Woken.
 
 Global options (--config, --data-dir, --log-level) go before or after the sub-command:
 `woken --data-dir X serve` and `woken serve --data-dir X` are the same. Every failure
@@ -15,6 +15,7 @@ import socket
 import sys
 from pathlib import Path
 
+from woken.cli_client import CLIENT_COMMANDS, add_client_commands, run_client
 from woken.cli_load import add_load_arguments, load_data
 from woken.config import Config, load_config
 from woken.errors import ConfigurationError, WokenError
@@ -66,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("algorithms", help="print the algorithm catalogue as JSON",
                         parents=common)
+    # The client of a running Woken: submit, experiments, show, cancel, logs, predict.
+    add_client_commands(commands)
     return parser
 
 
@@ -74,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if args.command in CLIENT_COMMANDS:
+        return run_client(args)  # HTTP only: no configuration, no data directory
     try:
         return run(args)
     except ConfigurationError as error:

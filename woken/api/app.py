@@ -10,6 +10,7 @@ from aiohttp import web
 from woken.api import handlers_docs as docs
 from woken.api import handlers_experiments as experiments
 from woken.api import handlers_jobs as jobs
+from woken.api import handlers_leaderboard as leaderboard
 from woken.api import handlers_logs as logs
 from woken.api import handlers_metadata as metadata
 from woken.api import handlers_mining as mining
@@ -41,6 +42,7 @@ ROUTES = [
     web.get("/mining/experiments", experiments.list_experiments),
     web.get("/mining/experiments/{experiment_id}", experiments.get_experiment),
     web.delete("/mining/experiments/{experiment_id}", experiments.cancel_experiment),
+    web.get("/mining/experiments/{experiment_id}/leaderboard.csv", leaderboard.leaderboard),
     web.get("/mining/models/{model_id}", models.get_model),
     web.get("/mining/models/{model_id}/download", models.download_model),
     web.post("/mining/models/{model_id}/predict", models.predict),

@@ -118,6 +118,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {200: Answer("it had already ended", schemas.ExperimentSummarySchema),
          202: Answer("cancelling", schemas.ExperimentSummarySchema, headers=("Location",)),
          503: Answer("the experiment runs on no actor of this node", schemas.ErrorSchema)}),
+    ("GET", "/mining/experiments/{experiment_id}/leaderboard.csv"): Operation(
+        "An experiment's leaderboard as CSV (so far, while it runs)", "experiments",
+        {200: Answer("one line per algorithm", None, content_type="text/csv")}),
     ("GET", "/mining/models/{model_id}"): Operation(
         "A model's card", "models", {200: Answer("the card", schemas.ModelCardSchema)}),
     ("GET", "/mining/models/{model_id}/download"): Operation(
