@@ -15,6 +15,7 @@ from woken.api import handlers_logs as logs
 from woken.api import handlers_metadata as metadata
 from woken.api import handlers_mining as mining
 from woken.api import handlers_models as models
+from woken.api import handlers_page as page
 from woken.api.keys import CONFIG, METRICS, SERVICES
 from woken.api.metrics_middleware import metrics, metrics_middleware
 from woken.api.middleware import basic_auth_middleware, error_middleware
@@ -25,6 +26,7 @@ from woken.system.metrics import Metrics, instrument
 from woken.system.retention import sweep_periodically
 
 ROUTES = [
+    web.get("/", page.index),
     web.get("/health", metadata.health),
     web.get("/health/db", metadata.health_db),
     web.get("/readiness", metadata.readiness),
@@ -94,5 +96,6 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(leases_context)
     app.add_routes(ROUTES)
     app.router.add_static(docs.SWAGGER_UI_STATIC, docs.swagger_ui_folder())
+    app.router.add_static(page.UI_STATIC, page.WEB_DIR)
     docs.add_openapi_document(app)
     return app

@@ -59,6 +59,9 @@ HEALTH_DB = Answer("both databases answer (503: one does not)", schemas.Database
 ASYNC = query_string("async", "`true` answers 202 at once (as `Prefer: respond-async`)")
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("GET", "/"): Operation(
+        "The web page: experiments, progress, leaderboards, a form", "page",
+        {200: Answer("an HTML page", None, content_type="text/html")}),
     ("GET", "/health"): Operation(
         "Liveness", "health", {200: Answer("the service runs", schemas.HealthSchema)}),
     ("GET", "/health/db"): Operation(

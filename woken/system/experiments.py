@@ -135,6 +135,10 @@ def progress(jobs: list[Job]) -> dict[str, Any]:
         )
         entry["total"] += 1
         entry["done"] += JobState(job.state).is_terminal
+        # Each job by id: the web page and the CLI link its logs.
+        entry.setdefault("jobs", []).append(
+            {"jobId": job.id, "step": job.step, "command": job.command, "state": job.state}
+        )
         if fold is not None:
             entry["folds"].setdefault(f"v{validation}.f{fold}", {})[job.command] = job.state
     return {
