@@ -19,6 +19,7 @@ from woken.cli_client import CLIENT_COMMANDS, add_client_commands, run_client
 from woken.cli_load import add_load_arguments, load_data
 from woken.config import Config, load_config
 from woken.errors import ConfigurationError, WokenError
+from woken.log_format import use_log_format
 
 log = logging.getLogger("woken")
 
@@ -96,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config, data_dir=args.data_dir)
+    use_log_format(config.log_format)
     if args.command == "serve":
         return serve_forever(config.with_overrides(host=args.host, port=args.port))
     if args.command == "migrate":

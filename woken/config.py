@@ -84,6 +84,9 @@ class Config:
     # patients' data) needs it too, unless this opens it.
     metadata_open: bool = False
     dev_mode: bool = False
+    # "text" (one readable line per record) or "json" (JSON lines with the experiment and
+    # job ids as fields, for a log collector).
+    log_format: str = "text"
     # The Chronos backend's settings (backend = "chronos"; see the README's stacks section).
     chronos: ChronosSettings = field(default_factory=ChronosSettings)
     # The Dask backend's settings (backend = "dask", `pip install woken[dask]`).
