@@ -26,6 +26,8 @@ TERMINAL = {"completed", "cancelled", "failed"}
 
 
 class ClientError(Exception):
+    """A failure to report in one line, with the exit code it means."""
+
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code

@@ -24,6 +24,8 @@ _NAMED = {
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time, level, logger, message, and the ids it names."""
+
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
         document: dict[str, object] = {

@@ -20,6 +20,8 @@ JSON = "application/json"
 
 @dataclass(frozen=True)
 class Answer:
+    """One documented answer of a route: its meaning, body schema, media type, headers."""
+
     description: str
     schema: Schema | type[Schema] | None = None
     content_type: str = JSON
@@ -28,6 +30,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Operation:
+    """What one route takes (body, query) and answers, as the OpenAPI document shows it."""
+
     summary: str
     tag: str
     answers: dict[int, Answer]

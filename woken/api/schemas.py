@@ -19,23 +19,31 @@ class ErrorSchema(Schema):
 
 
 class HealthSchema(Schema):
+    """`GET /health`."""
+
     status = fields.String(required=True)
     version = fields.String(required=True)
 
 
 class DatabaseHealthSchema(Schema):
+    """`GET /health/db` and `/readiness`: each database's answer."""
+
     status = fields.String(required=True, metadata={"enum": ["ok", "error"]})
     woken_db = fields.String(required=True)
     features_db = fields.String(required=True)
 
 
 class CatalogueSchema(Schema):
+    """`GET /mining/algorithms`: the algorithms, validations and metrics."""
+
     algorithms = fields.List(fields.Dict(), required=True)
     validations = fields.List(fields.Dict(), required=True)
     metrics = fields.Raw(required=True)
 
 
 class DatasetSchema(Schema):
+    """One data set of `GET /metadata/datasets`."""
+
     code = fields.String(required=True)
     label = fields.String(required=True, allow_none=True)
     description = fields.String(required=True, allow_none=True)
@@ -46,6 +54,8 @@ class VariableSchema(Schema):
     """A variable's metadata; open to more keys (the 2019 metadata carries others)."""
 
     class Meta:
+        """Keys beyond these are part of the metadata too."""
+
         unknown = INCLUDE
 
     code = fields.String(required=True)
@@ -86,6 +96,8 @@ class StillRunningSchema(Schema):
 
 
 class JobSchema(Schema):
+    """`GET /mining/jobs/{id}`: a job, its outcome and its result."""
+
     jobId = fields.String(required=True)
     algorithm = fields.String(required=True)
     command = fields.String(required=True)
@@ -109,6 +121,8 @@ class LogExcerptSchema(Schema):
 
 
 class JobLogsSchema(Schema):
+    """`GET /mining/jobs/{id}/logs`: the job's stdout and stderr excerpts."""
+
     jobId = fields.String(required=True)
     state = fields.String(required=True)
     algorithm = fields.String(required=True)
@@ -117,6 +131,8 @@ class JobLogsSchema(Schema):
 
 
 class ExperimentSummarySchema(Schema):
+    """An experiment in a list, or as a cancel answers it."""
+
     experimentId = fields.String(required=True)
     state = fields.String(required=True)
     createdAt = fields.String(required=True)
@@ -128,18 +144,24 @@ class ExperimentSummarySchema(Schema):
 
 
 class ExperimentAcceptedSchema(Schema):
+    """202 to an asynchronous experiment: where to poll."""
+
     experimentId = fields.String(required=True)
     state = fields.String(required=True)
     location = fields.String(required=True)
 
 
 class ExperimentStatusSchema(ExperimentSummarySchema):
+    """`GET /mining/experiments/{id}`: progress, results so far, models."""
+
     progress = fields.Dict(required=True)
     result = fields.Raw(required=True, allow_none=True)
     models = fields.List(fields.Nested("ModelLinkSchema"), required=True)
 
 
 class ExperimentPageSchema(Schema):
+    """One page of `GET /mining/experiments`."""
+
     items = fields.List(fields.Nested(ExperimentSummarySchema), required=True)
     total = fields.Integer(required=True)
     limit = fields.Integer(required=True)
@@ -147,6 +169,8 @@ class ExperimentPageSchema(Schema):
 
 
 class ModelCardSchema(Schema):
+    """`GET /mining/models/{id}`: what the model is, was fitted on, scored, and what wrote it."""
+
     modelId = fields.String(required=True)
     algorithm = fields.String(required=True)
     parameters = fields.Dict(required=True)
@@ -161,6 +185,8 @@ class ModelCardSchema(Schema):
 
 
 class PredictionSchema(Schema):
+    """`POST /mining/models/{id}/predict`: one prediction per row, in order."""
+
     modelId = fields.String(required=True)
     jobId = fields.String(required=True)
     predictions = fields.List(fields.Raw(), required=True)
@@ -168,6 +194,8 @@ class PredictionSchema(Schema):
 
 
 class ModelLinkSchema(Schema):
+    """A model an experiment keeps, as its status links it."""
+
     index = fields.Integer(required=True)
     algorithm = fields.String(required=True, allow_none=True)
     modelId = fields.String(required=True)

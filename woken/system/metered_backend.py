@@ -14,6 +14,8 @@ T = TypeVar("T")
 
 
 class MeteredBackend:
+    """A backend whose BackendErrors are counted by operation (and still raised)."""
+
     def __init__(self, backend: Backend, errors: Counter) -> None:
         self.inner = backend
         self.errors = errors

@@ -51,6 +51,8 @@ class Metrics:
 
 
 class WokenDbCollector(Collector):
+    """Jobs and experiments as woken-db holds them, read at each scrape."""
+
     def __init__(self, woken_db: WokenDatabase) -> None:
         self.woken_db = woken_db
 

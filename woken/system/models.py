@@ -36,6 +36,8 @@ from woken.volumes import create_volume, write_json_atomically
 
 @dataclass(frozen=True)
 class StoredModel:
+    """A kept model: its compute job, its experiment and the volume that holds it."""
+
     job: Job
     experiment_id: str
     volume: Path
