@@ -10,7 +10,8 @@
 - ``test``: refuses a model of other library versions, reloads the pipeline and
   predicts the rows of test.json: ``{"predictions": [...]}`` in the target's own
   values (class codes are decoded, never TPOT's integers).
-- ``compute``: ``train`` on all rows without saving, for ``/mining/job``.
+- ``compute``: ``train`` on all rows, the model kept: an experiment serves it
+  (``/mining/models/{id}``).
 """
 
 from __future__ import annotations
