@@ -75,6 +75,9 @@ def _operation(
     answers = dict(operation.answers)
     if operation.body is not None or operation.query:
         answers.setdefault(400, _ERROR)
+    if operation.body is not None or operation.other_bodies:
+        answers.setdefault(413, _ERROR)  # past limits.max_body_bytes
+        answers.setdefault(415, _ERROR)  # not a media type the route reads
     if protected:
         answers.setdefault(401, _ERROR)
     if "{" in path:

@@ -78,12 +78,15 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/mining/list-methods"): Operation(
         "The algorithm catalogue (the 2017 name)", "metadata",
         {200: Answer("algorithms, validations, metrics", schemas.CatalogueSchema)}),
+    ("GET", "/mining/methods"): Operation(
+        "The algorithm catalogue (the 2019 name)", "metadata",
+        {200: Answer("algorithms, validations, metrics", schemas.CatalogueSchema)}),
     ("GET", "/metadata/datasets"): Operation(
         "The datasets", "metadata",
-        {200: Answer("every dataset", schemas.DatasetSchema(many=True))}),
+        {200: Answer("every dataset", schemas.DatasetsSchema)}),
     ("GET", "/metadata/variables"): Operation(
         "The variables of datasets", "metadata",
-        {200: Answer("their metadata", schemas.VariableSchema(many=True))},
+        {200: Answer("their metadata", schemas.VariablesSchema)},
         query=(query_string("datasets", "comma-separated dataset codes (default: the "
                                         "configured dataset)"),)),
     ("POST", "/mining/job"): Operation(

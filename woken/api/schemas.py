@@ -42,12 +42,26 @@ class CatalogueSchema(Schema):
 
 
 class DatasetSchema(Schema):
-    """One data set of `GET /metadata/datasets`."""
+    """One data set of `GET /metadata/datasets`; open to more keys, as the metadata grows."""
 
+    class Meta:
+        """Keys beyond these are part of the metadata too."""
+
+        unknown = INCLUDE
+
+    id = fields.Dict(required=True)
     code = fields.String(required=True)
     label = fields.String(required=True, allow_none=True)
     description = fields.String(required=True, allow_none=True)
+    anonymisationLevel = fields.String(allow_none=True)
+    tables = fields.List(fields.Dict(), required=True)
     rows = fields.Integer(required=True, allow_none=True)
+
+
+class DatasetsSchema(Schema):
+    """`GET /metadata/datasets`."""
+
+    datasets = fields.List(fields.Nested(DatasetSchema), required=True)
 
 
 class VariableSchema(Schema):
@@ -65,10 +79,23 @@ class VariableSchema(Schema):
     unit = fields.String()
     description = fields.String()
     methodology = fields.String()
+    sql_type = fields.String()
+    datasets = fields.List(fields.Dict())
+
+
+class VariablesSchema(Schema):
+    """`GET /metadata/variables`: the variables the listed datasets share."""
+
+    variables = fields.List(fields.Nested(VariableSchema), required=True)
 
 
 class QueryResultSchema(Schema):
     """A job's result in the wire format (contract §1); `data` depends on the shape."""
+
+    class Meta:
+        """The job's context may add the 2019 fields beside these."""
+
+        unknown = INCLUDE
 
     jobId = fields.String(required=True, allow_none=True)
     node = fields.String(required=True)
@@ -77,6 +104,11 @@ class QueryResultSchema(Schema):
     shape = fields.String(required=True)
     data = fields.Raw(required=True, allow_none=True)
     error = fields.String(required=True, allow_none=True)
+    type = fields.String()
+    algorithm = fields.String(allow_none=True)
+    dataProvenance = fields.Raw()
+    feedback = fields.Raw()
+    query = fields.Raw(allow_none=True)
 
 
 class ExperimentResultSchema(QueryResultSchema):
@@ -103,6 +135,8 @@ class JobSchema(Schema):
     command = fields.String(required=True)
     state = fields.String(required=True)
     exitCode = fields.Integer(required=True, allow_none=True)
+    host = fields.String(allow_none=True)
+    user = fields.Raw(allow_none=True)
     message = fields.String(required=True, allow_none=True)
     createdAt = fields.String(required=True)
     finishedAt = fields.String(required=True, allow_none=True)
@@ -138,6 +172,7 @@ class ExperimentSummarySchema(Schema):
     createdAt = fields.String(required=True)
     finishedAt = fields.String(required=True, allow_none=True)
     algorithms = fields.List(fields.String(allow_none=True), required=True)
+    user = fields.Raw(allow_none=True)
     error = fields.String(required=True, allow_none=True)
     message = fields.String()
     location = fields.String()

@@ -16,14 +16,14 @@ async def test_a_crashed_jobs_logs_are_linked_and_readable(client) -> None:
     whole = await client.get(link)
     assert whole.status == 200
     logs = await whole.json()
-    assert logs["stderr"]["total"] == 2
+    assert logs["stderr"]["total"] == 3
     assert logs["stderr"]["text"].startswith("Traceback (most recent call last):\n")
     assert "impossible value" in logs["stderr"]["text"]
     assert logs["stdout"] == {"text": "", "start": 0, "end": 0, "total": 0, "cut": False}
 
     tail = await (await client.get(link, params={"tail": "1"})).json()
     assert tail["stderr"]["text"].startswith("ValueError:")
-    assert (tail["stderr"]["start"], tail["stderr"]["end"]) == (1, 2)
+    assert (tail["stderr"]["start"], tail["stderr"]["end"]) == (2, 3)
     first = await (await client.get(link, params={"start": "0", "end": "1"})).json()
     assert first["stderr"]["text"] == "Traceback (most recent call last):\n"
 

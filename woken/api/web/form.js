@@ -2,7 +2,7 @@
 import { api, h } from "./dom.js";
 
 export async function formPage(main) {
-  const [datasets, catalogue] = await Promise.all([
+  const [{ datasets }, catalogue] = await Promise.all([
     api("/metadata/datasets"), api("/mining/algorithms")]);
   const variablesBox = h("div", { id: "variables" });
   const message = h("p", { class: "error", id: "form-error" });
@@ -15,7 +15,8 @@ export async function formPage(main) {
   async function loadVariables() {
     const chosen = checked("dataset");
     if (!chosen.length) { variablesBox.replaceChildren(); return; }
-    variables = await api(`/metadata/variables?datasets=${encodeURIComponent(chosen.join(","))}`);
+    ({ variables } = await api(
+      `/metadata/variables?datasets=${encodeURIComponent(chosen.join(","))}`));
     variablesBox.replaceChildren(
       h("fieldset", {}, h("legend", {}, "Target"),
         h("select", { id: "target", name: "target" },

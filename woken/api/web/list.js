@@ -17,7 +17,7 @@ export async function listPage(main, hash) {
         ` ${progress.done}/${progress.total}`),
       h("td", {}, e.algorithms.join(", ")),
       h("td", {}, e.createdAt.replace("T", " ").slice(0, 19)),
-      h("td", {}, (details[i] && details[i].user) || "—"));
+      h("td", {}, e.user || "—"));
   });
   const last = Math.max(0, Math.ceil(page.total / PAGE) - 1), current = Math.floor(offset / PAGE);
   main.replaceChildren(
