@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from woken.api.handlers_experiments import MAX_PAGE, _int_query
+from woken.api.handlers_experiments import MAX_OFFSET, MAX_PAGE, _int_query
 from woken.api.handlers_mining import job_location
 from woken.api.keys import SERVICES
 from woken.errors import NotFound
@@ -32,7 +32,7 @@ async def list_jobs(request: web.Request) -> web.Response:
     """`GET /mining/jobs?limit=&offset=`: the single jobs, newest first."""
     services = request.app[SERVICES]
     limit = _int_query(request, "limit", 20, 1, MAX_PAGE)
-    offset = _int_query(request, "offset", 0, 0, None)
+    offset = _int_query(request, "offset", 0, 0, MAX_OFFSET)
     jobs, total = await asyncio.to_thread(services.woken_db.list_single_jobs, limit, offset)
     return web.json_response({
         "items": [summary(job) for job in jobs], "total": total, "limit": limit, "offset": offset,

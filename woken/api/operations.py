@@ -99,6 +99,16 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "A job and its result", "mining",
         {200: Answer("the job has ended", schemas.JobSchema),
          202: Answer("the job is still running", schemas.JobSchema)}),
+    ("GET", "/mining/jobs"): Operation(
+        "The single jobs, newest first", "mining",
+        {200: Answer("one page", schemas.JobPageSchema)},
+        query=(query_int("limit", "page size", 1, 100, 20),
+               query_int("offset", "jobs skipped", 0, 10**9, 0))),
+    ("DELETE", "/mining/jobs/{job_id}"): Operation(
+        "Cancel a single job", "mining",
+        {200: Answer("it had already ended", schemas.JobSummarySchema),
+         202: Answer("cancelling", schemas.JobSummarySchema, headers=("Location",)),
+         503: Answer("the job runs on another instance", schemas.ErrorSchema)}),
     ("GET", "/mining/jobs/{job_id}/logs"): Operation(
         "A job's stdout and stderr: whole, the last `tail` lines, or lines `start` to `end`",
         "mining",

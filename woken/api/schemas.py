@@ -235,3 +235,24 @@ class ModelLinkSchema(Schema):
     algorithm = fields.String(required=True, allow_none=True)
     modelId = fields.String(required=True)
     href = fields.String(required=True)
+
+
+class JobSummarySchema(Schema):
+    """A single job in `GET /mining/jobs`, or as its cancel answers it."""
+
+    jobId = fields.String(required=True)
+    state = fields.String(required=True)
+    algorithm = fields.String(required=True)
+    user = fields.Raw(required=True, allow_none=True)
+    createdAt = fields.String(required=True)
+    finishedAt = fields.String(required=True, allow_none=True)
+    message = fields.String(required=True, allow_none=True)
+
+
+class JobPageSchema(Schema):
+    """One page of `GET /mining/jobs`."""
+
+    items = fields.List(fields.Nested(JobSummarySchema), required=True)
+    total = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
