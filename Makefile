@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # `make serve PORT=9000`; without it, WOKEN_PORT or the configured port (8087).
 PORT ?=
 
-.PHONY: serve test lint install clean benchmark benchmark-automl
+.PHONY: serve test lint install browser clean benchmark benchmark-automl
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy woken
 
-test: lint
+# The web page's browser test drives Debian's chromium (Playwright downloads no browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	    apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
+test: lint browser
 	$(BIN)/pytest
 
 clean:
