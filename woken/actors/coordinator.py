@@ -100,23 +100,29 @@ class CoordinatorActor(FsmActor):
     def node(self) -> str:
         return self.services.config.node
 
-    @on(CoordinatorState.IDLE, message=StartJob)
-    def start_job(self, _: StartJob) -> None:
-        config, db = self.services.config, self.services.woken_db
+    def pending_row(self) -> Job:
+        """The job's row before it is submitted (written again, the same, at StartJob)."""
         # An experiment's job points to its experiment, which holds the request.
         request = (
             {"experiment": self.experiment_id, "step": self.step}
             if self.experiment_id else self.plan.request
         )
-        db.add_job(Job.pending(
+        return Job.pending(
             self.job_id, algorithm=self.plan.algorithm.code, command=self.command,
             node=self.node, backend=self.services.backend.name, request=request,
             volume=self.volume, timeout_s=self.plan.timeout_s,
             experiment_id=self.experiment_id, step=self.step,
             context=None if self.experiment_id or self.plan.context is None
             else self.plan.context.to_json(),
-            lease_expires_at=None if self.experiment_id else lease_expiry(config.lease_s),
-        ))
+            lease_expires_at=(
+                None if self.experiment_id else lease_expiry(self.services.config.lease_s)
+            ),
+        )
+
+    @on(CoordinatorState.IDLE, message=StartJob)
+    def start_job(self, _: StartJob) -> None:
+        config, db = self.services.config, self.services.woken_db
+        db.add_job(self.pending_row())
         if self.command != "test":  # `test` runs on the volume its `train` filled
             write_inputs(self.volume, self.plan, self.job_id)
         self.services.backend.submit(JobSpec(
