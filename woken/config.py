@@ -146,17 +146,28 @@ def load_config(
             values.update(_file_values(tomllib.loads(config_file.read_text(encoding="utf-8"))))
         except (OSError, tomllib.TOMLDecodeError) as error:
             raise ConfigurationError(f"cannot read config file {config_file}: {error}") from error
-    for name, section in _SECTIONS.items():
-        for key in _settable(section):
-            env_value = environ.get(f"{ENV_PREFIX}{name}_{key}".upper())
-            if env_value is not None:
-                values.setdefault(name, {})[key] = env_value
-    for name in _settable(Config):
-        env_value = environ.get(ENV_PREFIX + name.upper())
-        if env_value is not None and name not in _SECTIONS:
-            values[name] = env_value
+    for variable, (section, key) in environment_variables().items():
+        env_value = environ.get(variable)
+        if env_value is None:
+            continue
+        if section is None:
+            values[key] = env_value
+        else:
+            values.setdefault(section, {})[key] = env_value
     values.update({k: v for k, v in overrides.items() if v is not None})
     return _build(Config, values, "")
+
+
+def environment_variables() -> dict[str, tuple[str | None, str]]:
+    """Every ``WOKEN_*`` variable the configuration reads: its section (None) and setting."""
+    names: dict[str, tuple[str | None, str]] = {
+        f"{ENV_PREFIX}{name}".upper(): (None, name)
+        for name in _settable(Config) if name not in _SECTIONS
+    }
+    for section, cls in _SECTIONS.items():
+        for key in _settable(cls):
+            names[f"{ENV_PREFIX}{section}_{key}".upper()] = (section, key)
+    return names
 
 
 def _file_values(document: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from distributed import Client
 
+from woken.backends.job_process import stop_group_and_reap
+
 DASK = str(Path(sys.executable).with_name("dask"))
 START_TIMEOUT_S = 60.0
 
@@ -151,15 +153,12 @@ class DaskCluster:
     def stop(self) -> None:
         processes = [*self.workers, *([self.scheduler] if self.scheduler else [])]
         for process in processes:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGTERM)
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGTERM)
         for process in processes:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)
-            # Its group (any job process it left) goes too.
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+            # Its group (any job process it left) goes too, before the pid can be reused.
+            stop_group_and_reap(process, grace_s=10)
         for namespace in self._namespaces:
             # Deleting the namespace deletes its veth end, and so its peer.
             subprocess.run(["ip", "netns", "del", namespace], capture_output=True, timeout=10)

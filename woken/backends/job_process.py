@@ -147,17 +147,36 @@ def _asked_to_stop(should_stop: Callable[[], bool]) -> bool:
 
 def _stop_group(process: subprocess.Popen[bytes], grace_s: float) -> None:
     """SIGTERM the process group, SIGKILL it after the grace period."""
-    for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, None)):
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGTERM)
+    stop_group_and_reap(process, grace_s)
+
+
+def stop_group_and_reap(process: subprocess.Popen[bytes], grace_s: float) -> None:
+    """Wait up to `grace_s` for the group's leader, SIGKILL what is left of its group, reap it.
+
+    The group is killed while its leader is still unreaped (a zombie holds its pid):
+    once reaped, the pid may be reused, and a late ``killpg`` would hit another
+    process group (pids wrap around on a busy machine: pid_max is often 32768).
+    """
+    deadline = time.monotonic() + grace_s
+    while process.returncode is None and _unreaped_exit(process.pid) is None:
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.02)
+    if process.returncode is None:
+        # Alive or a zombie: either way the pid, and so the group id, is still ours.
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=wait_s)
-            # The group may hold children that outlive the leader.
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+            os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _unreaped_exit(pid: int) -> os.waitid_result | None:
+    """The exit of child `pid` if it has ended, without reaping it (None while it runs)."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return None
 
 
 def write_files(root: Path, files: dict[str, bytes]) -> None:

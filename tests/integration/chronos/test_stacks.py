@@ -20,8 +20,7 @@ from typing import Any
 import pytest
 
 from tests.support.compose import ComposeError, compose_config
-from woken.backends.chronos_settings import ChronosSettings
-from woken.config import ALGORITHMS_DIR, REPOSITORY_ROOT, Config
+from woken.config import ALGORITHMS_DIR, REPOSITORY_ROOT, environment_variables
 
 STACKS = {
     "root": REPOSITORY_ROOT / "docker-compose.yml",
@@ -102,9 +101,8 @@ def test_woken_runs_on_chronos_with_settings_that_exist(stack) -> None:
     environment = woken["environment"]
     assert environment["WOKEN_BACKEND"] == "chronos"
     assert environment["WOKEN_CHRONOS_URL"] == "http://chronos:4400"
-    settings = {f"WOKEN_{f.upper()}" for f in Config.__dataclass_fields__}
-    # A section's settings: WOKEN_CHRONOS_<NAME> (woken/config.py).
-    settings |= {f"WOKEN_CHRONOS_{f.upper()}" for f in ChronosSettings.__dataclass_fields__}
+    # Every variable is one the configuration reads (WOKEN_<SECTION>_<NAME> for a section).
+    settings = set(environment_variables()) | {"WOKEN_CONFIG"}
     assert set(environment) <= settings, set(environment) - settings
     assert woken["build"]["context"] == str(REPOSITORY_ROOT)
     # Volumes: one path for Woken, the agent and the host (the agent's Docker is the host's).
