@@ -60,8 +60,11 @@ def write_json_atomically(path: Path, document: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(document, out, allow_nan=False)
+        # One C-encoded string, one write: json.dump streams through the pure-Python
+        # encoder chunk by chunk (about 3x slower on a fold's rows).
+        encoded = json.dumps(document, allow_nan=False).encode("utf-8")
+        with os.fdopen(fd, "wb") as out:
+            out.write(encoded)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
