@@ -70,6 +70,7 @@ from typing import Any, NoReturn
 THIRD_PARTY = ("numpy", "scipy", "scipy.stats", "sklearn", "joblib")
 ALGORITHMS_PACKAGE = "woken.algorithms"
 COMMON_PACKAGE = "woken.algorithms.common"
+NO_WARM_VARIABLE = "WOKEN_FORK_SERVER_NO_WARM"
 
 PR_SET_PDEATHSIG = 1
 # A child that cannot become the job (setup failed) exits with this code, as a
@@ -97,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, root)
     started = time.monotonic()
     failed = preload(args.root)
-    warm_lookups()
+    # Off only to measure what the warming saves (benchmarks/job_breakdown.py).
+    if os.environ.get(NO_WARM_VARIABLE) != "1":
+        warm_lookups()
     # The preloaded objects are never collected: keep the collector off their pages,
     # so that children share them instead of copying them.
     gc.collect()
