@@ -115,13 +115,11 @@ def test_job(tmp: Path, repeat: int, lean: bool) -> float:
     if not lean:
         environment = {k: v for k, v in environment.items()
                        if k not in job_process.SINGLE_THREADED and k != "LOKY_MAX_CPU_COUNT"}
-    patches = [mock.patch.object(job_process, "base_environment",
-                                 lambda python=sys.executable: dict(environment))]
     if not lean:
         # The server script runs as its own program: skip its warming through its env.
         environment[fork_server.NO_WARM_VARIABLE] = "1"
-    with patches[0], mock.patch("woken.backends.launch.base_environment",
-                                lambda python=sys.executable: dict(environment)):
+    # The environment of the fork server and of its jobs (launch imported it by name).
+    with mock.patch("woken.backends.launch.base_environment", return_value=environment):
         backend = LocalBackend(tmp / f"logs-{lean}", max_concurrent=1)
         try:
             while not backend.fork_server_ready:

@@ -75,8 +75,9 @@ class Report:
 
     def markdown(self, command: str) -> str:
         lines = ["# Performance of Woken (issue 12)", "",
-                 f"`{command}` on {platform.node()}, {os.cpu_count()} cores, "
-                 f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}.", ""]
+                 (f"`{command}` on {platform.node()}, {os.cpu_count()} cores, "
+                  f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}."),
+                 ""]
         for title, header, rows, notes in self.sections:
             lines += [f"## {title}", "", "| " + " | ".join(header) + " |",
                       "|" + "---|" * len(header)]
@@ -228,8 +229,8 @@ def p1(report: Report, quick: bool, strict_sizes: set[str]) -> None:
         ["rows x columns", "mode", "jobs", "Woken", "in-process warm", "in-process cold",
          "ratio warm", "ratio cold", "overhead per job"], rows,
         [f"load before: {load}", f"load after: {uptime()}",
-         "Woken: median of the runs after one warm-up request; in-process: "
-         "cross_validate on the same folds plus the fit on all rows (knn 5, Gaussian NB, knn 15)",
+         ("Woken: median of the runs after one warm-up request; in-process: cross_validate "
+          "on the same folds plus the fit on all rows (knn 5, Gaussian NB, knn 15)"),
          "targets: <= 3x warm at 569 x 30, <= 2x at 50,000 x 20"])
 
 
@@ -388,12 +389,12 @@ def p4(report: Report, quick: bool) -> None:
     report.table("P4: the Woken process with N experiments admitted (async, iris, 3 x 10 folds)",
                  ["experiments", "peak threads", "peak RSS", "threads when all admitted",
                   "RSS after", "RSS after / idle", "threads after"], rows,
-                 [f"idle (after one experiment): {idle_threads} threads, "
-                  f"{idle_rss / 2**20:.0f} MiB RSS", f"load before: {load}",
+                 [(f"idle (after one experiment): {idle_threads} threads, "
+                   f"{idle_rss / 2**20:.0f} MiB RSS"), f"load before: {load}",
                   f"load after: {uptime()}",
                   "the fork server and its jobs are other processes, not counted",
-                  "targets: <= 200 threads and <= 1 GiB with 1,000 admitted; RSS after within "
-                  "20 % of idle"])
+                  ("targets: <= 200 threads and <= 1 GiB with 1,000 admitted; RSS after "
+                   "within 20 % of idle")])
 
 
 def main() -> None:
