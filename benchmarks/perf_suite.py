@@ -171,7 +171,19 @@ def post_experiment(url: str, body: dict[str, Any]) -> dict[str, Any]:
 # P1
 
 def sklearn_times(x: np.ndarray, y: np.ndarray, k: int, repeat: int) -> tuple[float, float]:
-    """(cold, warm median) of cross_validate + the fit on all rows, for the 3 algorithms."""
+    """(cold, warm median) of cross_validate + the fit on all rows, for the 3 algorithms.
+
+    With one native thread, as Woken's jobs run: on a loaded machine OpenMP's default
+    pool (threads that spin while they wait for each other) made the same knn many
+    times slower, which would flatter Woken's ratio.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return _sklearn_times(x, y, k, repeat)
+
+
+def _sklearn_times(x: np.ndarray, y: np.ndarray, k: int, repeat: int) -> tuple[float, float]:
     from sklearn.base import clone
     from sklearn.model_selection import cross_validate
     from sklearn.naive_bayes import GaussianNB
@@ -230,7 +242,8 @@ def p1(report: Report, quick: bool, strict_sizes: set[str]) -> None:
          "ratio warm", "ratio cold", "overhead per job"], rows,
         [f"load before: {load}", f"load after: {uptime()}",
          ("Woken: median of the runs after one warm-up request; in-process: cross_validate "
-          "on the same folds plus the fit on all rows (knn 5, Gaussian NB, knn 15)"),
+          "on the same folds plus the fit on all rows (knn 5, Gaussian NB, knn 15), one "
+          "native thread (threadpoolctl), as Woken's jobs"),
          "targets: <= 3x warm at 569 x 30, <= 2x at 50,000 x 20"])
 
 
