@@ -39,8 +39,10 @@ test: lint browser
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
 
+# P1-P4 of issue 12 (experiment / in-process, per-job overhead, throughput, threads and
+# memory), each against a baseline in the same run; writes benchmarks/results/perf.md.
 benchmark: $(STAMP)
-	$(BIN)/python benchmarks/experiment_vs_sklearn.py
+	$(BIN)/python benchmarks/perf_suite.py
 
 # About half an hour on 2 cores; writes benchmarks/results/automl_vs_fixed.{md,png,json}.
 benchmark-automl: $(STAMP)

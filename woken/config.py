@@ -48,6 +48,9 @@ class Config:
     # How the local backend starts a job's process: "fork" (from a warm fork server with
     # the algorithms' libraries loaded; Python algorithms only, others are exec'd) or "exec".
     local_launcher: str = "fork"
+    # One job per fold everywhere (train and test of each fold in their own processes),
+    # even for algorithms whose manifest offers the batched `cross_validate` command.
+    strict_isolation: bool = False
     # Wall-clock limit of one job; an algorithm's manifest may ask for another.
     job_timeout_s: float = 600.0
     # How long a synchronous HTTP request waits before answering 504 (the job goes on).

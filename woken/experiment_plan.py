@@ -68,6 +68,20 @@ class AlgorithmPlan:
     validations: list[ValidationPlan]
     # Why the requested validations do not run for this algorithm (not predictive).
     validations_skipped: str | None = None
+    # Its validations and its model run as one `cross_validate` job (see `batch_job`).
+    batched: bool = False
+
+    def batch_job(self) -> JobPlan:
+        """The one job of a batched algorithm: all rows once, the fold of each row.
+
+        Its time limit covers the fits it makes: one per fold and the final model.
+        """
+        fits = 1 + sum(v.k for v in self.validations)
+        folds = {"validations": [
+            {"index": v.index, "k": v.k, "fold_of_row": fold_of_row(v.folds)}
+            for v in self.validations
+        ]}
+        return dataclasses.replace(self.job, folds=folds, timeout_s=self.job.timeout_s * fits)
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,12 @@ class ExperimentPlan:
         truth = [tested.rows[r][target_column] for r in fold.test_rows]
         return dataclasses.replace(algorithm.job, data=train, test_data=test), truth
 
+    def fold_truth(self, algorithm: AlgorithmPlan, fold: Fold) -> list[Any]:
+        """The held-out truth of one fold (what `fold_job` returns beside the job)."""
+        data = algorithm.job.data
+        target_column = data.columns.index(self.target.code)
+        return [data.rows[r][target_column] for r in fold.test_rows]
+
 
 def plan_experiment(
     services: PlanningContext, query: ExperimentQuery, experiment_id: str | None = None,
@@ -161,9 +181,14 @@ def plan_experiment(
             skipped = f"'{spec.code}' is not a predictive algorithm: it is not cross-validated"
         elif validations and not {"train", "test"} <= set(spec.commands):
             skipped = f"'{spec.code}' has no train/test commands: it is not cross-validated"
+        # Multi-site validations (a held-out dataset) keep their own train/test pair.
+        batched = (bool(validations) and skipped is None and spec.batches_folds
+                   and all(v.held_out is None for v in validations)
+                   and not services.config.strict_isolation)
         algorithms.append(AlgorithmPlan(
             index=index, code=spec.code, name=requested.name or spec.label, job=job,
             validations=[] if skipped else validations, validations_skipped=skipped,
+            batched=batched,
         ))
     # A model per algorithm, a train and a test per fold of each validation it runs.
     check_experiment_jobs(sum(1 + sum(2 * v.k for v in a.validations) for a in algorithms),
@@ -176,6 +201,15 @@ def plan_experiment(
         request=query.raw,
         context=result_context,
     )
+
+
+def fold_of_row(folds: list[Fold]) -> list[int]:
+    """The fold whose test rows hold each row, by row number."""
+    assignment = [0] * sum(len(f.test_rows) for f in folds)
+    for fold in folds:
+        for row in fold.test_rows:
+            assignment[row] = fold.index
+    return assignment
 
 
 def _validations(

@@ -30,6 +30,8 @@ class JobPlan:
     legacy_query: str | None = None
     # The 2019 fields of its result (provenance, feedback, the query as understood).
     context: ResultContext | None = None
+    # folds.json of a batched `cross_validate` job (the fold of each row, per validation).
+    folds: dict[str, Any] | None = None
 
     @property
     def all_variables(self) -> list[VariableMeta]:

@@ -151,6 +151,10 @@ class CountConstraint:
         return document
 
 
+# The container command that runs all folds of an algorithm and its model in one job.
+BATCHED_COMMAND = "cross_validate"
+
+
 @dataclass(frozen=True)
 class AlgorithmSpec:
     """An algorithm as its manifest declares it: what it is, accepts and takes."""
@@ -185,6 +189,14 @@ class AlgorithmSpec:
     @property
     def entrypoint(self) -> Path:
         return self.folder / ENTRYPOINT
+
+    @property
+    def batches_folds(self) -> bool:
+        """Its container runs every fold of a k-fold validation in one `cross_validate` job."""
+        # A manifest that keeps rows with missing values has its container drop rows per
+        # fit: the fold of each row would no longer line up with the rows it fits.
+        return (BATCHED_COMMAND in self.commands and self.predictive
+                and not self.legacy_database and not self.keeps_missing)
 
     def timeout_for(self, parameters: Mapping[str, str], default_s: float) -> float:
         """The job's wall-clock limit in seconds, past which the backend kills it.

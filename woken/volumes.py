@@ -14,6 +14,7 @@ from pathlib import Path
 
 from woken.algorithms.common.volume import (
     DATA_FILE,
+    FOLDS_FILE,
     JOB_FILE,
     TEST_DATA_FILE,
     write_json_atomically,
@@ -42,6 +43,8 @@ def write_inputs(volume: Path, plan: JobPlan, job_id: str) -> None:
     write_json_atomically(volume / DATA_FILE, plan.data.to_json())
     if plan.test_data is not None:
         write_json_atomically(volume / TEST_DATA_FILE, plan.test_data.to_json())
+    if plan.folds is not None:
+        write_json_atomically(volume / FOLDS_FILE, plan.folds)
 
 
 def remove_expired(

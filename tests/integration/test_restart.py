@@ -20,6 +20,9 @@ from tests.integration.api.test_experiments import IRIS_FEATURES, experiment
 from tests.support.server import free_port, woken_server
 
 WAIT_S = 240
+# These tests resume an experiment of many per-fold jobs: one train and one test job
+# per fold, as strict isolation runs them (batched folds are one job per algorithm).
+PER_FOLD = {"WOKEN_STRICT_ISOLATION": "true"}
 
 
 def finished_jobs(data_dir: Path) -> dict[str, str]:
@@ -37,7 +40,7 @@ def test_a_killed_service_resumes_its_experiment(tmp_path: Path) -> None:
                              "parameters": [{"code": "k", "value": "3"}]}
     total_jobs = 3 + 3 * 10 * 2
 
-    with woken_server(data_dir) as woken:
+    with woken_server(data_dir, PER_FOLD) as woken:
         accepted = requests.post(
             f"{woken.url}/mining/experiment", json=body, headers={"Prefer": "respond-async"},
             timeout=30,
@@ -55,7 +58,7 @@ def test_a_killed_service_resumes_its_experiment(tmp_path: Path) -> None:
     before = finished_jobs(data_dir)
     assert 6 <= len(before) < total_jobs, "the kill should come mid-way"
 
-    with woken_server(data_dir) as woken:
+    with woken_server(data_dir, PER_FOLD) as woken:
         location = f"{woken.url}/mining/experiments/{accepted.json()['experimentId']}"
         deadline = time.monotonic() + WAIT_S
         while time.monotonic() < deadline:
@@ -78,7 +81,7 @@ def test_a_killed_service_resumes_its_experiment(tmp_path: Path) -> None:
 def test_a_second_service_on_the_same_data_directory_refuses_to_start(tmp_path: Path) -> None:
     data_dir = tmp_path / "var"
     body = experiment("species", IRIS_FEATURES, ["knn"], k=3, seed=5)
-    with woken_server(data_dir) as woken:
+    with woken_server(data_dir, PER_FOLD) as woken:
         accepted = requests.post(f"{woken.url}/mining/experiment", json=body,
                                  headers={"Prefer": "respond-async"}, timeout=30)
         assert accepted.status_code == 202, accepted.text
@@ -126,7 +129,7 @@ def test_a_live_instance_adopts_the_experiment_of_a_killed_one(
     data_dir = tmp_path / "var"  # shared, as the volumes of a real deployment are
     body = experiment("species", IRIS_FEATURES, ["knn", "naiveBayes"], k=10, seed=5)
     total_jobs = 2 + 2 * 10 * 2
-    common = {"WOKEN_WOKEN_DB_URL": postgres_database, "WOKEN_LEASE_S": "4"}
+    common = {"WOKEN_WOKEN_DB_URL": postgres_database, "WOKEN_LEASE_S": "4", **PER_FOLD}
 
     with woken_server(data_dir, {**common, "WOKEN_NODE": "node-a"}) as owner, \
             woken_server(data_dir, {**common, "WOKEN_NODE": "node-b"}) as survivor:

@@ -10,6 +10,9 @@ Terminal state: DONE. The parent always gets exactly one `AlgorithmCompleted`.
 
 The model is the algorithm run (`compute`) on all the selected rows; each
 validation is a CrossValidationActor, started only for predictive algorithms.
+A batched algorithm (`AlgorithmPlan.batched`) runs one `cross_validate` job
+instead: its result holds the model and every fold's predictions, which this
+actor hands to its validations as `FoldPredicted` (they score them as usual).
 """
 
 from __future__ import annotations
@@ -20,14 +23,22 @@ from typing import Any
 
 import pykka
 
+from woken.actors.batch import fold_outcomes, model_outcome
 from woken.actors.context import ActorContext
 from woken.actors.cross_validation import CrossValidationActor
 from woken.actors.fsm import FsmActor, on, tell_quietly
 from woken.actors.jobs import start_job
-from woken.actors.messages import AlgorithmCompleted, Cancel, JobEnded, Start, ValidationCompleted
-from woken.actors.steps import derived_id, model_step
+from woken.actors.messages import (
+    AlgorithmCompleted,
+    Cancel,
+    JobEnded,
+    Start,
+    ValidationCompleted,
+)
+from woken.actors.steps import batch_step, derived_id, model_step
 from woken.experiment_plan import AlgorithmPlan, ExperimentPlan
 from woken.experiment_result import algorithm_entry
+from woken.registry import BATCHED_COMMAND
 from woken.volumes import volume_path
 
 
@@ -63,20 +74,29 @@ class AlgorithmActor(FsmActor):
         self._children: dict[int, pykka.ActorRef] = {}
 
     @property
+    def model_step(self) -> str:
+        index = self.algorithm.index
+        return batch_step(index) if self.algorithm.batched else model_step(index)
+
+    @property
     def model_job_id(self) -> str:
-        return derived_id(self.experiment.experiment_id, model_step(self.algorithm.index))
+        return derived_id(self.experiment.experiment_id, self.model_step)
 
     @on(AlgorithmState.IDLE, message=Start)
     def begin(self, _: Start) -> AlgorithmState:
         volume = volume_path(self.services.config.volumes_dir, self.model_job_id)
         volume.mkdir(mode=0o770, parents=True, exist_ok=True)
+        batched = self.algorithm.batched
         self._model_job = start_job(
-            self.services, self.algorithm.job, self.model_job_id, volume, self.actor_ref,
-            experiment_id=self.experiment.experiment_id, step=model_step(self.algorithm.index),
+            self.services, self.algorithm.batch_job() if batched else self.algorithm.job,
+            self.model_job_id, volume, self.actor_ref,
+            command=BATCHED_COMMAND if batched else "compute",
+            experiment_id=self.experiment.experiment_id, step=self.model_step,
         )
         for validation in self.algorithm.validations:
             child = CrossValidationActor.start(
                 self.services, self.experiment, self.algorithm, validation, self.actor_ref,
+                batched=batched,
             )
             tell_quietly(child, Start())
             self._children[validation.index] = child
@@ -84,8 +104,16 @@ class AlgorithmActor(FsmActor):
 
     @on(AlgorithmState.RUNNING, message=JobEnded)
     def model_ended(self, ended: JobEnded) -> AlgorithmState | None:
-        self._model = ended
         self._model_job = None
+        if not self.algorithm.batched:
+            self._model = ended
+            return self._complete_if_done()
+        self._model = model_outcome(ended)
+        for validation in self.algorithm.validations:
+            child = self._children.get(validation.index)
+            for fold in fold_outcomes(ended, validation):
+                if child is not None:
+                    tell_quietly(child, fold)
         return self._complete_if_done()
 
     @on(AlgorithmState.RUNNING, message=ValidationCompleted)

@@ -40,7 +40,7 @@ from woken.job_environment import job_environment
 from woken.job_errors import installation_paths, user_error
 from woken.job_plan import JobPlan
 from woken.states import JobState
-from woken.storage.database import StoredResult
+from woken.storage.database import ResultRow, StoredResult
 from woken.storage.leases import lease_expiry
 from woken.storage.models import Job, utc_now
 from woken.volumes import write_inputs
@@ -122,7 +122,11 @@ class CoordinatorActor(FsmActor):
     @on(CoordinatorState.IDLE, message=StartJob)
     def start_job(self, _: StartJob) -> None:
         config, db = self.services.config, self.services.woken_db
-        db.add_job(self.pending_row())
+        # Written once, already queued: if the submit below fails, the crash handler
+        # stores the failure (one commit per job start instead of two).
+        job = self.pending_row()
+        job.state = JobState.QUEUED.value
+        db.add_job(job)
         if self.command != "test":  # `test` runs on the volume its `train` filled
             write_inputs(self.volume, self.plan, self.job_id)
         self.services.backend.submit(JobSpec(
@@ -139,7 +143,6 @@ class CoordinatorActor(FsmActor):
             resources=self.plan.algorithm.resources,
             pin_to_host=self.pin_to_host,
         ), on_change=self._backend_changed)
-        db.set_job_state(self.job_id, JobState.QUEUED)
         self._schedule_poll()
         self.go_to(CoordinatorState.QUEUED, timeout_s=config.queue_timeout_s)
 
@@ -229,12 +232,17 @@ class CoordinatorActor(FsmActor):
 
     def _finish(self, status: JobStatus) -> None:
         """Store the job's result or error, record its final state, and reply."""
-        result = self._collect(status)
-        state = status.state if result.error is None else _failed_state(status.state)
-        self.services.woken_db.set_job_state(
-            self.job_id, state, exit_code=status.exit_code, message=result.error,
-            host=status.host,
-        )
+        collected = self._collect(status)
+        state = status.state if collected.error is None else _failed_state(status.state)
+        db = self.services.woken_db
+        if isinstance(collected, ResultRow):
+            # The result and the job's final state in one transaction.
+            result = db.finish_job(self.job_id, state, collected, exit_code=status.exit_code,
+                                   message=collected.error, host=status.host)
+        else:
+            result = collected
+            db.set_job_state(self.job_id, state, exit_code=status.exit_code,
+                             message=result.error, host=status.host)
         # The backend's own figure when it has one: a short job may end between two polls.
         duration = status.runtime_s
         if duration is None and self._running_since is not None:
@@ -243,12 +251,13 @@ class CoordinatorActor(FsmActor):
             JobEnded(self.job_id, state, result, self.volume, duration, host=status.host)
         )
 
-    def _collect(self, status: JobStatus) -> StoredResult:
+    def _collect(self, status: JobStatus) -> ResultRow | StoredResult:
+        """The result to store, or the one a legacy image stored itself."""
         db, algorithm = self.services.woken_db, self.plan.algorithm
         document, problem = self._read_result_file()
         if status.state is JobState.SUCCEEDED:
             if document is not None:
-                return db.save_result(
+                return ResultRow(
                     job_id=self.job_id, node=self.node, function=algorithm.code,
                     shape=str(document.get("shape") or ERROR_SHAPE), data=document.get("data"),
                     error=document.get("error"), parameters=self.plan.parameters,
@@ -264,7 +273,7 @@ class CoordinatorActor(FsmActor):
                 cause += f": {document['error']}"
             # One line for the user; the whole stderr stays in the job's log file.
             error = user_error(cause, self.services.backend.logs(self.job_id), self._hidden())
-        return db.save_result(
+        return ResultRow(
             job_id=self.job_id, node=self.node, function=algorithm.code, shape=ERROR_SHAPE,
             error=error, parameters=self.plan.parameters,
         )

@@ -22,6 +22,10 @@ At most `folds_in_flight` folds run at once; the others wait in a queue and star
 as earlier ones end. Each running fold costs two threads (its actor and its job's
 coordinator) while the backend runs only a few jobs at a time anyway: an
 experiment of 50 algorithms x 20 folds must not start 2,000 threads.
+
+A batched validation (`batched=True`) starts no fold: its algorithm runs every
+fold in one `cross_validate` job and tells it each fold's `FoldPredicted`; the
+scoring is the same.
 """
 
 from __future__ import annotations
@@ -72,8 +76,10 @@ class CrossValidationActor(FsmActor):
         algorithm: AlgorithmPlan,
         validation: ValidationPlan,
         parent: pykka.ActorRef,
+        batched: bool = False,
     ) -> None:
         super().__init__()
+        self.batched = batched
         self.services = services
         self.experiment = experiment
         self.algorithm = algorithm
@@ -88,6 +94,10 @@ class CrossValidationActor(FsmActor):
 
     @on(CrossValidationState.IDLE, message=Start)
     def begin(self, _: Start) -> CrossValidationState:
+        if self.batched:
+            for fold in self.validation.folds:
+                self._truths[fold.index] = self.experiment.fold_truth(self.algorithm, fold)
+            return CrossValidationState.PREDICTING
         self._waiting = list(self.validation.folds)
         for _fold in range(self.services.config.folds_in_flight):
             self._start_next_fold()

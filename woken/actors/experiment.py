@@ -67,13 +67,13 @@ class ExperimentActor(FsmActor):
         self._entries: list[dict[str, Any] | None] = [None] * len(plan.algorithms)
         self._children: dict[int, pykka.ActorRef] = {}
         self._cancel_reason: str | None = None
+        # Registered as soon as it exists (not when its first message runs): a cancel
+        # that comes right after the start must find it.
+        self.running.add(self.experiment_id, self.actor_ref)
 
     @property
     def experiment_id(self) -> str:
         return self.plan.experiment_id
-
-    def on_start(self) -> None:
-        self.running.add(self.experiment_id, self.actor_ref)
 
     def on_stop(self) -> None:
         super().on_stop()

@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 
 import pykka
 
+from woken.actors.runtime import PooledActor
 from woken.actors.timers import TimerHandle, timers
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def tell_quietly(ref: pykka.ActorRef[Any], message: Any) -> bool:
         return False
 
 
-class FsmActor(pykka.ThreadingActor):
+class FsmActor(PooledActor):
     """Base of Woken's actors: states, handlers by (state, message type), timeouts, crashes."""
 
     initial_state: ClassVar[StrEnum]

@@ -70,6 +70,7 @@ from typing import Any, NoReturn
 THIRD_PARTY = ("numpy", "scipy", "scipy.stats", "sklearn", "joblib")
 ALGORITHMS_PACKAGE = "woken.algorithms"
 COMMON_PACKAGE = "woken.algorithms.common"
+NO_WARM_VARIABLE = "WOKEN_FORK_SERVER_NO_WARM"
 
 PR_SET_PDEATHSIG = 1
 # A child that cannot become the job (setup failed) exits with this code, as a
@@ -97,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, root)
     started = time.monotonic()
     failed = preload(args.root)
+    # Off only to measure what the warming saves (benchmarks/job_breakdown.py).
+    if os.environ.get(NO_WARM_VARIABLE) != "1":
+        warm_lookups()
     # The preloaded objects are never collected: keep the collector off their pages,
     # so that children share them instead of copying them.
     gc.collect()
@@ -128,6 +132,29 @@ def preload(root: Path) -> dict[str, str]:
     for name, error in failed.items():
         print(f"fork server: could not preload {name}: {error}", file=sys.stderr, flush=True)
     return failed
+
+
+def warm_lookups() -> None:
+    """Do once here the lookups every job would otherwise redo after its fork.
+
+    Each is cached by its library in a module global that the children inherit:
+    narwhals' plugin entry-point scan (importlib.metadata walks every installed
+    distribution), threadpoolctl's scan of the loaded native libraries (the
+    controller scikit-learn keeps), and loky's count of physical cores (an
+    ``lscpu`` subprocess). None runs a computation: an OpenMP pool started by a
+    predict here made a forked child hang; thread counts come from the environment.
+    """
+    warmers = (
+        ("narwhals.plugins", "_discover_entrypoints"),
+        ("sklearn.utils.parallel", "_get_threadpool_controller"),
+        ("joblib.externals.loky.backend.context", "_count_physical_cores"),
+    )
+    for module_name, function in warmers:
+        try:
+            getattr(importlib.import_module(module_name), function)()
+        except Exception as error:  # another library version: the job does the lookup itself
+            print(f"fork server: could not warm {module_name}.{function}: {error}",
+                  file=sys.stderr, flush=True)
 
 
 def _algorithm_codes(package_dir: Path) -> list[str]:

@@ -93,6 +93,12 @@ class ForkServer:
     def pid(self) -> int | None:
         return None if self.process is None else self.process.pid
 
+    def fileno(self) -> int | None:
+        """The socket to wait on for events (None once it has ended)."""
+        if self._socket is None or self._end_of_socket:
+            return None
+        return self._socket.fileno()
+
     def start(self) -> None:
         """Start the server process (it preloads in the background). Raises OSError."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -27,6 +27,7 @@ import contextlib
 import errno
 import logging
 import os
+import select
 import signal
 import subprocess
 import threading
@@ -52,7 +53,9 @@ from woken.states import JobState
 log = logging.getLogger(__name__)
 
 KILL_GRACE_S = 3.0
-MONITOR_INTERVAL_S = 0.01
+# The monitor sleeps until something happens (a submit or cancel, a server event, an
+# exec'd process's exit) or a deadline falls due; this is only its longest sleep.
+MONITOR_SAFETY_NET_S = 1.0
 LAUNCHERS = ("fork", "exec")
 # The folder holding Woken's `algorithms` package: what the fork server imports.
 ALGORITHMS_ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +82,8 @@ class _LocalJob:
     final_state: JobState | None = None
     stderr: IO[bytes] | None = None
     stdout: IO[bytes] | None = None
+    # An exec'd process's pidfd: readable once it has exited, which wakes the monitor.
+    pidfd: int | None = None
     # Sent back to the queue once already (its fork server died before starting it).
     requeued: bool = False
     # Called (under the backend's lock) when the job starts and when it ends.
@@ -127,6 +132,8 @@ class LocalBackend:
         self._queue: deque[str] = deque()
         self._lock = threading.Condition()
         self._closed = False
+        # Written to wake the monitor (a job was submitted or cancelled, or the backend closes).
+        self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         # Every process is started from this thread: the death signal of a child follows
         # the thread that started it, and this one lives as long as the backend.
         self._monitor = threading.Thread(target=self._watch, name="local-backend", daemon=True)
@@ -144,7 +151,7 @@ class LocalBackend:
                 raise BackendError(f"job {spec.job_id} was already submitted")
             self._jobs[spec.job_id] = _LocalJob(spec, on_change=on_change)
             self._queue.append(spec.job_id)
-            self._lock.notify()
+        self._wake()
 
     def status(self, job_id: str) -> JobStatus:
         with self._lock:
@@ -168,6 +175,7 @@ class LocalBackend:
             else:
                 job.message = "cancelled"
                 self._terminate(job, JobState.CANCELLED)
+        self._wake()
 
     def logs(self, job_id: str) -> str:
         return tail(self.logs_dir / f"{job_id}.stderr", self.stderr_tail_chars)
@@ -185,7 +193,7 @@ class LocalBackend:
             for job in self._jobs.values():
                 if job.state is JobState.RUNNING:
                     self._kill(job, signal.SIGKILL)
-            self._lock.notify()
+        self._wake()
         # The monitor stops the fork server (which kills what is left) on its way out.
         self._monitor.join(timeout=10)
 
@@ -219,15 +227,61 @@ class LocalBackend:
                         self._tend_server()
                     self._reap()
                     self._start_queued()
-                    self._lock.wait(MONITOR_INTERVAL_S)
+                    fds, timeout = self._wake_sources(), self._next_deadline()
+                self._sleep(fds, timeout)
         except Exception:
             log.exception("the local backend's monitor thread failed: no job is started any more")
             raise
         finally:
             with self._lock:
                 server, self._server = self._server, None
+                for job in self._jobs.values():
+                    _close_pidfd(job)
             if server is not None:
                 server.stop()
+            os.close(self._wake_read)
+            os.close(self._wake_write)
+
+    # Waking the monitor: no polling interval on the path of a job.
+
+    def _wake(self) -> None:
+        with contextlib.suppress(BlockingIOError, OSError):  # full: it is awake anyway
+            os.write(self._wake_write, b"\0")
+
+    def _wake_sources(self) -> list[int]:
+        """What the monitor waits on: the wake pipe, the server's socket, exec'd pidfds."""
+        fds = [self._wake_read]
+        server_fd = None if self._server is None else self._server.fileno()
+        if server_fd is not None:
+            fds.append(server_fd)
+        fds.extend(job.pidfd for job in self._jobs.values() if job.pidfd is not None)
+        return fds
+
+    def _next_deadline(self) -> float:
+        """Seconds until the next timeout, kill grace or server-answer deadline falls due."""
+        if self.launcher == "fork" and self._server is None and not self._fork_disabled:
+            return 0.0  # a server to start again
+        now, due = time.monotonic(), MONITOR_SAFETY_NET_S
+        for job in self._jobs.values():
+            if job.state is not JobState.RUNNING:
+                continue
+            if job.terminated_at is not None:
+                limit = job.terminated_at + KILL_GRACE_S
+            elif job.launcher == "fork" and job.pid is None:
+                limit = job.started + SERVER_ANSWER_TIMEOUT_S
+            else:
+                limit = job.started + job.spec.timeout_s
+            due = min(due, limit - now)
+        return max(due, 0.0)
+
+    def _sleep(self, fds: list[int], timeout_s: float) -> None:
+        poller = select.poll()
+        for fd in fds:
+            poller.register(fd, select.POLLIN)
+        poller.poll(timeout_s * 1000)
+        with contextlib.suppress(BlockingIOError):
+            while os.read(self._wake_read, 4096):
+                pass
 
     def _start_queued(self) -> None:
         running = sum(1 for job in self._jobs.values() if job.state is JobState.RUNNING)
@@ -269,6 +323,8 @@ class LocalBackend:
                 preexec_fn=die_with_parent(),
             )
             job.launcher, job.pid = "exec", job.process.pid
+            with contextlib.suppress(OSError):
+                job.pidfd = os.pidfd_open(job.pid)
         else:
             # The server holds its own copies of the log files once they are sent.
             with stdout, stderr:
@@ -347,6 +403,7 @@ class LocalBackend:
         for stream in (job.stdout, job.stderr):
             if stream is not None:
                 stream.close()
+        _close_pidfd(job)
         log.info("job %s ended: %s %s", job.spec.job_id, state.value, job.message)
         _notify(job)
 
@@ -432,6 +489,12 @@ class LocalBackend:
             self._fork_disabled = reason
             log.error("the fork server failed %d times in a row (%s): jobs are exec'd from now on",
                       self._server_failures, reason)
+
+
+def _close_pidfd(job: _LocalJob) -> None:
+    if job.pidfd is not None:
+        os.close(job.pidfd)
+        job.pidfd = None
 
 
 def _check_environment(environment: dict[str, str]) -> None:

@@ -116,20 +116,24 @@ class WokenDatabase:
         host: str | None = None,
     ) -> None:
         with self.session() as session, session.begin():
-            job = session.get(Job, job_id)
-            if job is None:
-                raise KeyError(job_id)
-            job.state = state.value
-            if state is JobState.RUNNING and job.started_at is None:
-                job.started_at = utc_now()
-            if state.is_terminal:
-                job.finished_at = utc_now()
-            if exit_code is not None:
-                job.exit_code = exit_code
-            if message is not None:
-                job.message = message
-            if host is not None:
-                job.host = host
+            _update_job(session, job_id, state, exit_code, message, host)
+
+    def finish_job(
+        self,
+        job_id: str,
+        state: JobState,
+        result: ResultRow,
+        *,
+        exit_code: int | None = None,
+        message: str | None = None,
+        host: str | None = None,
+    ) -> StoredResult:
+        """Store a job's result and its final state in one transaction (one commit per job end)."""
+        row = result.row()
+        with self.session() as session, session.begin():
+            session.merge(row)
+            _update_job(session, job_id, state, exit_code, message, host)
+        return _decoded(row)
 
     def end_unstarted_jobs(
         self, state: JobState, reason: str, *, experiment_id: str | None = None,
@@ -238,16 +242,7 @@ class WokenDatabase:
         parameters: Any = None,
     ) -> StoredResult:
         """Insert or replace the result of a job on a node."""
-        row = JobResult(
-            job_id=job_id,
-            node=node,
-            timestamp=utc_now(),
-            function=function,
-            shape=shape,
-            data=None if data is None else json.dumps(data, allow_nan=False),
-            error=error,
-            parameters=parameters,
-        )
+        row = ResultRow(job_id, node, function, shape, data, error, parameters).row()
         with self.session() as session, session.begin():
             session.merge(row)
         return _decoded(row)
@@ -256,6 +251,55 @@ class WokenDatabase:
         with self.session() as session:
             row = session.get(JobResult, (job_id, node))
             return None if row is None else _decoded(row)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """A job's result about to be stored (`WokenDatabase.finish_job`)."""
+
+    job_id: str
+    node: str
+    function: str | None
+    shape: str
+    data: Any = None
+    error: str | None = None
+    parameters: Any = None
+
+    def row(self) -> JobResult:
+        return JobResult(
+            job_id=self.job_id,
+            node=self.node,
+            timestamp=utc_now(),
+            function=self.function,
+            shape=self.shape,
+            data=None if self.data is None else json.dumps(self.data, allow_nan=False),
+            error=self.error,
+            parameters=self.parameters,
+        )
+
+
+def _update_job(
+    session: Session,
+    job_id: str,
+    state: JobState,
+    exit_code: int | None,
+    message: str | None,
+    host: str | None,
+) -> None:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise KeyError(job_id)
+    job.state = state.value
+    if state is JobState.RUNNING and job.started_at is None:
+        job.started_at = utc_now()
+    if state.is_terminal:
+        job.finished_at = utc_now()
+    if exit_code is not None:
+        job.exit_code = exit_code
+    if message is not None:
+        job.message = message
+    if host is not None:
+        job.host = host
 
 
 def _decoded(row: JobResult) -> StoredResult:

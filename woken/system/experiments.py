@@ -8,10 +8,18 @@ from typing import Any
 
 from woken.actors.experiment import ExperimentActor, Reply
 from woken.actors.messages import Cancel, Start
-from woken.actors.steps import command_step, derived_id, fold_step, model_step, parse_step
+from woken.actors.steps import (
+    batch_step,
+    command_step,
+    derived_id,
+    fold_step,
+    model_step,
+    parse_step,
+)
 from woken.errors import ServiceUnavailable, WokenError
 from woken.experiment_plan import ExperimentPlan, plan_experiment
 from woken.queries import ExperimentQuery, ExperimentSchema, load_body
+from woken.registry import BATCHED_COMMAND
 from woken.states import ExperimentState, JobState
 from woken.storage.leases import lease_expiry
 from woken.storage.models import Experiment, Job
@@ -37,6 +45,11 @@ def planned_jobs(services: Services, plan: ExperimentPlan) -> list[Job]:
         )
 
     for algorithm in plan.algorithms:
+        if algorithm.batched:
+            step = batch_step(algorithm.index)
+            jobs.append(job(step, BATCHED_COMMAND, derived_id(plan.experiment_id, step),
+                            algorithm.code, algorithm.batch_job().timeout_s))
+            continue
         step = model_step(algorithm.index)
         model_id = derived_id(plan.experiment_id, step)
         jobs.append(job(step, "compute", model_id, algorithm.code, algorithm.job.timeout_s))

@@ -18,7 +18,7 @@ from typing import Any
 
 from woken.actors.coordinator import CoordinatorActor
 from woken.actors.messages import JobEnded, StartJob
-from woken.actors.steps import derived_id, model_step, parse_step
+from woken.actors.steps import batch_step, derived_id, model_step, parse_step
 from woken.algorithms.common.model_store import MODEL_FILE, VERSIONS_FILE
 from woken.algorithms.common.volume import JOB_FILE, MODEL_DIR, TEST_DATA_FILE
 from woken.errors import NotFound
@@ -27,6 +27,7 @@ from woken.features.variables import VariableMeta
 from woken.job_plan import JobPlan
 from woken.models.card import model_card
 from woken.models.rows import check_rows
+from woken.registry import BATCHED_COMMAND
 from woken.states import JobState
 from woken.storage.database import StoredResult
 from woken.storage.models import Experiment, Job
@@ -55,7 +56,9 @@ class StoredModel:
 
 def find_model(services: Services, model_id: str) -> StoredModel:
     job = services.woken_db.get_job(model_id)
-    if job is None or job.command != "compute" or not job.experiment_id or not job.volume:
+    # The model of an algorithm is its compute job's, or its batched cross_validate job's.
+    if (job is None or job.command not in ("compute", BATCHED_COMMAND) or not job.experiment_id
+            or not job.volume):
         raise NotFound(f"no model {model_id}")
     model = StoredModel(job, job.experiment_id, Path(job.volume))
     if job.state != JobState.SUCCEEDED.value or not model.file.is_file():
@@ -72,7 +75,7 @@ def card(services: Services, model_id: str) -> dict[str, Any]:
         model_id=model.job.id, experiment_id=model.experiment_id,
         algorithm=model.job.algorithm, created_at=model.job.finished_at,
         job_document=model.read(JOB_FILE),
-        description=result.data if result and isinstance(result.data, dict) else None,
+        description=_description(result),
         leaderboard_row=_leaderboard_row(experiment, index),
         request=experiment.request if experiment else {},
         versions=model.read(f"{MODEL_DIR}/{VERSIONS_FILE}"),
@@ -126,14 +129,26 @@ def experiment_models(services: Services, experiment: Experiment) -> list[dict[s
     """The models an experiment keeps, one per predictive algorithm that fitted one."""
     models = []
     for index, entry in enumerate((experiment.request or {}).get("algorithms", [])):
-        model_id = derived_id(experiment.id, model_step(index))
-        try:
-            find_model(services, model_id)
-        except NotFound:
+        for step in (model_step(index), batch_step(index)):
+            model_id = derived_id(experiment.id, step)
+            try:
+                find_model(services, model_id)
+                break
+            except NotFound:
+                continue
+        else:
             continue
         models.append({"index": index, "algorithm": entry.get("code"), "modelId": model_id,
                        "href": f"/mining/models/{model_id}"})
     return models
+
+
+def _description(result: StoredResult | None) -> dict[str, Any] | None:
+    """The model's description: a compute job's result, or the `model` of a batched one's."""
+    data = None if result is None else result.data
+    if isinstance(data, dict) and isinstance(data.get("model"), dict) and "validations" in data:
+        return dict(data["model"])
+    return data if isinstance(data, dict) else None
 
 
 def _meta(metadata: dict[str, Any], code: str) -> VariableMeta:

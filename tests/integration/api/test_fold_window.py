@@ -16,7 +16,8 @@ from woken.api.app import create_app
 
 @pytest.fixture
 async def one_fold_at_a_time(aiohttp_client, tmp_path: Path):
-    config = replace(woken_test_config(tmp_path), folds_in_flight=1)
+    # The window is of the per-fold path: knn would batch its folds into one job.
+    config = replace(woken_test_config(tmp_path), folds_in_flight=1, strict_isolation=True)
     return await aiohttp_client(create_app(config))
 
 

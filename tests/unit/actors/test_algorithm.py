@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import pykka
+import pytest
 
 from tests.support.stub_backend import Fail, Hang, Succeed, predictions
 from tests.unit.actors.support import (
@@ -15,6 +19,8 @@ from tests.unit.actors.support import (
 )
 from woken.actors.algorithm import AlgorithmActor
 from woken.actors.messages import AlgorithmCompleted, Cancel, Start
+from woken.algorithms.common.volume import FOLDS_FILE, read_json
+from woken.backends.base import JobSpec
 from woken.experiment_plan import ExperimentPlan
 from woken.registry import AlgorithmSpec
 
@@ -113,3 +119,76 @@ def test_a_resumed_algorithm_reuses_its_stored_model(
     entry = inbox.only().entry
     assert entry["data"]["weights"] == [1.0] and entry["error"] is None
     assert restarted.backend.submitted == []
+
+
+def _batched(spec: AlgorithmSpec, k: int = 2) -> ExperimentPlan:
+    return experiment_plan(dataclasses.replace(algorithm_plan(spec, k=k), batched=True))
+
+
+def _batch_result(spec: JobSpec) -> dict[str, Any]:
+    """What `cross_validate` writes: the model, and 4.0 predicted for each held-out row."""
+    folds = read_json(spec.volume / FOLDS_FILE)["validations"][0]["fold_of_row"]
+    return {"model": {"type": "model", "weights": [2.0]}, "validations": [{"index": 0, "folds": [
+        {"fold": f, "predictions": [4.0] * folds.count(f), "fit_time_s": 0.1 * (f + 1)}
+        for f in sorted(set(folds))
+    ]}]}
+
+
+def test_a_batched_algorithm_runs_one_job_scored_as_its_folds(
+    context: StubContext, spec: AlgorithmSpec, inbox: Inbox
+) -> None:
+    context.backend.script(Succeed(data=_batch_result), command="cross_validate")
+    plan = _batched(spec)
+    start_algorithm(context, plan, inbox)
+
+    entry = inbox.only().entry
+    assert entry["jobId"] == job_id_of(plan, "a0.cv") and entry["error"] is None
+    assert entry["data"]["weights"] == [2.0] and "validations" not in entry["data"]
+    [validation] = entry["data"]["cells"]["validations"]["init"]
+    assert validation["data"]["type"] == "KFoldCrossValidationScore"
+    assert len(validation["data"]["folds"]) == 2
+    assert entry["fitTime"] == pytest.approx(0.15)
+    [job] = context.backend.submitted
+    assert job.command == "cross_validate"
+    assert len(read_json(job.volume / FOLDS_FILE)["validations"][0]["fold_of_row"]) == len(
+        plan.algorithms[0].job.data.rows)
+
+
+def test_a_failed_batch_fails_the_model_and_every_fold(
+    context: StubContext, spec: AlgorithmSpec, inbox: Inbox
+) -> None:
+    context.backend.script(Fail(exit_code=1, error="no folds.json"), command="cross_validate")
+    start_algorithm(context, _batched(spec), inbox)
+
+    entry = inbox.only().entry
+    assert entry["data"] is None and "no folds.json" in entry["error"]
+
+
+def test_a_fold_the_batch_reports_failed_fails_the_validation(
+    context: StubContext, spec: AlgorithmSpec, inbox: Inbox
+) -> None:
+    def one_fold_failed(job: JobSpec) -> dict[str, Any]:
+        data = _batch_result(job)
+        data["validations"][0]["folds"][1] = {"fold": 1, "error": "k is too large"}
+        return data
+
+    context.backend.script(Succeed(data=one_fold_failed), command="cross_validate")
+    start_algorithm(context, _batched(spec), inbox)
+
+    entry = inbox.only().entry
+    [validation] = entry["data"]["cells"]["validations"]["init"]
+    assert validation["error"] == "1 of 2 folds failed: fold 1: k is too large"
+
+
+def test_cancel_stops_the_batched_job(
+    context: StubContext, spec: AlgorithmSpec, inbox: Inbox
+) -> None:
+    context.backend.script(Hang())
+    plan = _batched(spec)
+    actor = start_algorithm(context, plan, inbox)
+    context.backend.wait_for("submit", 1)
+    actor.tell(Cancel("stop"))
+
+    entry = inbox.only().entry
+    assert entry["error"] == f"algorithm '{spec.code}' was cancelled: stop"
+    assert context.backend.cancelled == [job_id_of(plan, "a0.cv")]

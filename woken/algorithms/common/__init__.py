@@ -15,6 +15,8 @@ One module per concept, in the order a job meets them:
 - `results`: ``results/<command>.json`` and its shapes; `plotly`: figures of that shape;
 - `runner`: the container's main (command in, result and exit code out);
 - `predictive`, `model_store`: compute/train/test of a model from its fit and describe;
+- `cross_validation`: the batched ``cross_validate`` command (every fold of a k-fold
+  validation and the final model in one job; folds.json gives the fold of each row);
 - `descriptive`: the compute of an algorithm that describes rows (no model);
 - `errors`: the exceptions whose message is the job's error.
 """

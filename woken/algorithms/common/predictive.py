@@ -7,7 +7,12 @@ An algorithm gives ``fit(data) -> estimator`` and ``describe(estimator, data)
 - ``train``: fit on data.json, save the estimator and its encoder in ``model/``,
   write the description;
 - ``test``: load the model, predict the rows of test.json in their order, write
-  ``{"predictions": [...]}``. The rows of test.json need the features only.
+  ``{"predictions": [...]}``. The rows of test.json need the features only;
+- ``cross_validate`` (unless the algorithm opts out): every fold of the volume's
+  folds.json fitted and predicted in this one process, then the final model as
+  ``train`` makes it (see `woken.algorithms.common.cross_validation`). A fold's
+  fit sees the same rows in the same order as its ``train`` job would, so its
+  predictions are the same.
 
 Every description starts with the same keys (target, problem type, encoded
 feature names, number of training rows) so that models read alike.
@@ -23,6 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from woken.algorithms.common.cross_validation import COMMAND, read_batch, run_folds, timed
 from woken.algorithms.common.encoding import FeatureEncoder, encode_target, problem_type
 from woken.algorithms.common.errors import InputError
 from woken.algorithms.common.inputs import JobInputs, read_inputs
@@ -90,6 +96,9 @@ class PredictiveAlgorithm:
     # per variable with missing values kept, for a model that imputes and encodes in its
     # own pipeline (ColumnEncoder).
     encoder: type[FeatureEncoder] = FeatureEncoder
+    # Offers `cross_validate` (its manifest must list it too): False for a model whose
+    # folds must each run in their own job (AutoML searches for minutes per fold).
+    batched: bool = True
 
 
 def training_data(
@@ -119,14 +128,43 @@ def fit_and_describe(
         read_inputs(volume), drop_first=algorithm.drop_first, encoder_type=algorithm.encoder
     )
     estimator = algorithm.fit(data)
-    description = {
-        "target": data.target.code,
-        "problem_type": data.problem_type,
-        "feature_names": data.feature_names,
-        "n_training": len(data.y),
-        **algorithm.describe(estimator, data),
-    }
-    return estimator, data, description
+    return estimator, data, describe_model(algorithm, estimator, data)
+
+
+def save_trained(algorithm: PredictiveAlgorithm, volume: Path, estimator: Any,
+                 data: TrainingData) -> None:
+    """Save the model in model/ for `test` (and what the algorithm adds after it)."""
+    save_model(
+        volume,
+        TrainedModel(
+            algorithm=data.inputs.algorithm,
+            estimator=estimator,
+            encoder=data.encoder,
+            target=data.target,
+        ),
+    )
+    if algorithm.after_save is not None:
+        algorithm.after_save(volume, estimator)
+
+
+def cross_validate(algorithm: PredictiveAlgorithm, volume: Path) -> dict[str, Any]:
+    """Every fold of folds.json, then the final model on all rows (saved, described)."""
+    inputs, assignments = read_batch(volume)
+    data = training_data(inputs, drop_first=algorithm.drop_first)
+
+    def fit_and_predict(fold_inputs: JobInputs, X: npt.NDArray[np.float64], y: npt.NDArray[Any],
+                        X_test: npt.NDArray[np.float64]) -> tuple[list[Any], float]:
+        fold_data = TrainingData(inputs=fold_inputs, encoder=data.encoder, X=X, y=y)
+        estimator, fit_s = timed(algorithm.fit, fold_data)
+        return predict_rows(estimator, X_test), fit_s
+
+    validations = [
+        {"index": index, "folds": run_folds(inputs, data.X, data.y, folds, fit_and_predict)}
+        for index, folds in assignments
+    ]
+    estimator = algorithm.fit(data)
+    save_trained(algorithm, volume, estimator, data)
+    return {"model": describe_model(algorithm, estimator, data), "validations": validations}
 
 
 def predict(model: TrainedModel, volume: Path) -> list[Any]:
@@ -134,8 +172,27 @@ def predict(model: TrainedModel, volume: Path) -> list[Any]:
     table = read_table(volume / TEST_DATA_FILE)
     if len(table) == 0:
         return []
-    predictions = model.estimator.predict(model.encoder.encode(table))
-    return [p.item() if isinstance(p, np.generic) else p for p in predictions]
+    return predict_rows(model.estimator, model.encoder.encode(table))
+
+
+def predict_rows(estimator: Any, X: npt.NDArray[np.float64]) -> list[Any]:
+    """The estimator's predictions of encoded rows, as plain Python values."""
+    if len(X) == 0:
+        return []
+    return [p.item() if isinstance(p, np.generic) else p for p in estimator.predict(X)]
+
+
+def describe_model(
+    algorithm: PredictiveAlgorithm, estimator: Any, data: TrainingData
+) -> dict[str, Any]:
+    """The model's description: the keys every model shares, then its own."""
+    return {
+        "target": data.target.code,
+        "problem_type": data.problem_type,
+        "feature_names": data.feature_names,
+        "n_training": len(data.y),
+        **algorithm.describe(estimator, data),
+    }
 
 
 def class_probabilities(model: TrainedModel, volume: Path) -> list[dict[str, float]] | None:
@@ -161,17 +218,7 @@ def predictive_handlers(algorithm: PredictiveAlgorithm) -> dict[str, Handler]:
     # model an experiment serves (`/mining/models/{id}`), and `test` can predict with it.
     def train(volume: Path) -> Result:
         estimator, data, description = fit_and_describe(algorithm, volume)
-        save_model(
-            volume,
-            TrainedModel(
-                algorithm=data.inputs.algorithm,
-                estimator=estimator,
-                encoder=data.encoder,
-                target=data.target,
-            ),
-        )
-        if algorithm.after_save is not None:
-            algorithm.after_save(volume, estimator)
+        save_trained(algorithm, volume, estimator, data)
         return Result(Shape.JSON, description)
 
     def test(volume: Path) -> Result:
@@ -186,4 +233,10 @@ def predictive_handlers(algorithm: PredictiveAlgorithm) -> dict[str, Handler]:
             answer["probabilities"] = probabilities
         return Result(Shape.JSON, answer)
 
-    return {"compute": train, "train": train, "test": test}
+    def batch(volume: Path) -> Result:
+        return Result(Shape.JSON, cross_validate(algorithm, volume))
+
+    handlers: dict[str, Handler] = {"compute": train, "train": train, "test": test}
+    if algorithm.batched:
+        handlers[COMMAND] = batch
+    return handlers

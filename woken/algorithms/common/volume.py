@@ -8,6 +8,7 @@ Docker). Woken writes the inputs; the algorithm writes its outputs::
       job.json              Woken: the job (see below)
       data.json             Woken: the rows for `compute` and `train`
       test.json             Woken: the rows to predict for `test`
+      folds.json            Woken: the fold of each row of data.json, for `cross_validate`
       model/                the algorithm: whatever `train` saves for `test`
       results/<command>.json  the algorithm: {"shape": ..., "data": ..., "error": ...}
 
@@ -24,6 +25,15 @@ Docker). Woken writes the inputs; the algorithm writes its outputs::
 
 Nominal values are their enumeration codes (strings); numbers are JSON numbers;
 rows with a missing value in any selected column are not selected.
+
+Commands: ``compute`` (the algorithm on data.json), ``train`` (fit on data.json,
+save in model/), ``test`` (predict test.json with the saved model) and, for the
+predictive algorithms whose manifest lists it, ``cross_validate``: every fold of
+a k-fold validation and the final model in one job over one volume (data.json
+holds all rows once, folds.json the fold of each row; see
+`woken.algorithms.common.cross_validation`). Woken runs one train/test pair per
+fold instead for algorithms without it (legacy images, AutoML) or when its
+setting ``strict_isolation`` is on.
 """
 
 from __future__ import annotations
@@ -40,10 +50,11 @@ DEFAULT_VOLUME = "/data"
 JOB_FILE = "job.json"
 DATA_FILE = "data.json"
 TEST_DATA_FILE = "test.json"
+FOLDS_FILE = "folds.json"
 MODEL_DIR = "model"
 RESULTS_DIR = "results"
 
-COMMANDS = ("compute", "train", "test")
+COMMANDS = ("compute", "train", "test", "cross_validate")
 
 
 def volume_from_env() -> Path:
@@ -60,8 +71,11 @@ def write_json_atomically(path: Path, document: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(document, out, allow_nan=False)
+        # One C-encoded string, one write: json.dump streams through the pure-Python
+        # encoder chunk by chunk (about 3x slower on a fold's rows).
+        encoded = json.dumps(document, allow_nan=False).encode("utf-8")
+        with os.fdopen(fd, "wb") as out:
+            out.write(encoded)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

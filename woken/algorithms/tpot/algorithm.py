@@ -101,6 +101,8 @@ ALGORITHM = PredictiveAlgorithm(
     after_load=check_loaded,
     # Missing values and nominal columns reach the pipeline as they are: it prepares them.
     encoder=ColumnEncoder,
+    # A search of minutes per fold: its folds run as their own jobs, in parallel.
+    batched=False,
 )
 
 HANDLERS: dict[str, Handler] = predictive_handlers(ALGORITHM)

@@ -1,0 +1,437 @@
+"""Benchmarks P1-P4 of issue 12, each as a ratio against a baseline measured in the same run.
+
+- P1: a 3-algorithm, 10-fold experiment through Woken's HTTP API divided by
+  scikit-learn's in-process ``cross_validate`` (+ the fit on all rows), cold (the
+  first round of this process) and warm (median of the others), on breast cancer
+  (569 x 30) and on synthetic data at about 10x and 100x the rows (5,000 x 20 and
+  50,000 x 20, loaded through ``woken load-data``); batched folds (the default) and,
+  where asked, ``strict_isolation`` (one train and one test job per fold).
+- P2: per-job overhead of the cheapest job (knn compute on iris) through
+  ``POST /mining/job``, p50 and p99, against the same algorithm's command run
+  in-process on the same rows.
+- P3: jobs/s at saturation: synchronous jobs from concurrent clients, and
+  asynchronous experiments (jobs and folds per second).
+- P4: threads and RSS of the Woken process with 1, 100 and 1,000 experiments
+  admitted at once, and its RSS once they are done, against its idle RSS.
+
+Every section prints the machine's load (``uptime``). Usage::
+
+    .venv/bin/python benchmarks/perf_suite.py [p1 p2 p3 p4] [--quick] [--out FILE]
+
+It writes a Markdown table of every figure to ``benchmarks/results/perf.md``
+(``--out``). ``--quick`` runs each part small (a check of the script).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.server import RunningWoken, woken_server  # noqa: E402
+
+SEED = 2026
+K = 10
+WAIT_S = 3600
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+class Report:
+    """The figures of the run, printed as they come and written as Markdown at the end."""
+
+    def __init__(self) -> None:
+        self.sections: list[tuple[str, list[str], list[list[str]], list[str]]] = []
+
+    def table(self, title: str, header: list[str], rows: list[list[str]],
+              notes: list[str]) -> None:
+        self.sections.append((title, header, rows, notes))
+        print(f"\n## {title}")
+        print(" | ".join(header))
+        for row in rows:
+            print(" | ".join(row))
+        for note in notes:
+            print(note)
+
+    def markdown(self, command: str) -> str:
+        lines = ["# Performance of Woken (issue 12)", "",
+                 (f"`{command}` on {platform.node()}, {os.cpu_count()} cores, "
+                  f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}."),
+                 ""]
+        for title, header, rows, notes in self.sections:
+            lines += [f"## {title}", "", "| " + " | ".join(header) + " |",
+                      "|" + "---|" * len(header)]
+            lines += ["| " + " | ".join(row) + " |" for row in rows]
+            lines += [""] + [f"- {note}" for note in notes] + [""]
+        return "\n".join(lines)
+
+
+# Servers and data
+
+@contextmanager
+def server(tmp: Path, env: dict[str, str], csv_files: list[Path] = ()) -> Iterator[RunningWoken]:
+    """A `woken serve` in `tmp`/var; the bundled sets and `csv_files` loaded first."""
+    data_dir = tmp / "var"
+    woken = str(Path(sys.executable).parent / "woken")
+    for target in [[], *[[str(path)] for path in csv_files]]:
+        subprocess.run([woken, "--data-dir", "var", "load-data", *target], cwd=tmp, check=True,
+                       capture_output=True)
+    with woken_server(data_dir, env) as running:
+        yield running
+
+
+def synthetic_csv(directory: Path, rows: int, features: int) -> tuple[Path, str]:
+    """A two-class synthetic table (deterministic), its `dataset` code named by its size."""
+    from sklearn.datasets import make_classification
+
+    x, y = make_classification(n_samples=rows, n_features=features, n_informative=10,
+                               random_state=SEED)
+    code = f"synth_{rows}x{features}"
+    path = directory / f"{code}.csv"
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["dataset", "subjectcode", "outcome", *[f"f{i}" for i in range(features)]])
+        for n, (values, label) in enumerate(zip(x, y, strict=True)):
+            writer.writerow([code, f"S{n}", "yes" if label else "no",
+                             *[f"{v:.6f}" for v in values]])
+    return path, code
+
+
+def breast_cancer() -> tuple[np.ndarray, np.ndarray, list[str]]:
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    codes = [name.replace(" ", "_") for name in data.feature_names]
+    return data.data, np.array(["malignant", "benign"])[data.target], codes
+
+
+def synthetic(rows: int, features: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    from sklearn.datasets import make_classification
+
+    x, y = make_classification(n_samples=rows, n_features=features, n_informative=10,
+                               random_state=SEED)
+    # What the CSV holds, read back: the same rounding.
+    return np.round(x, 6), np.where(y == 1, "yes", "no"), [f"f{i}" for i in range(features)]
+
+
+IRIS_FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+# The cheapest job: knn compute on iris (150 rows, 4 features).
+IRIS_JOB: dict[str, Any] = {
+    "variables": [{"code": "species"}], "covariables": [{"code": c} for c in IRIS_FEATURES],
+    "grouping": [], "filters": "", "datasets": [{"code": "iris"}],
+    "algorithm": {"code": "knn", "name": "knn", "parameters": [{"code": "k", "value": "5"}]},
+}
+
+ALGORITHMS = [("knn", "KNN k=5", [{"code": "k", "value": "5"}]),
+              ("naiveBayes", "Gaussian naive Bayes", []),
+              ("knn", "KNN k=15", [{"code": "k", "value": "15"}])]
+
+
+def experiment_body(dataset: str, target: str, codes: list[str], k: int = K,
+                    algorithms: list[tuple[str, str, list[Any]]] = ALGORITHMS) -> dict[str, Any]:
+    return {
+        "variables": [{"code": target}], "covariables": [{"code": c} for c in codes],
+        "grouping": [], "filters": "", "datasets": [{"code": dataset}], "seed": SEED,
+        "algorithms": [{"code": c, "name": n, "parameters": p} for c, n, p in algorithms],
+        "validations": [{"code": "kfold", "name": "kfold",
+                         "parameters": [{"code": "k", "value": str(k)}]}],
+    }
+
+
+def post_experiment(url: str, body: dict[str, Any]) -> dict[str, Any]:
+    answer = requests.post(f"{url}/mining/experiment", json=body, timeout=WAIT_S)
+    answer.raise_for_status()
+    result = answer.json()
+    errors = [e["error"] for e in result["data"] if e["error"]]
+    if errors:
+        raise SystemExit(f"the experiment failed: {errors}")
+    return dict(result)
+
+
+# P1
+
+def sklearn_times(x: np.ndarray, y: np.ndarray, k: int, repeat: int) -> tuple[float, float]:
+    """(cold, warm median) of cross_validate + the fit on all rows, for the 3 algorithms.
+
+    With one native thread, as Woken's jobs run: on a loaded machine OpenMP's default
+    pool (threads that spin while they wait for each other) made the same knn many
+    times slower, which would flatter Woken's ratio.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return _sklearn_times(x, y, k, repeat)
+
+
+def _sklearn_times(x: np.ndarray, y: np.ndarray, k: int, repeat: int) -> tuple[float, float]:
+    from sklearn.base import clone
+    from sklearn.model_selection import cross_validate
+    from sklearn.naive_bayes import GaussianNB
+    from sklearn.neighbors import KNeighborsClassifier
+
+    from woken.validation.folds import make_folds
+
+    models = [KNeighborsClassifier(5), GaussianNB(), KNeighborsClassifier(15)]
+    folds = make_folds(len(y), k, SEED, list(y))
+    splits = [(np.array(f.train_rows), np.array(f.test_rows)) for f in folds]
+    times = []
+    for _ in range(repeat + 1):
+        started = time.perf_counter()
+        for model in models:
+            clone(model).fit(x, y)
+            cross_validate(clone(model), x, y, cv=splits, scoring="accuracy")
+        times.append(time.perf_counter() - started)
+    return times[0], statistics.median(times[1:])
+
+
+def p1(report: Report, quick: bool, strict_sizes: set[str]) -> None:
+    sizes: list[tuple[str, Callable[[], Any], tuple[int, int] | None, int]] = [
+        ("569 x 30 (breast cancer)", breast_cancer, None, 1 if quick else 3),
+        ("5,000 x 20 (synthetic)", lambda: synthetic(5000, 20), (5000, 20), 1 if quick else 3),
+    ]
+    if not quick:
+        sizes.append(("50,000 x 20 (synthetic)", lambda: synthetic(50000, 20), (50000, 20), 1))
+    rows, load = [], uptime()
+    for label, data, shape, repeat in sizes:
+        x, y, codes = data()
+        cold, warm = sklearn_times(x, y, K, repeat)
+        modes = ["batched"] + (["strict"] if label.split()[0] in strict_sizes else [])
+        for mode in modes:
+            env = {"WOKEN_STRICT_ISOLATION": "true" if mode == "strict" else "false"}
+            with tempfile.TemporaryDirectory(prefix="woken-p1-") as tmp:
+                files, dataset, target = [], "breast_cancer", "diagnosis"
+                if shape is not None:
+                    path, dataset = synthetic_csv(Path(tmp), *shape)
+                    files, target = [path], "outcome"
+                with server(Path(tmp), env, files) as woken:
+                    body = experiment_body(dataset, target, codes)
+                    post_experiment(woken.url, body)  # warm-up: the fork server, caches
+                    times = []
+                    for _ in range(repeat):
+                        started = time.perf_counter()
+                        post_experiment(woken.url, body)
+                        times.append(time.perf_counter() - started)
+            jobs = 3 if mode == "batched" else 3 * (1 + 2 * K)
+            t = statistics.median(times)
+            rows.append([label, mode, str(jobs), f"{t:.3f} s", f"{warm:.3f} s", f"{cold:.3f} s",
+                         f"{t / warm:.1f}x", f"{t / cold:.1f}x",
+                         f"{(t - warm) / jobs * 1000:.0f} ms"])
+    report.table(
+        "P1: 3 algorithms x 10 folds, Woken (HTTP) / scikit-learn cross_validate in-process",
+        ["rows x columns", "mode", "jobs", "Woken", "in-process warm", "in-process cold",
+         "ratio warm", "ratio cold", "overhead per job"], rows,
+        [f"load before: {load}", f"load after: {uptime()}",
+         ("Woken: median of the runs after one warm-up request; in-process: cross_validate "
+          "on the same folds plus the fit on all rows (knn 5, Gaussian NB, knn 15), one "
+          "native thread (threadpoolctl), as Woken's jobs"),
+         "targets: <= 3x warm at 569 x 30, <= 2x at 50,000 x 20"])
+
+
+# P2
+
+def p2(report: Report, quick: bool) -> None:
+    from tests.unit.algorithms.volumes import iris, write_volume
+    from woken.algorithms.common.runner import dispatch
+    from woken.algorithms.knn.algorithm import HANDLERS
+
+    n = 30 if quick else 200
+    load = uptime()
+    body = IRIS_JOB
+    with tempfile.TemporaryDirectory(prefix="woken-p2-") as tmp:
+        target, features = iris()
+        volume = write_volume(Path(tmp) / "in-process", algorithm="knn", variables=[target],
+                              covariables=features, parameters={"k": "5"})
+        local = []
+        for _ in range(n):
+            started = time.perf_counter()
+            if dispatch(HANDLERS, ["compute"], volume) != 0:
+                raise SystemExit("knn compute failed in-process")
+            local.append(time.perf_counter() - started)
+        with server(Path(tmp), {}) as woken, requests.Session() as session:
+            for _ in range(5):  # warm-up
+                session.post(f"{woken.url}/mining/job", json=body, timeout=60).raise_for_status()
+            remote = []
+            for _ in range(n):
+                started = time.perf_counter()
+                answer = session.post(f"{woken.url}/mining/job", json=body, timeout=60)
+                remote.append(time.perf_counter() - started)
+                answer.raise_for_status()
+                if answer.json()["error"]:
+                    raise SystemExit(f"the job failed: {answer.json()['error']}")
+    rows = []
+    for name, q in (("p50", 50), ("p99", 99)):
+        http, own = np.percentile(remote, q), np.percentile(local, q)
+        rows.append([name, f"{http * 1000:.1f} ms", f"{own * 1000:.1f} ms",
+                     f"{(http - own) * 1000:.1f} ms", f"{http / own:.1f}x"])
+    report.table("P2: the cheapest job (knn compute, iris) through POST /mining/job vs in-process",
+                 ["percentile", "HTTP", "in-process (the same command)", "overhead", "ratio"],
+                 rows, [f"{n} sequential requests after 5 warm-up ones", f"load before: {load}",
+                        f"load after: {uptime()}", "target: overhead <= 10 ms p50"])
+
+
+# P3
+
+def p3(report: Report, quick: bool) -> None:
+    jobs = 40 if quick else 400
+    experiments = 10 if quick else 100
+    clients = 8
+    load = uptime()
+    body = IRIS_JOB
+    with tempfile.TemporaryDirectory(prefix="woken-p3-") as tmp, server(
+        Path(tmp), {"WOKEN_MAX_RUNNING_EXPERIMENTS": str(experiments + 10)}
+    ) as woken:
+        url = woken.url
+        requests.post(f"{url}/mining/job", json=body, timeout=60).raise_for_status()
+
+        def one(_: int) -> None:
+            answer = requests.post(f"{url}/mining/job", json=body, timeout=600)
+            answer.raise_for_status()
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(clients) as pool:
+            list(pool.map(one, range(jobs)))
+        sync_s = time.perf_counter() - started
+
+        iris_body = experiment_body("iris", "species", IRIS_FEATURES)
+        started = time.perf_counter()
+        locations = [requests.post(f"{url}/mining/experiment?async=true", json=iris_body,
+                                   timeout=60).headers["Location"] for _ in range(experiments)]
+        total_jobs = wait_all(url, locations)
+        async_s = time.perf_counter() - started
+    folds = experiments * len(ALGORITHMS) * K
+    report.table("P3: throughput at saturation (2 job slots)",
+                 ["load", "count", "wall", "jobs/s", "folds/s"],
+                 [[f"sync POST /mining/job, {clients} clients", f"{jobs} jobs", f"{sync_s:.1f} s",
+                   f"{jobs / sync_s:.1f}", "-"],
+                  [f"async experiments (3 algorithms x {K} folds, iris)",
+                   f"{experiments} experiments, {total_jobs} jobs", f"{async_s:.1f} s",
+                   f"{total_jobs / async_s:.1f}", f"{folds / async_s:.1f}"]],
+                 [f"load before: {load}", f"load after: {uptime()}", "target: >= 200 jobs/s",
+                  "folds/s: cross-validation folds scored per second (a batched job runs 10)"])
+
+
+def wait_all(url: str, locations: list[str]) -> int:
+    """Wait until every experiment has ended; returns their jobs in all."""
+    total, deadline = 0, time.monotonic() + WAIT_S
+    with requests.Session() as session:
+        for location in locations:
+            while True:
+                status = session.get(f"{url}{location}", timeout=60).json()
+                if status["state"] in ("completed", "failed", "cancelled"):
+                    if status["state"] != "completed":
+                        raise SystemExit(f"{location}: {status['state']}")
+                    total += status["progress"]["total"]
+                    break
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{location} did not end")
+                time.sleep(0.2)
+    return total
+
+
+# P4
+
+def process_figures(pid: int) -> tuple[int, int]:
+    """(threads, RSS in bytes) of a process, from /proc."""
+    threads = rss = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            threads = int(line.split()[1])
+        elif line.startswith("VmRSS:"):
+            rss = int(line.split()[1]) * 1024
+    return threads, rss
+
+
+def p4(report: Report, quick: bool) -> None:
+    counts = [1, 10, 50] if quick else [1, 100, 1000]
+    load = uptime()
+    rows = []
+    body = experiment_body("iris", "species", IRIS_FEATURES)
+    with tempfile.TemporaryDirectory(prefix="woken-p4-") as tmp, server(
+        Path(tmp), {"WOKEN_MAX_RUNNING_EXPERIMENTS": str(max(counts) + 10)}
+    ) as woken:
+        pid = woken.process.pid
+        post_experiment(woken.url, body)
+        time.sleep(2)
+        idle_threads, idle_rss = process_figures(pid)
+        for count in counts:
+            peak = [0, 0]
+            stop = threading.Event()
+
+            def sample(peak: list[int] = peak, stop: threading.Event = stop) -> None:
+                while not stop.is_set():
+                    threads, rss = process_figures(pid)
+                    peak[0], peak[1] = max(peak[0], threads), max(peak[1], rss)
+                    time.sleep(0.1)
+
+            sampler = threading.Thread(target=sample)
+            sampler.start()
+            with ThreadPoolExecutor(8) as pool:
+                locations = list(pool.map(
+                    lambda _: requests.post(f"{woken.url}/mining/experiment?async=true",
+                                            json=body, timeout=120).headers["Location"],
+                    range(count)))
+            admitted_threads, _ = process_figures(pid)
+            wait_all(woken.url, locations)
+            stop.set()
+            sampler.join()
+            time.sleep(3)
+            after_threads, after_rss = process_figures(pid)
+            rows.append([str(count), str(peak[0]), f"{peak[1] / 2**20:.0f} MiB",
+                         str(admitted_threads), f"{after_rss / 2**20:.0f} MiB",
+                         f"{after_rss / idle_rss:.2f}x", str(after_threads)])
+    report.table("P4: the Woken process with N experiments admitted (async, iris, 3 x 10 folds)",
+                 ["experiments", "peak threads", "peak RSS", "threads when all admitted",
+                  "RSS after", "RSS after / idle", "threads after"], rows,
+                 [(f"idle (after one experiment): {idle_threads} threads, "
+                   f"{idle_rss / 2**20:.0f} MiB RSS"), f"load before: {load}",
+                  f"load after: {uptime()}",
+                  "the fork server and its jobs are other processes, not counted",
+                  ("targets: <= 200 threads and <= 1 GiB with 1,000 admitted; RSS after "
+                   "within 20 % of idle")])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("parts", nargs="*", default=["p1", "p2", "p3", "p4"])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--strict-sizes", default="569",
+                        help="sizes (first word of the label: 569, 5,000, 50,000) also run "
+                        "with strict_isolation (one job per fold), comma-separated")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "perf.md")
+    args = parser.parse_args()
+    report = Report()
+    parts: dict[str, Callable[[], None]] = {
+        "p1": lambda: p1(report, args.quick, set(args.strict_sizes.split(","))),
+        "p2": lambda: p2(report, args.quick), "p3": lambda: p3(report, args.quick),
+        "p4": lambda: p4(report, args.quick),
+    }
+    for part in args.parts:
+        parts[part]()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    command = "benchmarks/perf_suite.py " + " ".join(sys.argv[1:])
+    args.out.write_text(report.markdown(command.strip()))
+    print(f"\nwritten: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
