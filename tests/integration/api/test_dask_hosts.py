@@ -50,6 +50,8 @@ async def client(aiohttp_client, postgres_server: str, tmp_path: Path,
             features_db_url=create_database(postgres_server, f"hosts_features_{n}"),
         ),
         backend="dask", dask=DaskSettings(scheduler_address=hosts_cluster.address),
+        # One train and one test job per fold: the test checks where each test ran.
+        strict_isolation=True,
     )
     return await aiohttp_client(create_app(config))
 
