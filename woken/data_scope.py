@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from woken.errors import BadRequest
-from woken.features.database import Dataset, FeaturesDatabase
+from woken.features.database import FeaturesDatabase
 from woken.queries import TableRef
 
 # The names the 2019 messages give the one features database Woken reads, and its schema.
@@ -55,14 +55,14 @@ def resolve_scope(
     datasets: Sequence[str],
     held_out: Sequence[str] = (),
 ) -> DataScope:
-    known = {d.code: d for d in features.datasets()}
+    known = features.dataset_tables()  # code -> table
     _check_repeats(datasets, held_out)
     if target_table is not None:
         table = _check_table(target_table, known)
-        in_table = [code for code, d in known.items() if d.table == table]
+        in_table = [code for code, t in known.items() if t == table]
         for code in [*datasets, *held_out]:
             _check_dataset(code, known)
-            if known[code].table != table:
+            if known[code] != table:
                 raise BadRequest(
                     f"dataset '{code}' is not in targetTable '{table}' "
                     f"(its datasets: {', '.join(in_table)})"
@@ -74,11 +74,11 @@ def resolve_scope(
         chosen = list(datasets) or [default_dataset]
         for code in [*chosen, *held_out]:
             _check_dataset(code, known)
-    tables = list(dict.fromkeys(known[code].table for code in [*chosen, *held_out]))
+    tables = list(dict.fromkeys(known[code] for code in [*chosen, *held_out]))
     return DataScope(datasets=chosen, held_out=list(held_out), tables=tables)
 
 
-def _check_table(ref: TableRef, known: dict[str, Dataset]) -> str:
+def _check_table(ref: TableRef, known: dict[str, str]) -> str:
     if ref.database not in (None, FEATURES_DATABASE):
         raise BadRequest(
             f"targetTable.database '{ref.database}' is unknown: Woken reads one features "
@@ -88,7 +88,7 @@ def _check_table(ref: TableRef, known: dict[str, Dataset]) -> str:
         raise BadRequest(
             f"targetTable.dbSchema '{ref.db_schema}' is unknown (known: {DEFAULT_DB_SCHEMA})"
         )
-    tables = sorted({d.table for d in known.values()})
+    tables = sorted(set(known.values()))
     if ref.name not in tables:
         raise BadRequest(
             f"unknown targetTable '{ref.name}' (known: {', '.join(tables) or 'none'})",
@@ -97,7 +97,7 @@ def _check_table(ref: TableRef, known: dict[str, Dataset]) -> str:
     return ref.name
 
 
-def _check_dataset(code: str, known: dict[str, Dataset]) -> None:
+def _check_dataset(code: str, known: dict[str, str]) -> None:
     if code not in known:
         raise BadRequest(
             f"unknown dataset '{code}' (known: {', '.join(known) or 'none'})",

@@ -100,8 +100,12 @@ class CoordinatorActor(FsmActor):
     def node(self) -> str:
         return self.services.config.node
 
-    def pending_row(self) -> Job:
-        """The job's row before it is submitted (written again, the same, at StartJob)."""
+    def queued_row(self) -> Job:
+        """The job's row before it is submitted.
+
+        Written once, already queued: if the submit fails, the crash handler stores the
+        failure (one commit per job start instead of two).
+        """
         # An experiment's job points to its experiment, which holds the request.
         request = (
             {"experiment": self.experiment_id, "step": self.step}
@@ -117,16 +121,14 @@ class CoordinatorActor(FsmActor):
             lease_expires_at=(
                 None if self.experiment_id else lease_expiry(self.services.config.lease_s)
             ),
+            state=JobState.QUEUED,
         )
 
     @on(CoordinatorState.IDLE, message=StartJob)
-    def start_job(self, _: StartJob) -> None:
-        config, db = self.services.config, self.services.woken_db
-        # Written once, already queued: if the submit below fails, the crash handler
-        # stores the failure (one commit per job start instead of two).
-        job = self.pending_row()
-        job.state = JobState.QUEUED.value
-        db.add_job(job)
+    def start_job(self, message: StartJob) -> None:
+        config = self.services.config
+        if not message.stored:
+            self.services.woken_db.add_job(self.queued_row())
         if self.command != "test":  # `test` runs on the volume its `train` filled
             write_inputs(self.volume, self.plan, self.job_id)
         self.services.backend.submit(JobSpec(

@@ -12,7 +12,13 @@ from woken.storage.database import StoredResult
 
 @dataclass(frozen=True)
 class StartJob:
-    """Persist, submit and watch the coordinator's job."""
+    """Persist, submit and watch the coordinator's job.
+
+    ``stored``: the caller already wrote the job's row, queued (a single job's row is
+    written before its answer); the coordinator does not write it again.
+    """
+
+    stored: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,19 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
 
 from woken.errors import BadRequest
-from woken.features.schema import DATASET_COLUMN, RESERVED_COLUMNS, meta_datasets, meta_variables
+from woken.features.schema import (
+    DATASET_COLUMN,
+    RESERVED_COLUMNS,
+    data_table,
+    meta_datasets,
+    meta_variables,
+)
 from woken.features.variables import VariableMeta
 
 log = logging.getLogger(__name__)
@@ -38,6 +45,17 @@ class DatasetSchema:
     variables: dict[str, VariableMeta] = field(default_factory=dict)
     shared_table: bool = False
 
+    @cached_property
+    def table(self) -> sa.Table:
+        """The dataset's table with every usable variable, built once per schema.
+
+        One object for every query of this schema: SQLAlchemy keys its cache of compiled
+        statements on the table object, so a fresh table per query compiled every
+        SELECT again (about 4 ms for 31 columns) and filled the cache with copies.
+        """
+        return data_table(self.table_name, self.variables.values(),
+                          dataset_column=self.shared_table)
+
 
 def has_catalog(connection: sa.Connection) -> bool:
     inspector = sa.inspect(connection)
@@ -53,6 +71,11 @@ def read_all(connection: sa.Connection) -> list[DatasetSchema]:
 
 def read(connection: sa.Connection, codes: Sequence[str]) -> list[DatasetSchema]:
     """The named datasets, in the order given; BadRequest for unknown or repeated codes."""
+    return pick({schema.code: schema for schema in read_all(connection)}, codes)
+
+
+def pick(schemas: dict[str, DatasetSchema], codes: Sequence[str]) -> list[DatasetSchema]:
+    """The named ones of ``schemas``, in order; BadRequest for unknown or repeated codes."""
     if not codes:
         raise BadRequest("no dataset given")
     not_strings = [code for code in codes if not isinstance(code, str)]
@@ -61,19 +84,29 @@ def read(connection: sa.Connection, codes: Sequence[str]) -> list[DatasetSchema]
     repeated = sorted({c for c in codes if codes.count(c) > 1}, key=str)
     if repeated:
         raise BadRequest(f"dataset(s) given more than once: {_quoted(repeated)}")
-    rows = _dataset_rows(connection)
-    unknown = [code for code in codes if code not in rows]
-    if not unknown:
-        inspector = sa.inspect(connection)
-        schemas = [_schema(connection, inspector, rows[code]) for code in codes]
-        unknown = [code for code, schema in zip(codes, schemas, strict=True) if schema is None]
-        if not unknown:
-            return [schema for schema in schemas if schema is not None]
-    known = [s.code for s in read_all(connection)]
-    raise BadRequest(
-        f"unknown dataset {_quoted(unknown)} (known: {', '.join(known) or 'none'})",
-        {"unknown": unknown, "known": known},
+    unknown = [code for code in codes if code not in schemas]
+    if unknown:
+        raise BadRequest(
+            f"unknown dataset {_quoted(unknown)} (known: {', '.join(schemas) or 'none'})",
+            {"unknown": unknown, "known": list(schemas)},
+        )
+    return [schemas[code] for code in codes]
+
+
+def fingerprint(connection: sa.Connection) -> tuple[Any, ...] | None:
+    """Everything the catalog is read from but the tables' columns; None without a catalog.
+
+    Two plain SELECTs, where reading the catalog also reflects every table: a cache of
+    the catalog is valid while this is unchanged (the loader writes a dataset's table
+    and its metadata together).
+    """
+    if not has_catalog(connection):
+        return None
+    datasets = connection.execute(sa.select(meta_datasets).order_by(meta_datasets.c.code))
+    variables = connection.execute(
+        sa.select(meta_variables).order_by(meta_variables.c.dataset, meta_variables.c.code)
     )
+    return tuple(map(tuple, datasets)), tuple(map(tuple, variables))
 
 
 def _dataset_rows(connection: sa.Connection) -> dict[str, sa.Row[Any]]:

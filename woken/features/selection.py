@@ -18,9 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from woken.features.catalog import DatasetSchema
-from woken.features.filter_rules import Filter, filter_fields
+from woken.features.filter_rules import Filter
 from woken.features.filter_sql import filter_to_sql
-from woken.features.schema import DATASET_COLUMN, SUBJECT_ID, data_table
+from woken.features.schema import DATASET_COLUMN, SUBJECT_ID
 from woken.features.variables import VariableMeta
 
 # Labels of the ordering columns of a multi-dataset union (made unique against the
@@ -55,13 +55,8 @@ def build_select(
     dataset_order = _unused(_DATASET_ORDER, columns)
     subject_order = _unused(_SUBJECT_ORDER, columns)
     for position, schema in enumerate(schemas):
-        needed = [*columns, *sorted(filter_fields(filter_) - set(columns))]
-        # Unknown filter fields are left out of the table and reported by filter_to_sql.
-        table = data_table(
-            schema.table_name,
-            [schema.variables[c] for c in needed if c in schema.variables],
-            dataset_column=schema.shared_table,
-        )
+        # Unknown filter fields are not in the table: filter_to_sql reports them.
+        table = schema.table
         selected = [table.c[code] for code in columns]
         conditions: list[sa.ColumnElement[bool]] = (
             [] if keep_missing else [c.is_not(None) for c in selected]
@@ -91,12 +86,7 @@ def build_count(schema: DatasetSchema, filter_: Filter | None) -> sa.Select[Any]
     With the rows :func:`build_select` keeps, it tells how many were left out for a
     missing value (the stated missing-values policy, reported in every result).
     """
-    fields = sorted(filter_fields(filter_))
-    table = data_table(
-        schema.table_name,
-        [schema.variables[c] for c in fields if c in schema.variables],
-        dataset_column=schema.shared_table,
-    )
+    table = schema.table
     conditions: list[sa.ColumnElement[bool]] = []
     if schema.shared_table:
         conditions.append(table.c[DATASET_COLUMN] == schema.code)

@@ -102,6 +102,7 @@ class Job(Base):
         step: str | None = None,
         context: Any = None,
         lease_expires_at: datetime | None = None,
+        state: JobState = JobState.PENDING,
     ) -> Job:
         """The row of a job about to run: single jobs and experiments' plans build it here.
 
@@ -109,7 +110,7 @@ class Job(Base):
         experiment's job follows its experiment's.
         """
         return cls(
-            id=job_id, algorithm=algorithm, command=command, state=JobState.PENDING.value,
+            id=job_id, algorithm=algorithm, command=command, state=state.value,
             node=node, backend=backend, request=request, volume=str(volume),
             timeout_s=timeout_s, experiment_id=experiment_id, step=step, context=context,
             owner=node, lease_expires_at=lease_expires_at,

@@ -57,8 +57,8 @@ def start_job(
     coordinator = CoordinatorActor.start(services, plan, job_id, volume, ended)
     services.jobs.add(job_id, coordinator)
     # Written before the answer: the job's Location can be read as soon as it is given.
-    services.woken_db.add_job(coordinator.proxy().pending_row().get(timeout=10))
-    coordinator.tell(StartJob())
+    services.woken_db.add_job(coordinator.proxy().queued_row().get(timeout=10))
+    coordinator.tell(StartJob(stored=True))
     return job_id, plan.context.to_json() if plan.context else None
 
 

@@ -129,8 +129,8 @@ class _Features:
     def dataset(self, code: str) -> None:
         assert code == "iris"
 
-    def datasets(self) -> list[Any]:
-        return [SimpleNamespace(code="iris", table="iris")]
+    def dataset_tables(self) -> dict[str, str]:
+        return {"iris": "iris"}
 
     def variables(self, datasets: list[str]) -> list[VariableMeta]:
         return list(self.metas.values())

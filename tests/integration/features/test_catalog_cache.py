@@ -1,0 +1,80 @@
+"""The catalog is cached, and what another process loads is seen by the next read."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from tests.integration.features.conftest import flowers
+from woken.features.database import FeaturesDatabase
+from woken.features.loading import load_dataset, load_datasets
+from woken.features.schema import meta_variables
+
+
+def test_a_dataset_loaded_elsewhere_is_seen_by_the_next_read(empty_url: str) -> None:
+    load_datasets(empty_url, ["iris"])
+    serving, loader = FeaturesDatabase(empty_url), FeaturesDatabase(empty_url)
+    try:
+        assert serving.dataset_tables() == {"iris": "iris"}
+        load_dataset(loader.engine, flowers())
+        assert serving.dataset_tables() == {"flowers": "flowers", "iris": "iris"}
+        assert [m.code for m in serving.resolve(["flowers"], ["colour"])] == ["colour"]
+    finally:
+        serving.dispose()
+        loader.dispose()
+
+
+def test_a_dataset_replaced_elsewhere_is_read_again(empty_url: str) -> None:
+    serving, loader = FeaturesDatabase(empty_url), FeaturesDatabase(empty_url)
+    try:
+        load_dataset(loader.engine, flowers())
+        assert "colour" in {m.code for m in serving.variables(["flowers"])}
+        original = flowers()
+        without_colour = dataclasses.replace(
+            original,
+            variables=tuple(v for v in original.variables if v.code != "colour"),
+            columns={k: v for k, v in original.columns.items() if k != "colour"},
+        )
+        load_dataset(loader.engine, without_colour, replace=True)
+        assert "colour" not in {m.code for m in serving.variables(["flowers"])}
+        # A label changed in the metadata only is a change too.
+        with loader.engine.begin() as connection:
+            connection.execute(sa.update(meta_variables)
+                               .where(meta_variables.c.code == "species")
+                               .values(label="Kind"))
+        (species,) = serving.resolve(["flowers"], ["species"])
+        assert species.label == "Kind"
+    finally:
+        serving.dispose()
+        loader.dispose()
+
+
+def reflections(database: FeaturesDatabase, read: Callable[[], object]) -> list[str]:
+    """The statements that reflect a table's columns while ``read`` runs."""
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "table_xinfo" in statement or "pg_attribute" in statement:
+            seen.append(statement)
+
+    sa.event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        read()
+    finally:
+        sa.event.remove(database.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_an_unchanged_catalog_is_not_reflected_again(loaded_url: str) -> None:
+    database = FeaturesDatabase(loaded_url)
+    try:
+        def read() -> None:
+            database.resolve(["iris"], ["species"])
+            database.select(["iris"], ["species"], "")
+
+        assert reflections(database, read) != []  # the first read reflects the tables
+        assert reflections(database, read) == []
+    finally:
+        database.dispose()
