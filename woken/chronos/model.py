@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from woken.algorithms.common.volume import COMMANDS as CONTAINER_COMMANDS
 from woken.chronos.errors import InvalidJob
 from woken.docker_images import IMAGE_PATTERN
 
@@ -62,7 +63,6 @@ DEFAULT_EPSILON = "PT5M"
 NETWORKS = ("BRIDGE", "HOST", "USER")
 VOLUME_MODES = ("RW", "RO")
 CONSTRAINT_OPERATORS = ("EQUALS", "LIKE", "UNLIKE")
-COMMANDS = ("compute", "train", "test")
 ENV_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -196,8 +196,8 @@ def _problems(job: Any, version: ApiVersion) -> list[str]:
     epsilon = job.get("epsilon")
     if not isinstance(epsilon, str) or not PERIOD_PATTERN.fullmatch(epsilon):
         problems.append(f"epsilon {epsilon!r} is not an ISO 8601 period")
-    if job.get("command") not in COMMANDS:
-        problems.append(f"command {job.get('command')!r} must be one of {COMMANDS}")
+    if job.get("command") not in CONTAINER_COMMANDS:
+        problems.append(f"command {job.get('command')!r} must be one of {CONTAINER_COMMANDS}")
     if job.get("shell") is not False:
         problems.append("shell must be false (true replaces the image's entrypoint)")
     if job.get("retries") != 0 or isinstance(job.get("retries"), bool):
