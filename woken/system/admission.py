@@ -24,6 +24,8 @@ class Admission:
         self.what = what
         self._lock = threading.Lock()
         self._held = 0
+        # Called after each release, outside the lock (the memory release listens).
+        self.on_release: Callable[[], None] = _nothing
 
     def admit(self, *, force: bool = False) -> Release:
         """Take a slot, or refuse with ServiceUnavailable; `force` (resumed work) always gets one.
@@ -41,12 +43,18 @@ class Admission:
 
         def release() -> None:
             with self._lock:
-                if not released.is_set():
-                    released.set()
-                    self._held -= 1
+                if released.is_set():
+                    return
+                released.set()
+                self._held -= 1
+            self.on_release()
 
         return release
 
     def __len__(self) -> int:
         with self._lock:
             return self._held
+
+
+def _nothing() -> None:
+    pass

@@ -21,6 +21,7 @@ from woken.storage.database import WokenDatabase
 from woken.storage.leases import Leases
 from woken.storage.migrate import upgrade_to_head
 from woken.system.admission import Admission
+from woken.system.memory import MemoryRelease
 from woken.system.ownership import DataDirLock
 from woken.system.services import Services
 
@@ -113,10 +114,14 @@ def _start(config: Config, lock: DataDirLock | None) -> Services:
     features = FeaturesDatabase(config.features_db)
     backend = create_backend(config)
     pool = ValidationPool(config.validation_pool_size)
+    job_admission = Admission(config.max_active_jobs, "jobs")
+    experiment_admission = Admission(config.max_running_experiments, "experiments")
+    memory = MemoryRelease([job_admission, experiment_admission])
+    job_admission.on_release = experiment_admission.on_release = memory.work_ended
     return Services(
         config, woken_db, features, registry, backend, pool, RunningExperiments(),
-        job_admission=Admission(config.max_active_jobs, "jobs"),
-        experiment_admission=Admission(config.max_running_experiments, "experiments"),
+        job_admission=job_admission,
+        experiment_admission=experiment_admission,
         jobs=RunningActors(),
         leases=Leases(woken_db, config.node, config.lease_s),
         data_dir_lock=lock,
