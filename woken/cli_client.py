@@ -137,8 +137,9 @@ def watch(woken: Woken, experiment_id: str, timeout_s: float) -> dict[str, Any]:
                         total=algorithm["total"], desc=algorithm["code"], unit="job",
                         position=len(bars), file=sys.stderr, leave=True, dynamic_ncols=True)
                 folds = algorithm.get("folds", {})
+                # A fold has ended once every job of it has (train and test, or the batch).
                 ended = sum(all(s in ("succeeded", "failed", "timed_out", "cancelled", "lost")
-                                for s in f.values()) and len(f) == 2 for f in folds.values())
+                                for s in f.values()) for f in folds.values())
                 bar.set_postfix_str(f"folds {ended}/{len(folds)}", refresh=False)
                 bar.update(algorithm["done"] - bar.n)
             if status["state"] in TERMINAL:

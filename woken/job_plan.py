@@ -33,6 +33,18 @@ class JobPlan:
     # folds.json of a batched `cross_validate` job (the fold of each row, per validation).
     folds: dict[str, Any] | None = None
 
+    def step_request(self, experiment_id: str, step: str) -> dict[str, Any]:
+        """The request an experiment's job row holds: its experiment and step.
+
+        A batched job also names how many folds of each validation it runs (``{"v0":
+        10}``): the experiment's progress shows them, as it shows the fold jobs of the
+        per-fold path.
+        """
+        request: dict[str, Any] = {"experiment": experiment_id, "step": step}
+        if self.folds is not None:
+            request["folds"] = {f"v{v['index']}": v["k"] for v in self.folds["validations"]}
+        return request
+
     @property
     def all_variables(self) -> list[VariableMeta]:
         return [*self.variables, *self.covariables, *self.grouping]

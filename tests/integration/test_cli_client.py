@@ -36,9 +36,10 @@ def woken(url: str | None, *args: str) -> subprocess.CompletedProcess[str]:
 def test_submit_watch_shows_progress_then_the_leaderboard(server: str, tmp_path: Path) -> None:
     run = woken(server, "submit", str(EXPERIMENT), "--watch")
     assert run.returncode == 0, run.stderr
-    # tqdm's bars on stderr: one per algorithm, ending at every job done (1 model + 3 folds).
-    assert re.search(r"knn: 100%.*7/7.*folds 3/3", run.stderr), run.stderr
-    assert re.search(r"naiveBayes: 100%.*7/7", run.stderr), run.stderr
+    # tqdm's bars on stderr: one per algorithm, ending at its one batched job done, with
+    # its 3 folds.
+    assert re.search(r"knn: 100%.*1/1.*folds 3/3", run.stderr), run.stderr
+    assert re.search(r"naiveBayes: 100%.*1/1.*folds 3/3", run.stderr), run.stderr
     out = run.stdout
     experiment_id = re.search(r"^experiment (\S+)$", out, re.M).group(1)
     assert f"{experiment_id}  completed" in out

@@ -108,7 +108,7 @@ class CoordinatorActor(FsmActor):
         """
         # An experiment's job points to its experiment, which holds the request.
         request = (
-            {"experiment": self.experiment_id, "step": self.step}
+            self.plan.step_request(self.experiment_id, self.step or "")
             if self.experiment_id else self.plan.request
         )
         return Job.pending(

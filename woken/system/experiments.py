@@ -18,6 +18,7 @@ from woken.actors.steps import (
 )
 from woken.errors import ServiceUnavailable, WokenError
 from woken.experiment_plan import ExperimentPlan, plan_experiment
+from woken.job_plan import JobPlan
 from woken.queries import ExperimentQuery, ExperimentSchema, load_body
 from woken.registry import BATCHED_COMMAND
 from woken.states import ExperimentState, JobState
@@ -35,12 +36,12 @@ def planned_jobs(services: Services, plan: ExperimentPlan) -> list[Job]:
     config, backend = services.config, services.backend.name
     jobs = []
 
-    def job(step: str, command: str, volume_id: str, algorithm: str, timeout_s: float) -> Job:
+    def job(step: str, command: str, volume_id: str, job_plan: JobPlan) -> Job:
         return Job.pending(
-            derived_id(plan.experiment_id, step), algorithm=algorithm, command=command,
-            node=config.node, backend=backend,
-            request={"experiment": plan.experiment_id, "step": step},
-            volume=volume_path(config.volumes_dir, volume_id), timeout_s=timeout_s,
+            derived_id(plan.experiment_id, step), algorithm=job_plan.algorithm.code,
+            command=command, node=config.node, backend=backend,
+            request=job_plan.step_request(plan.experiment_id, step),
+            volume=volume_path(config.volumes_dir, volume_id), timeout_s=job_plan.timeout_s,
             experiment_id=plan.experiment_id, step=step,
         )
 
@@ -48,17 +49,16 @@ def planned_jobs(services: Services, plan: ExperimentPlan) -> list[Job]:
         if algorithm.batched:
             step = batch_step(algorithm.index)
             jobs.append(job(step, BATCHED_COMMAND, derived_id(plan.experiment_id, step),
-                            algorithm.code, algorithm.batch_job().timeout_s))
+                            algorithm.batch_job()))
             continue
         step = model_step(algorithm.index)
         model_id = derived_id(plan.experiment_id, step)
-        jobs.append(job(step, "compute", model_id, algorithm.code, algorithm.job.timeout_s))
+        jobs.append(job(step, "compute", model_id, algorithm.job))
         for validation in algorithm.validations:
             for fold in validation.folds:
                 pair = fold_step(algorithm.index, validation.index, fold.index)
                 volume_id = derived_id(plan.experiment_id, pair)
-                jobs.extend(job(command_step(pair, command), command, volume_id,
-                                algorithm.code, algorithm.job.timeout_s)
+                jobs.extend(job(command_step(pair, command), command, volume_id, algorithm.job)
                             for command in ("train", "test"))
     return jobs
 
@@ -154,6 +154,11 @@ def progress(jobs: list[Job]) -> dict[str, Any]:
         )
         if fold is not None:
             entry["folds"].setdefault(f"v{validation}.f{fold}", {})[job.command] = job.state
+        # A batched job runs every fold of its validations: each fold shows its state.
+        batched_folds = job.request.get("folds", {}) if isinstance(job.request, dict) else {}
+        for name, k in batched_folds.items():
+            for n in range(k):
+                entry["folds"][f"{name}.f{n}"] = {job.command: job.state}
     return {
         "done": len(done),
         "total": len(jobs),

@@ -89,6 +89,13 @@ async def test_batched_and_per_fold_scores_are_identical(
     # One job per fold and command plus the model, against one job per algorithm.
     assert strict["progress"]["total"] == n_algorithms * (1 + 2 * K)
     assert batched["progress"]["total"] == n_algorithms
+    # The progress shows the same folds either way, each ended.
+    for per_fold, one_job in zip(strict["progress"]["algorithms"],
+                                 batched["progress"]["algorithms"], strict=True):
+        assert set(one_job["folds"]) == set(per_fold["folds"]) == {f"v0.f{n}" for n in range(K)}
+        assert all(fold == {"train": "succeeded", "test": "succeeded"}
+                   for fold in per_fold["folds"].values())
+        assert all(fold == {"cross_validate": "succeeded"} for fold in one_job["folds"].values())
     pairs = list(zip(strict["result"]["data"], batched["result"]["data"], strict=True))
     for per_fold, one_job in pairs:
         assert per_fold["error"] is None, per_fold["error"]

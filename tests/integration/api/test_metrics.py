@@ -40,8 +40,8 @@ async def test_running_a_job_and_an_experiment_moves_the_counters(client) -> Non
     knn = {"algorithm": "knn"}
     assert value(after, "woken_job_duration_seconds_count", **knn) == 1
     assert value(after, "woken_job_duration_seconds_sum", **knn) > 0
-    # The experiment: one compute job and two folds of train + test, all ended.
-    assert value(after, "woken_jobs", algorithm="naiveBayes", state="succeeded") == 5
+    # The experiment: one batched job (the model and its two folds), ended.
+    assert value(after, "woken_jobs", algorithm="naiveBayes", state="succeeded") == 1
     assert value(after, "woken_experiments", algorithm="naiveBayes", state="completed") == 1
     assert value(after, "woken_experiment_duration_seconds_count", algorithm="naiveBayes") == 1
     assert value(after, "woken_jobs_running") == 0 and value(after, "woken_jobs_queued") == 0
