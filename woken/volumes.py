@@ -17,6 +17,7 @@ from woken.algorithms.common.volume import (
     FOLDS_FILE,
     JOB_FILE,
     TEST_DATA_FILE,
+    write_atomically,
     write_json_atomically,
 )
 from woken.job_plan import JobPlan
@@ -40,9 +41,9 @@ def create_volume(root: Path) -> tuple[str, Path]:
 def write_inputs(volume: Path, plan: JobPlan, job_id: str) -> None:
     """Write what the algorithm reads: the job, its rows, and the rows to predict."""
     write_json_atomically(volume / JOB_FILE, plan.job_document(job_id))
-    write_json_atomically(volume / DATA_FILE, plan.data.to_json())
+    write_atomically(volume / DATA_FILE, plan.data.encoded)
     if plan.test_data is not None:
-        write_json_atomically(volume / TEST_DATA_FILE, plan.test_data.to_json())
+        write_atomically(volume / TEST_DATA_FILE, plan.test_data.encoded)
     if plan.folds is not None:
         write_json_atomically(volume / FOLDS_FILE, plan.folds)
 
