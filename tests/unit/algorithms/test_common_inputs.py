@@ -12,6 +12,8 @@ from tests.unit.algorithms.volumes import nominal, real, write_volume
 from woken.algorithms.common.errors import InputError
 from woken.algorithms.common.inputs import read_inputs
 from woken.algorithms.common.parameters import Parameters
+from woken.algorithms.common.table import Table
+from woken.algorithms.common.variables import Variable
 
 
 def _volume(tmp_path: Path) -> Path:
@@ -129,3 +131,38 @@ def test_codes_may_come_in_the_requests_form_but_not_as_anything_else(tmp_path: 
     (volume / "job.json").write_text(json.dumps(job))
     with pytest.raises(InputError, match="'covariables' holds 3, not a variable code"):
         read_inputs(volume)
+
+
+AGE = Variable("age", "Age", "real")
+
+
+def _column(*values: object) -> Table:
+    return Table(columns=("age",), rows=tuple((v,) for v in values))
+
+
+def test_a_clean_numeric_column_reads_ints_and_floats_alike() -> None:
+    result = _column(1, 2.5, -3).numeric(AGE)
+    assert result.dtype == np.float64
+    np.testing.assert_array_equal(result, [1.0, 2.5, -3.0])
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_non_finite_number_is_refused_even_where_missing_values_are_allowed(
+    value: float,
+) -> None:
+    for allow_missing in (False, True):
+        with pytest.raises(InputError, match="row 1: 'age' must be a finite number"):
+            _column(1.0, value, None).numeric(AGE, allow_missing=allow_missing)
+
+
+def test_a_missing_value_is_nan_only_where_allowed() -> None:
+    result = _column(1, None, 3.0).numeric(AGE, allow_missing=True)
+    np.testing.assert_array_equal(np.isnan(result), [False, True, False])
+    assert result[0] == 1.0 and result[2] == 3.0
+    with pytest.raises(InputError, match="row 1: 'age' must be a finite number, got None"):
+        _column(1, None, 3.0).numeric(AGE)
+
+
+def test_a_boolean_among_numbers_is_refused() -> None:
+    with pytest.raises(InputError, match="row 2: 'age' must be a finite number, got False"):
+        _column(1, 2, False).numeric(AGE, allow_missing=True)

@@ -70,7 +70,8 @@ def fold_assignments(volume: Path, n_rows: int) -> list[tuple[int, list[int]]]:
 
 def subset(inputs: JobInputs, rows: np.ndarray) -> JobInputs:
     """The same job on some of its rows (in their order)."""
-    table = dataclasses.replace(inputs.table, rows=tuple(inputs.table.rows[r] for r in rows))
+    every_row = inputs.table.rows
+    table = dataclasses.replace(inputs.table, rows=tuple([every_row[r] for r in rows.tolist()]))
     return dataclasses.replace(inputs, table=table)
 
 

@@ -68,8 +68,13 @@ class Table:
 
         ``allow_missing``: a missing value (None) is a NaN, for a model that imputes itself.
         """
+        values = self.values(variable.code)
+        clean = _finite_floats(values, allow_missing)
+        if clean is not None:
+            return clean
+        # A bad value somewhere: the loop finds the first one and names it.
         result = np.empty(len(self.rows), dtype=np.float64)
-        for number, value in enumerate(self.values(variable.code)):
+        for number, value in enumerate(values):
             if allow_missing and value is None:
                 result[number] = np.nan
                 continue
@@ -103,6 +108,23 @@ class Table:
                 )
             result.append(code)
         return result
+
+
+def _finite_floats(values: list[Any], allow_missing: bool) -> npt.NDArray[np.float64] | None:
+    """The values as floats at C speed, or None if one is not a finite int or float.
+
+    With ``allow_missing``, None is allowed too and becomes NaN. The per-value loop of
+    :meth:`Table.numeric` took most of a small job's own time (16 ms of 44 for a batched
+    knn on 569 x 30).
+    """
+    # bool is a subclass of int, not int: a true/false column takes the loop, and fails.
+    allowed = {int, float, type(None)} if allow_missing else {int, float}
+    if not set(map(type, values)) <= allowed:
+        return None
+    array = np.array(values, dtype=np.float64)  # None becomes NaN
+    if np.isinf(array).any() or np.count_nonzero(np.isnan(array)) != values.count(None):
+        return None  # an infinity, or a NaN that was not a missing value
+    return array
 
 
 def _missing(value: Any) -> bool:
