@@ -322,16 +322,16 @@ def fork_floor(n: int) -> list[float]:
     tables of an interpreter with numpy, scipy and scikit-learn loaded, and the
     child's exit frees them.
     """
-    environment = {**os.environ, **_job_environment()}
+    environment = {**os.environ, **_fork_server_environment()}
     output = subprocess.run([sys.executable, "-c", FORK_FLOOR_SCRIPT, str(ROOT), str(n)],
                             env=environment, capture_output=True, text=True, check=True)
     return [float(t) for t in output.stdout.split()]
 
 
-def _job_environment() -> dict[str, str]:
-    from woken.backends.job_process import base_environment
+def _fork_server_environment() -> dict[str, str]:
+    from woken.backends.launch import fork_server_environment
 
-    return base_environment()
+    return fork_server_environment(ROOT)
 
 
 def tree_cpu_s(pid: int) -> float:

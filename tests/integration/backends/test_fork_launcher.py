@@ -195,9 +195,18 @@ def test_a_fork_server_preloads_then_forks(tmp_path: Path, root: Path) -> None:
         # The libraries are loaded in the server, before any job.
         maps = Path(f"/proc/{server}/maps").read_text()
         assert "numpy" in maps and "scipy" in maps and "sklearn" in maps
+        # Its allocator (glibc's, with huge pages): set for the server, not for its jobs.
+        server_environment = dict(
+            entry.split("=", 1)
+            for entry in Path(f"/proc/{server}/environ").read_text().split("\0") if entry
+        )
+        assert server_environment["PYTHONMALLOC"] == "malloc"
+        assert "hugetlb=1" in server_environment["GLIBC_TUNABLES"]
         spec = job(tmp_path, entrypoint(root, "envdump"), "after-ready")
         assert run(backend, spec).state is JobState.SUCCEEDED
-        assert json.loads((spec.volume / "out.json").read_text())["ppid"] == server
+        report = json.loads((spec.volume / "out.json").read_text())
+        assert report["ppid"] == server
+        assert "PYTHONMALLOC" not in report["environ"] and "GLIBC_TUNABLES" not in report["environ"]
     finally:
         backend.close()
     # Closing the backend stops its server.
