@@ -206,8 +206,8 @@ def _sklearn_times(x: np.ndarray, y: np.ndarray, k: int, repeat: int) -> tuple[f
 
 def p1(report: Report, quick: bool, strict_sizes: set[str]) -> None:
     sizes: list[tuple[str, Callable[[], Any], tuple[int, int] | None, int]] = [
-        ("569 x 30 (breast cancer)", breast_cancer, None, 1 if quick else 3),
-        ("5,000 x 20 (synthetic)", lambda: synthetic(5000, 20), (5000, 20), 1 if quick else 3),
+        ("569 x 30 (breast cancer)", breast_cancer, None, 1 if quick else 9),
+        ("5,000 x 20 (synthetic)", lambda: synthetic(5000, 20), (5000, 20), 1 if quick else 5),
     ]
     if not quick:
         sizes.append(("50,000 x 20 (synthetic)", lambda: synthetic(50000, 20), (50000, 20), 1))
