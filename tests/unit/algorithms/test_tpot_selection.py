@@ -53,13 +53,15 @@ def _made_up(name: str, right: np.ndarray, y: np.ndarray, confidence: float = 0.
 def test_a_blend_that_fixes_each_ones_mistakes_is_chosen_with_its_weights() -> None:
     y = _y()
     # Two candidates, each wrong (hesitantly) on its own third of the rows, and a third
-    # one wrong on half: alone 2/3 at best, the first two blended are right everywhere.
+    # one wrong on half: alone 2/3 at best, blended right everywhere.
     thirds = np.arange(ROWS) % 3
     trio = [_made_up("c0", thirds != 0, y), _made_up("c1", thirds != 1, y),
             _made_up("c2", np.arange(ROWS) % 2 == 0, y)]
     chosen = selection.select(trio, y, _shuffles(y), "accuracy", "classification")
     assert chosen is not None
-    assert {c.name for c, _ in chosen.weights} == {"c0", "c1"}
+    weights = {c.name: w for c, w in chosen.weights}
+    # The three best start the blend, already right everywhere: no step is kept after it.
+    assert weights == {"c0": 1, "c1": 1, "c2": 1}
     assert chosen.score == 1.0 > max(float(c.score or 0) for c in trio)
     as_one = selection.as_candidate(chosen, "classification")
     assert as_one.source == "ensemble" and as_one.score == chosen.score
@@ -67,13 +69,25 @@ def test_a_blend_that_fixes_each_ones_mistakes_is_chosen_with_its_weights() -> N
     assert as_one.pipeline.weights == [w for _, w in chosen.weights]
 
 
-def test_the_best_alone_is_kept_when_no_blend_scores_better() -> None:
+def test_the_blend_starts_from_the_three_best_and_leaves_the_fourth_out() -> None:
     y = _y()
-    best = _made_up("best", np.arange(ROWS) % 10 != 0, y)  # right on 90 % of the rows
-    worse = _made_up("worse", np.arange(ROWS) % 10 > 2, y)  # wrong on the same and more
-    chosen = selection.select([worse, best], y, _shuffles(y), "accuracy", "classification")
-    assert chosen is not None and [(c.name, w) for c, w in chosen.weights] == [("best", 1)]
-    assert selection.as_candidate(chosen, "classification") is best
+    rows = np.arange(ROWS)
+    # Right on 90, 85, 80 and 50 % of the rows; the fourth adds nothing but errors.
+    four = [_made_up("c90", rows % 10 != 0, y), _made_up("c85", rows % 20 > 2, y),
+            _made_up("c80", rows % 5 != 1, y), _made_up("c50", rows % 2 == 0, y)]
+    chosen = selection.select(four[::-1], y, _shuffles(y), "accuracy", "classification")
+    assert chosen is not None
+    weights = {c.name: w for c, w in chosen.weights}
+    assert set(weights) == {"c90", "c85", "c80"}
+    assert chosen.score >= float(four[0].score or 0)
+
+
+def test_a_single_candidate_is_the_answer_itself() -> None:
+    y = _y()
+    only = _made_up("only", np.arange(ROWS) % 10 != 0, y)
+    chosen = selection.select([only], y, _shuffles(y), "accuracy", "classification")
+    assert chosen is not None and [(c.name, w) for c, w in chosen.weights] == [("only", 1)]
+    assert selection.as_candidate(chosen, "classification") is only
 
 
 def test_only_the_best_few_candidates_are_blended() -> None:
