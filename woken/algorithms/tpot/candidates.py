@@ -1,30 +1,65 @@
-"""Scoring candidate pipelines by the search's internal cross-validation, and ensembles.
+"""Candidate pipelines, the internal splits they are all scored on, and their scoring.
 
-Every candidate (a portfolio member, TPOT's best, an ensemble) is scored on the same
-splits with the same scorer as TPOT scores its pipelines (`splitter`), so that their
-scores can be compared and the best one chosen.
+Every candidate (a portfolio member, TPOT's best) is cross-validated on the same
+splits with the same scorer, and keeps its out-of-fold predictions: their scores
+compare, and `selection` can blend candidates and score the blend without refitting.
+
+On a small table one 5-fold cross-validation is a noisy judge: with 30 rows per fold,
+one row is 3 points of accuracy, and the member that wins by chance on one shuffle
+loses on the outer test rows. Below `FEW_ROWS` rows the splits are repeated with
+`REPEATS` shuffles (auto-sklearn and AutoGluon repeat, or bag, on small data too); the
+first shuffle is the one TPOT is given, so TPOT's own scores use the same rows.
 """
 
 from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from sklearn.base import clone
-from sklearn.ensemble import VotingClassifier, VotingRegressor
-from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+from sklearn.model_selection import KFold, StratifiedKFold
 
-# An ensemble averages at most this many of the best distinct candidates.
-ENSEMBLE_SIZE = 3
+from woken.algorithms.tpot.metrics import Predictions, score
+
+# Fewer training rows than this: the internal splits are repeated...
+FEW_ROWS = 1000
+# ...with this many shuffles (the portfolio's members cost a few seconds each at most).
+REPEATS = 3
+
+Split = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
 
 
-@dataclass
+@dataclass(frozen=True)
+class Splits:
+    """The internal splits: ``repeats`` shuffles of ``cv`` folds each."""
+
+    problem_type: str
+    cv: int
+    random_state: int
+    repeats: int
+
+    @classmethod
+    def for_rows(cls, problem_type: str, cv: int, random_state: int, n_rows: int) -> Splits:
+        return cls(problem_type, cv, random_state, REPEATS if n_rows < FEW_ROWS else 1)
+
+    def splitter(self, repeat: int = 0) -> KFold | StratifiedKFold:
+        """One shuffle's folds, as TPOT 1.1 builds them from an int; the first is TPOT's."""
+        seed = (self.random_state + repeat) % 2**32
+        if self.problem_type == "classification":
+            return StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=seed)
+        return KFold(n_splits=self.cv, shuffle=True, random_state=seed)
+
+    def shuffles(self, X: npt.NDArray[Any], y: npt.NDArray[Any]) -> list[list[Split]]:
+        return [list(self.splitter(r).split(X, y)) for r in range(self.repeats)]
+
+
+@dataclass(eq=False)  # compared by identity: it holds arrays
 class Candidate:
-    """A pipeline, its name in words, where it came from, and its internal score."""
+    """A pipeline, its name in words, where it came from, and how it cross-validated."""
 
     name: str
     source: str  # "portfolio", "tpot" or "ensemble"
@@ -32,6 +67,8 @@ class Candidate:
     score: float | None = None
     seconds: float = 0.0
     error: str | None = None
+    # One array of out-of-fold predictions per shuffle (class probabilities or numbers).
+    predictions: list[Predictions] = field(default_factory=list, repr=False)
 
     def report(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -43,55 +80,82 @@ class Candidate:
         return entry
 
 
-def splitter(problem_type: str, cv: int, random_state: int) -> KFold | StratifiedKFold:
-    """The internal folds, built as TPOT 1.1 builds them from an int (and handed to it)."""
-    if problem_type == "classification":
-        return StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
-    return KFold(n_splits=cv, shuffle=True, random_state=random_state)
+def fold_scores(
+    predictions: list[Predictions], y: npt.NDArray[Any], shuffles: list[list[Split]],
+    scoring: str,
+) -> list[float]:
+    """The scorer on each test fold of each shuffle, from out-of-fold predictions."""
+    return [score(scoring, y[test], shuffle_predictions[test])
+            for shuffle_predictions, shuffle in zip(predictions, shuffles, strict=True)
+            for _, test in shuffle]
+
+
+def mean_score(
+    predictions: list[Predictions], y: npt.NDArray[Any], shuffles: list[list[Split]],
+    scoring: str,
+) -> float:
+    """The mean over all folds of all shuffles (what TPOT reports, for one shuffle)."""
+    return float(np.mean(fold_scores(predictions, y, shuffles, scoring)))
 
 
 def evaluate(
     candidate: Candidate, X: npt.NDArray[np.float64], y: npt.NDArray[Any],
-    folds: KFold | StratifiedKFold, scoring: str,
+    shuffles: list[list[Split]], scoring: str, n_classes: int | None,
 ) -> Candidate:
-    """Score the candidate in place (mean over folds); a failure is recorded, not raised."""
+    """Cross-validate the candidate in place; a failure is recorded, not raised.
+
+    ``n_classes``: the number of classes (the targets are their indices), None for a
+    regression.
+    """
     started = time.monotonic()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence warnings by the dozen
-            scores = cross_val_score(candidate.pipeline, X, y, cv=folds, scoring=scoring,
-                                     error_score="raise", n_jobs=1)
-        score = float(np.mean(scores))
-        if np.isfinite(score):
-            candidate.score = score
+            candidate.predictions = [
+                _out_of_fold(candidate.pipeline, X, y, shuffle, n_classes)
+                for shuffle in shuffles
+            ]
+        value = mean_score(candidate.predictions, y, shuffles, scoring)
+        if np.isfinite(value):
+            candidate.score = value
         else:
             candidate.error = "no finite score"
     except Exception as error:  # a member that cannot fit these rows is left out, said why
         candidate.error = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
+        candidate.predictions = []
     candidate.seconds = time.monotonic() - started
     return candidate
+
+
+def _out_of_fold(
+    pipeline: Any, X: npt.NDArray[np.float64], y: npt.NDArray[Any], shuffle: list[Split],
+    n_classes: int | None,
+) -> Predictions:
+    predictions = np.zeros((len(y), n_classes) if n_classes else len(y))
+    for train, test in shuffle:
+        fitted = clone(pipeline).fit(X[train], y[train])
+        predictions[test] = predict(fitted, X[test], n_classes)
+    return predictions
+
+
+def predict(fitted: Any, X: npt.NDArray[np.float64], n_classes: int | None) -> Predictions:
+    """Numbers for a regression; for a classification, probabilities of every class index.
+
+    A class absent from a training fold gets probability 0; a classifier without
+    probabilities gives 1 to the class it predicts.
+    """
+    if n_classes is None:
+        return np.asarray(fitted.predict(X), dtype=np.float64)
+    classes = np.asarray(fitted.classes_, dtype=np.int64)
+    probabilities = np.zeros((len(X), n_classes))
+    if hasattr(fitted, "predict_proba"):
+        probabilities[:, classes] = fitted.predict_proba(X)
+    else:
+        probabilities[np.arange(len(X)), np.asarray(fitted.predict(X), dtype=np.int64)] = 1.0
+    return probabilities
 
 
 def ranked(candidates: list[Candidate]) -> list[Candidate]:
     """The scored candidates, best first (ties: the earlier, i.e. the cheaper, first)."""
     scored = [c for c in candidates if c.score is not None]
     return sorted(scored, key=lambda c: -float(c.score))  # type: ignore[arg-type]
-
-
-def ensemble_of(best: list[Candidate], problem_type: str) -> Candidate | None:
-    """Soft voting (classification) or averaging (regression) of the best few candidates.
-
-    Soft voting needs class probabilities: members without them are left out. None when
-    fewer than two members remain.
-    """
-    members = [c for c in best if problem_type != "classification"
-               or hasattr(c.pipeline, "predict_proba")][:ENSEMBLE_SIZE]
-    if len(members) < 2:
-        return None
-    estimators = [(f"m{i}", clone(c.pipeline)) for i, c in enumerate(members)]
-    ensemble: Any = (VotingClassifier(estimators, voting="soft")
-                     if problem_type == "classification" else VotingRegressor(estimators))
-    kind = "soft-voting" if problem_type == "classification" else "averaging"
-    names = [c.name for c in members]
-    words = ", ".join(names[:-1]) + " and " + names[-1]
-    return Candidate(name=f"{kind} ensemble of {words}", source="ensemble", pipeline=ensemble)

@@ -1,10 +1,12 @@
 """The search: its settings from the job's parameters, the run, and what it tried.
 
 Within the job's budget (see `budget`): first a portfolio of strong, cheap defaults
-(`portfolio`) and, if its cost fits, a voting ensemble of the best few of them; then
-TPOT's evolutionary search for the time left; all scored on the same internal folds
-with the same scorer (`candidates`). The best by internal score is refitted on all rows and
-returned, behind the step that imputes and one-hot encodes (`prepare`).
+(`portfolio`), then TPOT's evolutionary search for the time left, then TPOT's best
+cross-validated on the portfolio's splits; all are scored on the same internal splits
+with the same scorer (`candidates`: repeated shuffles on a small table). The answer is
+chosen by greedy ensemble selection over their out-of-fold predictions (`selection`):
+the best candidate alone, or a weighted vote of a few when that scores better. It is
+refitted on all rows, behind the step that imputes and one-hot encodes (`prepare`).
 
 TPOT 1.1 facts this module is written around (measured here, see issue 4):
 
@@ -18,7 +20,10 @@ TPOT 1.1 facts this module is written around (measured here, see issue 4):
   budget from outside (the manifest's ``budget_*``: budget x 1.25 + 60 s);
 - a search bounded by ``generations`` with a fixed ``random_state`` is
   reproducible, one bounded by time is not;
-- a ``cv`` given as a splitter is used as is: the portfolio's folds are TPOT's.
+- a ``cv`` given as a splitter is used as is: TPOT's folds are the portfolio's first
+  shuffle. TPOT's own best score is biased upwards (it was picked among many on those
+  folds): its best is scored again on all the shuffles, as the members are, before
+  it is compared with them.
 """
 
 from __future__ import annotations
@@ -42,16 +47,10 @@ from threadpoolctl import threadpool_limits
 from woken.algorithms.common.errors import AlgorithmError, InputError
 from woken.algorithms.common.inputs import JobInputs
 from woken.algorithms.tpot.budget import TPOT_EVAL_SHARE, TPOT_IMPORT_S, Clock
-from woken.algorithms.tpot.candidates import (
-    ENSEMBLE_SIZE,
-    Candidate,
-    ensemble_of,
-    evaluate,
-    ranked,
-    splitter,
-)
+from woken.algorithms.tpot.candidates import Candidate, Split, Splits, evaluate, ranked
 from woken.algorithms.tpot.portfolio import members
 from woken.algorithms.tpot.prepare import preparation
+from woken.algorithms.tpot.selection import Selection, as_candidate, select
 
 # The parameters' defaults, bounds and values: algorithm.toml, which the container reads.
 # One pipeline may not take the whole budget, nor more than TPOT's own default of 10 minutes.
@@ -156,65 +155,85 @@ def _search(
     nominal: Mapping[int, tuple[str, ...]] | None,
 ) -> SearchOutcome:
     clock = Clock(settings.max_time_mins * 60.0)
-    folds = splitter(settings.problem_type, settings.cv, settings.random_state)
+    splits = Splits.for_rows(settings.problem_type, settings.cv, settings.random_state, len(y))
+    board = _Board(settings, X, y, splits)
     prepare = preparation(X.shape[1], nominal or {})
     _say(
         f"{settings.problem_type} search on {X.shape[0]} rows x {X.shape[1]} variables "
         f"({int(np.isnan(X).any(axis=1).sum())} rows with a missing value): portfolio, then "
         f"{settings.generations} generations x {settings.population_size} pipelines, "
-        f"cv = {settings.cv}, scoring {settings.scoring}, budget {settings.max_time_mins} min"
+        f"cv = {splits.repeats} x {settings.cv}, scoring {settings.scoring}, "
+        f"budget {settings.max_time_mins} min"
     )
-    portfolio = _run_portfolio(settings, X, y, folds, prepare, clock)
+    portfolio = _run_portfolio(settings, board, prepare, clock)
     portfolio_s = clock.elapsed()
-    # The ensemble of the best members before TPOT: cheap, and often the winner; TPOT then
-    # gets all the time left (its own best is compared, not averaged in).
-    ensemble, ensemble_status = _try_ensemble(settings, X, y, folds, ranked(portfolio), clock)
-    ensemble_s = clock.elapsed() - portfolio_s
-    tpot = _run_tpot(settings, X, y, folds, prepare, clock)
-    search_s = clock.elapsed() - portfolio_s - ensemble_s
-    scored = ranked([*portfolio, *([ensemble] if ensemble else []),
-                     *([tpot.candidate] if tpot.candidate else [])])
-    if not scored:
+    tpot = _run_tpot(settings, X, y, splits, prepare, clock)
+    search_s = clock.elapsed() - portfolio_s
+    if tpot.candidate is not None:
+        # TPOT's best on the portfolio's shuffles too, so that their scores compare.
+        tpot.candidate.score = None
+        board.evaluate(tpot.candidate)
+    selection = select([*portfolio, *([tpot.candidate] if tpot.candidate else [])],
+                       y, board.shuffles, settings.scoring, settings.problem_type)
+    selection_s = clock.elapsed() - portfolio_s - search_s
+    if selection is None:
         raise AlgorithmError(
             "no pipeline could be scored on these rows: every portfolio member failed "
             f"({portfolio[0].error if portfolio else 'none tried'}) and TPOT "
             f"{tpot.status}; check that each class has at least cv = {settings.cv} rows"
         )
-    chosen = scored[0]
+    chosen = as_candidate(selection, settings.problem_type)
     pipeline = _refit(chosen, tpot, X, y)
     total_s = clock.elapsed()
-    refit_s = total_s - portfolio_s - search_s - ensemble_s
+    refit_s = total_s - portfolio_s - search_s - selection_s
     summary = {
         **tpot.summary,
+        "tpot_leaderboard": tpot.summary["leaderboard"],
         "best_cv_score": chosen.score,
+        "cv_repeats": splits.repeats,
         "chosen": {**chosen.report(), "pipeline": one_line(pipeline)},
         "portfolio": [member.report() for member in portfolio],
         "tpot_best": tpot.candidate.report() if tpot.candidate else None,
-        "ensemble": ensemble.report() if ensemble else {"skipped": ensemble_status},
+        "tpot_own_cv_score": tpot.own_score,
+        "ensemble": _ensemble_report(selection),
         "budget": {
             "budget_s": round(clock.budget_s, 3),
             "portfolio_s": round(portfolio_s, 3),
             "search_s": round(search_s, 3),
-            "ensemble_s": round(ensemble_s, 3),
+            "ensemble_s": round(selection_s, 3),
             "refit_s": round(refit_s, 3),
             "generations": tpot.summary["generations_completed"],
             "tpot_max_time_mins": tpot.minutes,
             "tpot": tpot.status,
         },
         "search_time_s": round(total_s, 3),
-        "leaderboard": _leaderboard(portfolio, tpot, ensemble),
+        "leaderboard": _leaderboard(portfolio, tpot, chosen),
     }
     _say(
         f"portfolio {portfolio_s:.1f} s ({len(portfolio)} members), TPOT {search_s:.1f} s "
-        f"({tpot.status}), ensemble {ensemble_s:.1f} s, refit {refit_s:.1f} s; chosen "
+        f"({tpot.status}), selection {selection_s:.1f} s, refit {refit_s:.1f} s; chosen "
         f"{chosen.name} ({chosen.source}), {settings.scoring} {chosen.score:.4g}"
     )
     return SearchOutcome(pipeline=pipeline, summary=summary)
 
 
+class _Board:
+    """The rows and the internal shuffles every candidate is cross-validated on."""
+
+    def __init__(self, settings: SearchSettings, X: npt.NDArray[np.float64],
+                 y: npt.NDArray[Any], splits: Splits) -> None:
+        self.X, self.y, self.scoring = X, y, settings.scoring
+        self.shuffles: list[list[Split]] = splits.shuffles(X, y)
+        # The targets of a classification are class indices 0 .. n - 1 (see `algorithm`).
+        self.classes = (int(np.max(y)) + 1
+                        if settings.problem_type == "classification" else None)
+
+    def evaluate(self, candidate: Candidate) -> Candidate:
+        return evaluate(candidate, self.X, self.y, self.shuffles, self.scoring, self.classes)
+
+
 def _run_portfolio(
-    settings: SearchSettings, X: npt.NDArray[np.float64], y: npt.NDArray[Any],
-    folds: Any, prepare: Any, clock: Clock,
+    settings: SearchSettings, board: _Board, prepare: Any, clock: Clock
 ) -> list[Candidate]:
     """The members in order, until the portfolio's share of the budget is spent.
 
@@ -231,8 +250,19 @@ def _run_portfolio(
             name=member.name, source="portfolio",
             pipeline=member.pipeline(clone(prepare), settings.random_state),
         )
-        tried.append(evaluate(candidate, X, y, folds, settings.scoring))
+        tried.append(board.evaluate(candidate))
     return tried
+
+
+def _ensemble_report(selection: Selection) -> dict[str, Any]:
+    """The weights greedy selection gave, or why the answer is one candidate alone."""
+    if len(selection.weights) == 1:
+        return {"skipped": "greedy selection kept one candidate: no blend scored better"}
+    return {
+        "cv_score": selection.score,
+        "weights": [{"name": c.name, "source": c.source, "weight": w}
+                    for c, w in selection.weights],
+    }
 
 
 @dataclass
@@ -245,18 +275,20 @@ class TpotRun:
     candidate: Candidate | None = None
     # The best pipeline already fitted on all rows behind the fitted preparation step.
     fitted: Any = None
+    # TPOT's own score of its best, on the first shuffle only (biased: it was picked there).
+    own_score: float | None = None
 
 
 def _run_tpot(
     settings: SearchSettings, X: npt.NDArray[np.float64], y: npt.NDArray[Any],
-    folds: Any, prepare: Any, clock: Clock,
+    splits: Splits, prepare: Any, clock: Clock,
 ) -> TpotRun:
     # TPOT (with dask, xgboost, lightgbm) takes seconds to import, ten on a loaded machine:
     # imported (unless the budget is spent already) before its share is computed, so that
     # the import is paid from it.
-    if clock.tpot_minutes(still_to_pay_s=TPOT_IMPORT_S) is not None:
+    if clock.tpot_minutes(still_to_pay_s=TPOT_IMPORT_S, repeats=splits.repeats) is not None:
         import tpot  # noqa: F401
-    minutes = clock.tpot_minutes()
+    minutes = clock.tpot_minutes(repeats=splits.repeats)
     if minutes is None:
         return TpotRun(status="skipped: the portfolio spent the budget",
                        summary=summarize(None, "", settings.scoring, 0.0))
@@ -264,7 +296,7 @@ def _run_tpot(
     # is put in front of its pipeline (its internal folds see the same imputed values).
     prepared_step = clone(prepare).fit(X, y)
     prepared = prepared_step.transform(X)
-    estimator = _estimator(settings, minutes, folds)
+    estimator = _estimator(settings, minutes, splits.splitter(0))
     started = time.monotonic()
     with warnings.catch_warnings():
         # The pipelines TPOT tries warn by the hundred (convergence, deprecations); they
@@ -299,11 +331,11 @@ def _run_tpot(
     candidate = Candidate(
         name="TPOT pipeline: " + " -> ".join(steps_of(pipeline)), source="tpot",
         pipeline=_tpot_pipeline(clone(prepare), pipeline, fitted=False),
-        score=summary["best_cv_score"], seconds=elapsed,
     )
     return TpotRun(
         status="ran", summary=summary, minutes=round(minutes, 4), candidate=candidate,
         fitted=_tpot_pipeline(prepared_step, pipeline, fitted=True),
+        own_score=summary["best_cv_score"],
     )
 
 
@@ -312,26 +344,11 @@ def _tpot_pipeline(prepare: Any, pipeline: Any, fitted: bool) -> Pipeline:
     return Pipeline([("prepare", prepare), ("tpot", pipeline if fitted else clone(pipeline))])
 
 
-def _try_ensemble(
-    settings: SearchSettings, X: npt.NDArray[np.float64], y: npt.NDArray[Any], folds: Any,
-    scored: list[Candidate], clock: Clock,
-) -> tuple[Candidate | None, str]:
-    """An ensemble of the best few, scored on the same folds, if its members' time fits."""
-    ensemble = ensemble_of(scored, settings.problem_type)
-    if ensemble is None:
-        return None, "fewer than two members with what voting needs"
-    cost = sum(c.seconds for c in scored[:ENSEMBLE_SIZE])
-    if cost > clock.left():
-        return None, f"its members' {cost:.1f} s of cross-validation did not fit the budget"
-    evaluate(ensemble, X, y, folds, settings.scoring)
-    return ensemble, "scored"
-
-
 def _refit(
     chosen: Candidate, tpot: TpotRun, X: npt.NDArray[np.float64], y: npt.NDArray[Any]
 ) -> Any:
     """The chosen pipeline fitted on all training rows (TPOT's is already)."""
-    if chosen.source == "tpot":
+    if chosen is tpot.candidate:
         return tpot.fitted
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -339,22 +356,22 @@ def _refit(
 
 
 def _leaderboard(
-    portfolio: list[Candidate], tpot: TpotRun, ensemble: Candidate | None
+    portfolio: list[Candidate], tpot: TpotRun, chosen: Candidate
 ) -> list[dict[str, Any]]:
-    """The best few of everything tried: portfolio members, TPOT's pipelines, the ensemble."""
-    rows: list[dict[str, Any]] = [
-        {"score": c.score, "estimator": steps_of(c.pipeline)[-1], "steps": steps_of(c.pipeline),
-         "generation": None, "pipeline": one_line(c.pipeline), "source": c.source,
+    """The best few of the candidates scored on the same splits.
+
+    The portfolio's members, TPOT's best, the chosen ensemble; TPOT's own ranking, on its
+    folds, is the summary's ``tpot_leaderboard``.
+    """
+    scored = [*portfolio, *([tpot.candidate] if tpot.candidate else []),
+              *([chosen] if chosen.source == "ensemble" else [])]
+    rows = ranked(scored)
+    return [
+        {"rank": rank, "score": c.score, "estimator": steps_of(c.pipeline)[-1],
+         "steps": steps_of(c.pipeline), "pipeline": one_line(c.pipeline), "source": c.source,
          "name": c.name}
-        for c in [*portfolio, *([ensemble] if ensemble else [])] if c.score is not None
+        for rank, c in enumerate(rows[:LEADERBOARD_SIZE], start=1)
     ]
-    rows += [{**row, "source": "tpot", "name": "TPOT pipeline"}
-             for row in tpot.summary["leaderboard"]]
-    rows.sort(key=lambda row: -float(row["score"]))
-    board: list[dict[str, Any]] = []
-    for row in rows[:LEADERBOARD_SIZE]:
-        board.append({"rank": len(board) + 1, **{k: v for k, v in row.items() if k != "rank"}})
-    return board
 
 
 def _explained(

@@ -1,0 +1,179 @@
+"""How AutoML chooses: its internal splits, out-of-fold predictions, scorers and selection.
+
+The greedy selection runs on made-up out-of-fold predictions whose best answer is known;
+the splits, the predictions and the scorers are checked against scikit-learn's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.ensemble import VotingClassifier
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import StratifiedKFold, cross_val_predict, cross_val_score
+from sklearn.naive_bayes import GaussianNB
+from sklearn.svm import LinearSVC
+
+from woken.algorithms.tpot import candidates, selection
+from woken.algorithms.tpot.candidates import Candidate, Splits, evaluate, predict
+from woken.algorithms.tpot.metrics import METRICS, score
+from woken.algorithms.tpot.search import SCORERS
+
+ROWS = 60
+
+
+def _y() -> np.ndarray:
+    return np.arange(ROWS) % 2
+
+
+def _shuffles(y: np.ndarray, repeats: int = 1) -> list[Any]:
+    return Splits("classification", 3, 0, repeats).shuffles(np.zeros((len(y), 1)), y)
+
+
+def _made_up(name: str, right: np.ndarray, y: np.ndarray, confidence: float = 0.9,
+             pipeline: Any = None) -> Candidate:
+    """A candidate whose out-of-fold probabilities favour the true class where ``right``
+    (with ``confidence``) and the other class elsewhere (hesitantly: 0.55)."""
+    favoured = np.where(right, y, 1 - y)
+    weight = np.where(right, confidence, 0.55)
+    probabilities = np.column_stack([1 - weight, 1 - weight])
+    probabilities[np.arange(len(y)), favoured] = weight
+    shuffles = _shuffles(y)
+    candidate = Candidate(name=name, source="portfolio",
+                          pipeline=pipeline if pipeline is not None else GaussianNB(),
+                          predictions=[probabilities])
+    candidate.score = candidates.mean_score(candidate.predictions, y, shuffles, "accuracy")
+    return candidate
+
+
+def test_a_blend_that_fixes_each_ones_mistakes_is_chosen_with_its_weights() -> None:
+    y = _y()
+    # Two candidates, each wrong (hesitantly) on its own third of the rows, and a third
+    # one wrong on half: alone 2/3 at best, blended right everywhere.
+    thirds = np.arange(ROWS) % 3
+    trio = [_made_up("c0", thirds != 0, y), _made_up("c1", thirds != 1, y),
+            _made_up("c2", np.arange(ROWS) % 2 == 0, y)]
+    chosen = selection.select(trio, y, _shuffles(y), "accuracy", "classification")
+    assert chosen is not None
+    weights = {c.name: w for c, w in chosen.weights}
+    # The three best start the blend, already right everywhere: no step is kept after it.
+    assert weights == {"c0": 1, "c1": 1, "c2": 1}
+    assert chosen.score == 1.0 > max(float(c.score or 0) for c in trio)
+    as_one = selection.as_candidate(chosen, "classification")
+    assert as_one.source == "ensemble" and as_one.score == chosen.score
+    assert isinstance(as_one.pipeline, VotingClassifier)
+    assert as_one.pipeline.weights == [w for _, w in chosen.weights]
+
+
+def test_the_blend_starts_from_the_three_best_and_leaves_the_fourth_out() -> None:
+    y = _y()
+    rows = np.arange(ROWS)
+    # Right on 90, 85, 80 and 50 % of the rows; the fourth adds nothing but errors.
+    four = [_made_up("c90", rows % 10 != 0, y), _made_up("c85", rows % 20 > 2, y),
+            _made_up("c80", rows % 5 != 1, y), _made_up("c50", rows % 2 == 0, y)]
+    chosen = selection.select(four[::-1], y, _shuffles(y), "accuracy", "classification")
+    assert chosen is not None
+    weights = {c.name: w for c, w in chosen.weights}
+    assert set(weights) == {"c90", "c85", "c80"}
+    assert chosen.score >= float(four[0].score or 0)
+
+
+def test_a_single_candidate_is_the_answer_itself() -> None:
+    y = _y()
+    only = _made_up("only", np.arange(ROWS) % 10 != 0, y)
+    chosen = selection.select([only], y, _shuffles(y), "accuracy", "classification")
+    assert chosen is not None and [(c.name, w) for c, w in chosen.weights] == [("only", 1)]
+    assert selection.as_candidate(chosen, "classification") is only
+
+
+def test_only_the_best_few_candidates_are_blended() -> None:
+    y = _y()
+    rest = [_made_up(f"c{i}", np.arange(ROWS) % 7 != i, y) for i in range(selection.TOP + 2)]
+    chosen = selection.select(rest, y, _shuffles(y), "accuracy", "classification")
+    pool = {c.name for c in candidates.ranked(rest)[:selection.TOP]}
+    assert chosen is not None and {c.name for c, _ in chosen.weights} <= pool
+
+
+def test_a_classifier_without_probabilities_competes_alone() -> None:
+    y = _y()
+    thirds = np.arange(ROWS) % 3
+    pair = [_made_up("c0", thirds != 0, y), _made_up("c1", thirds != 1, y)]
+    # Right on 5 rows in 6: better alone than either of the pair, worse than their blend.
+    hard = _made_up("hard", np.arange(ROWS) % 6 != 0, y, confidence=1.0,
+                    pipeline=LinearSVC())
+    chosen = selection.select([hard, *pair], y, _shuffles(y), "accuracy", "classification")
+    assert chosen is not None and {c.name for c, _ in chosen.weights} == {"c0", "c1"}
+    alone = selection.select([hard, pair[0]], y, _shuffles(y), "accuracy", "classification")
+    assert alone is not None and [c.name for c, _ in alone.weights] == ["hard"]
+
+
+def test_no_scored_candidate_is_no_selection() -> None:
+    failed = Candidate(name="failed", source="portfolio", pipeline=GaussianNB(),
+                       error="ValueError: no")
+    assert selection.select([failed], _y(), _shuffles(_y()), "accuracy",
+                            "classification") is None
+
+
+def test_few_rows_get_repeated_shuffles_and_the_first_is_tpots() -> None:
+    few = Splits.for_rows("classification", 5, 7, candidates.FEW_ROWS - 1)
+    many = Splits.for_rows("classification", 5, 7, candidates.FEW_ROWS)
+    assert (few.repeats, many.repeats) == (candidates.REPEATS, 1)
+    X, y = load_iris(return_X_y=True)
+    shuffles = few.shuffles(X, y)
+    tpots = list(StratifiedKFold(5, shuffle=True, random_state=7).split(X, y))
+    assert len(shuffles) == candidates.REPEATS and all(len(s) == 5 for s in shuffles)
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(shuffles[0], tpots, strict=True))
+    assert not np.array_equal(shuffles[0][0][1], shuffles[1][0][1])  # another shuffle
+
+
+def test_the_out_of_fold_predictions_and_scores_are_scikit_learns() -> None:
+    X, y = load_iris(return_X_y=True)
+    splits = Splits("classification", 5, 3, 2)
+    candidate = evaluate(Candidate("nb", "portfolio", GaussianNB()), X, y,
+                         splits.shuffles(X, y), "accuracy", n_classes=3)
+    expected = [cross_val_score(GaussianNB(), X, y, cv=splits.splitter(r)).mean()
+                for r in range(2)]
+    assert candidate.score == pytest.approx(np.mean(expected))
+    assert np.allclose(candidate.predictions[1], cross_val_predict(
+        GaussianNB(), X, y, cv=splits.splitter(1), method="predict_proba"))
+
+
+def test_a_class_missing_from_the_training_rows_gets_no_probability() -> None:
+    X, y = load_iris(return_X_y=True)
+    fitted = LogisticRegression(max_iter=1000).fit(X[y != 1], y[y != 1])
+    probabilities = predict(fitted, X[:5], n_classes=3)
+    assert probabilities.shape == (5, 3) and np.all(probabilities[:, 1] == 0)
+    assert np.allclose(probabilities.sum(axis=1), 1)
+    hard = predict(LinearSVC().fit(X, y), X, n_classes=3)
+    assert set(np.unique(hard)) == {0.0, 1.0} and np.all(hard.sum(axis=1) == 1)
+
+
+def test_a_failing_candidate_is_reported_not_raised() -> None:
+    X, y = load_iris(return_X_y=True)
+    X = X.copy()
+    X[0, 0] = np.nan  # GaussianNB takes no missing value
+    candidate = evaluate(Candidate("nb", "portfolio", GaussianNB()), X, y,
+                         Splits("classification", 3, 0, 1).shuffles(X, y), "accuracy", 3)
+    assert candidate.score is None and candidate.error and candidate.error.startswith(
+        "ValueError") and candidate.predictions == []
+
+
+@pytest.mark.parametrize("scoring", SCORERS["classification"])
+def test_each_classification_scorer_is_scikit_learns(scoring: str) -> None:
+    X, y = load_iris(return_X_y=True)
+    model = LogisticRegression(max_iter=1000).fit(X[::2], y[::2])
+    mine = score(scoring, y[1::2], predict(model, X[1::2], n_classes=3))
+    assert mine == pytest.approx(get_scorer(scoring)(model, X[1::2], y[1::2]))
+
+
+@pytest.mark.parametrize("scoring", SCORERS["regression"])
+def test_each_regression_scorer_is_scikit_learns(scoring: str) -> None:
+    X = load_iris().data
+    model = Ridge().fit(X[::2, :3], X[::2, 3])
+    mine = score(scoring, X[1::2, 3], predict(model, X[1::2, :3], n_classes=None))
+    assert mine == pytest.approx(get_scorer(scoring)(model, X[1::2, :3], X[1::2, 3]))
+    assert set(METRICS) == {*SCORERS["classification"], *SCORERS["regression"]}
