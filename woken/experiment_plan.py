@@ -153,15 +153,21 @@ def plan_experiment(
     target = selection.variables[0]
     if target.problem_type is None:
         raise BadRequest(f"variable '{target.code}' of type '{target.type}' cannot be a target")
+    specs = [services.registry.get(requested.code) for requested in query.algorithms]
+    # Rows missing a covariable's value reach the algorithms only when every one of them
+    # handles missing values (an AutoML-only experiment): the folds and the scores must be
+    # the same rows for all. A row missing the target is left out: it has no truth to score.
+    keep_missing, required = all(spec.keeps_missing for spec in specs), [target.code]
     data, rows = select_rows(services, selection, role="training" if selection.scope.held_out
-                             else "data")
+                             else "data", keep_missing=keep_missing, required=required)
     seed = seed if seed is not None else query.seed
     seed = seed if seed is not None else secrets.randbelow(2**31)
     # Stratify the folds by the target's class (the first selected column).
     labels = [row[0] for row in data.rows] if target.is_nominal else None
     validations = _validations(query.validations, len(data.rows), seed, labels)
     for dataset in selection.scope.held_out:
-        held_out, counts = select_rows(services, selection, [dataset], role="validation")
+        held_out, counts = select_rows(services, selection, [dataset], role="validation",
+                                       keep_missing=keep_missing, required=required)
         rows.extend(counts)
         validations.append(ValidationPlan(
             index=len(validations), code=VALIDATION_DATASET, name=dataset, k=1,
@@ -171,8 +177,7 @@ def plan_experiment(
     result_context = context(selection, EXPERIMENT_FUNCTION, rows)
 
     algorithms = []
-    for index, requested in enumerate(query.algorithms):
-        spec = services.registry.get(requested.code)
+    for index, (requested, spec) in enumerate(zip(query.algorithms, specs, strict=True)):
         parameters = check_algorithm(spec, requested.parameters, selection)
         job = job_plan(services, selection, data, spec, parameters,
                        dataclasses.replace(result_context, algorithm=spec.code))

@@ -21,7 +21,13 @@ from woken.features.filters import filter_fields, parse_filters
 from woken.features.selection import SelectedData
 from woken.features.variables import VariableMeta
 from woken.job_plan import JobPlan
-from woken.provenance import DatasetRows, ResultContext
+from woken.provenance import (
+    KEPT_BUT_TARGET_POLICY,
+    KEPT_MISSING_POLICY,
+    MISSING_VALUES_POLICY,
+    DatasetRows,
+    ResultContext,
+)
 from woken.queries import MiningQuery, Selection
 from woken.registry import AlgorithmSpec, Registry
 from woken.request_limits import check_filter_size, check_selection_size
@@ -151,10 +157,12 @@ def select_rows(
     services: PlanningContext, selection: ResolvedSelection, datasets: Sequence[str] | None = None,
     role: str = "data",
     keep_missing: bool = False,
+    required: Sequence[str] = (),
 ) -> tuple[SelectedData, list[DatasetRows]]:
     """The rows of ``datasets`` (default: the selection's), each dataset's in turn.
 
-    Also how many rows of each were used and left out for a missing value.
+    Also how many rows of each were used and left out for a missing value (with
+    ``keep_missing``, only rows missing a value of ``required`` are left out).
     """
     datasets = list(datasets if datasets is not None else selection.datasets)
     filters = parse_filters(selection.query.filters)
@@ -165,11 +173,14 @@ def select_rows(
     rows: list[list[Any]] = []
     counts = []
     columns = codes
+    policy = (MISSING_VALUES_POLICY if not keep_missing
+              else KEPT_BUT_TARGET_POLICY if required else KEPT_MISSING_POLICY)
     for dataset in datasets:
-        selected = services.features.select([dataset], codes, filters, keep_missing)
+        selected = services.features.select([dataset], codes, filters, keep_missing, required)
         columns = selected.columns
         total = services.features.count(dataset, filters)
-        counts.append(DatasetRows(dataset, len(selected.rows), total - len(selected.rows), role))
+        left_out = total - len(selected.rows)
+        counts.append(DatasetRows(dataset, len(selected.rows), left_out, role, policy))
         rows.extend(selected.rows)
     if not rows:
         raise BadRequest(

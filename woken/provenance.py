@@ -14,6 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MISSING_VALUES_POLICY = "rows missing a value of a requested variable are left out"
+# An algorithm that handles missing values itself (its manifest's `missing_values = "keep"`).
+KEPT_MISSING_POLICY = "missing values are passed to the algorithm, which handles them"
+# An experiment whose algorithms all handle them: the target is the scores' truth.
+KEPT_BUT_TARGET_POLICY = (
+    "rows missing the target's value are left out; other missing values are passed to "
+    "the algorithms, which handle them"
+)
 
 
 @dataclass(frozen=True)
@@ -25,11 +32,13 @@ class DatasetRows:
     left_out: int
     # "data" (the rows a job or model reads), "training" or "validation".
     role: str = "data"
+    # Why rows were left out: one of the policies above.
+    policy: str = MISSING_VALUES_POLICY
 
     def feedback(self) -> dict[str, Any]:
         message = (
             f"dataset '{self.dataset}' ({self.role}): {self.used} rows used, "
-            f"{self.left_out} left out ({MISSING_VALUES_POLICY})"
+            f"{self.left_out} left out ({self.policy})"
         )
         return {
             "type": "warning" if self.left_out else "info",

@@ -95,18 +95,21 @@ class FeaturesDatabase:
 
     def select(
         self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters,
-        keep_missing: bool = False,
+        keep_missing: bool = False, required: Sequence[str] = (),
     ) -> SelectedData:
-        """The rows of ``columns`` that pass ``filters`` and miss no value (``keep_missing``: any).
+        """The rows of ``columns`` that pass ``filters`` and miss no value.
+
+        ``keep_missing``: rows missing values are kept (None), except those missing a
+        value of ``required``.
 
         ``filters`` is a parsed :class:`~.filters.Filter`, None, or the request's raw
         ``filters`` (parsed here). For several datasets, the union of their rows (each
         dataset's in turn, in the order given); rows are ordered by ``subject_id``
         within a dataset.
         """
-        statement, metas = self._statement(datasets, columns, filters, keep_missing)
+        statement, metas = self._statement(datasets, columns, filters, keep_missing, required)
         with self._engine.connect() as connection:
-            rows = to_rows(metas, connection.execute(statement), keep_missing)
+            rows = to_rows(metas, connection.execute(statement), keep_missing, required)
         return SelectedData(columns=[m.code for m in metas], rows=rows)
 
     def count(self, dataset: str, filters: Filter | RawFilters) -> int:
@@ -158,7 +161,7 @@ class FeaturesDatabase:
 
     def _statement(
         self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters,
-        keep_missing: bool = False,
+        keep_missing: bool = False, required: Sequence[str] = (),
     ) -> tuple[sa.Select[Any], list[VariableMeta]]:
         datasets, columns = _as_list(datasets), _as_list(columns)
         filter_ = filters if isinstance(filters, Group) else parse_filters(filters)
@@ -172,7 +175,9 @@ class FeaturesDatabase:
         with self._engine.connect() as connection:
             schemas = self._read(connection, datasets)
         metas = _resolve(schemas, columns)
-        return build_select(schemas, [m.code for m in metas], filter_, keep_missing), metas
+        statement = build_select(schemas, [m.code for m in metas], filter_, keep_missing,
+                                 required)
+        return statement, metas
 
 
 def _as_list(codes: Sequence[str]) -> list[str]:

@@ -54,11 +54,12 @@ class SelectedData:
 
 def build_select(
     schemas: Sequence[DatasetSchema], columns: Sequence[str], filter_: Filter | None,
-    keep_missing: bool = False,
+    keep_missing: bool = False, required: Sequence[str] = (),
 ) -> sa.Select[Any]:
     """The SELECT of ``columns`` over the union of the datasets, filtered and ordered.
 
-    Rows missing a value of ``columns`` are left out, unless ``keep_missing``.
+    Rows missing a value of ``columns`` are left out, unless ``keep_missing``: then only
+    rows missing a value of ``required`` are (an experiment's target, its scores' truth).
 
     ``columns`` must have been resolved in every dataset (see ``FeaturesDatabase.resolve``);
     the filter's fields are checked here, against each dataset's own metadata.
@@ -70,9 +71,8 @@ def build_select(
         # Unknown filter fields are not in the table: filter_to_sql reports them.
         table = schema.table
         selected = [table.c[code] for code in columns]
-        conditions: list[sa.ColumnElement[bool]] = (
-            [] if keep_missing else [c.is_not(None) for c in selected]
-        )
+        must_have = [table.c[code] for code in required] if keep_missing else selected
+        conditions: list[sa.ColumnElement[bool]] = [c.is_not(None) for c in must_have]
         if schema.shared_table:
             conditions.append(table.c[DATASET_COLUMN] == schema.code)
         if filter_ is not None:
@@ -117,15 +117,17 @@ def _unused(label: str, columns: Sequence[str]) -> str:
 
 
 def to_rows(
-    metas: Sequence[VariableMeta], result: sa.Result[Any], keep_missing: bool = False
+    metas: Sequence[VariableMeta], result: sa.Result[Any], keep_missing: bool = False,
+    required: Sequence[str] = (),
 ) -> list[list[Any]]:
     """Rows with ``float`` for real, ``int`` for integer, ``str`` for nominal and text.
 
     A NaN stored in a real column (PostgreSQL allows it) is a missing value too: its
     row is dropped like a NULL one, and JSON never sees it. With ``keep_missing`` every
-    missing value (NULL or NaN) stays in its row as None.
+    missing value (NULL or NaN) stays in its row as None, except in ``required`` columns.
     """
     converters = [_converter(meta) for meta in metas]
+    must_have = {i for i, meta in enumerate(metas) if meta.code in required}
     rows = []
     for raw in result:
         row = [None if value is None else convert(value)
@@ -133,7 +135,7 @@ def to_rows(
         nan = [i for i, value in enumerate(row) if isinstance(value, float) and math.isnan(value)]
         if not nan:
             rows.append(row)
-        elif keep_missing:
+        elif keep_missing and must_have.isdisjoint(nan):
             rows.append([None if i in nan else value for i, value in enumerate(row)])
     return rows
 

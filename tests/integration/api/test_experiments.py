@@ -302,3 +302,30 @@ async def test_the_leaderboard_ranks_algorithms_by_their_mean_fold_score(client)
     unranked = {r["code"]: r["reason"] for r in rows if r["rank"] is None}
     assert "not a predictive algorithm" in unranked["statisticsSummary"]
     assert "folds failed" in unranked["trainCrasher"]
+
+
+def rows_of_experiment(result: dict) -> list[tuple[int, int, str]]:
+    return [(f["rowsUsed"], f["rowsLeftOut"], f["msg"])
+            for f in result["feedback"] if "rowsUsed" in f]
+
+
+async def test_missing_covariables_reach_algorithms_that_all_handle_them(client) -> None:
+    features = ["stress_before_test1"]  # about 4 % of the sample's rows miss it
+    status, kept = await post(client, experiment(
+        "cognitive_task2", features, ["statisticsSummary"], dataset="sample"))
+    assert status == 200, kept
+    ((used, left_out, message),) = rows_of_experiment(kept)
+    assert (used, left_out) == (1000, 0)
+    assert "other missing values are passed to the algorithms" in message
+    summary = kept["data"][0]["data"]
+    (stress,) = [v for v in summary["variables"] if v["code"] == "stress_before_test1"]
+    assert 10 < stress["missing"] < 100
+
+    # With an algorithm that cannot handle them, every algorithm gets the same complete rows.
+    status, dropped = await post(client, experiment(
+        "cognitive_task2", features, ["statisticsSummary", "linearRegression"],
+        dataset="sample"))
+    assert status == 200, dropped
+    ((used, left_out, message),) = rows_of_experiment(dropped)
+    assert used + left_out == 1000 and left_out == stress["missing"]
+    assert "rows missing a value of a requested variable are left out" in message

@@ -57,6 +57,22 @@ def test_rows_with_a_missing_value_are_not_selected(features: FeaturesDatabase) 
     assert [row[0] for row in stress_missing.rows] == expected
 
 
+def test_kept_missing_values_are_none_except_in_required_columns(
+    features: FeaturesDatabase,
+) -> None:
+    columns = ["cognitive_task2", "stress_before_test1"]
+    missing = int(np.isnan(SAMPLE["stress_before_test1"]).sum())
+    kept = features.select(["sample"], columns, None, keep_missing=True,
+                           required=["cognitive_task2"])
+    assert len(kept.rows) == 1000
+    assert sum(row[1] is None for row in kept.rows) == missing
+    # Required: a row missing its value is left out, as without keep_missing.
+    required = features.select(["sample"], columns, None, keep_missing=True,
+                               required=["stress_before_test1"])
+    assert len(required.rows) == 1000 - missing
+    assert all(row[1] is not None for row in required.rows)
+
+
 def test_iris_in_and_between(features: FeaturesDatabase) -> None:
     iris = sk.load_iris()
     species = np.array(iris.target_names)[iris.target]

@@ -142,7 +142,8 @@ class _Features:
         return [self.metas[c] for c in codes]
 
     def select(
-        self, datasets: list[str], codes: list[str], filters: Any, keep_missing: bool = False
+        self, datasets: list[str], codes: list[str], filters: Any, keep_missing: bool = False,
+        required: Any = (),
     ) -> SelectedData:
         return SelectedData(columns=list(codes), rows=[["a", 1.0], ["b", 2.0]])
 
