@@ -163,8 +163,9 @@ def test_the_budget_split_is_reported(outcome: search.SearchOutcome) -> None:
     # its overshoot and the 3 shuffles its best is then scored on.
     spent = budget["portfolio_s"]
     bound_s = (180.0 * 0.75 - spent - 10) / (1.25 + 3 * 0.2)
-    # (The summary rounds the minutes to 4 decimals: up to 0.003 s over the bound.)
-    assert 0 < budget["tpot_max_time_mins"] * 60 <= bound_s + 0.003 + 1e-9
+    # The summary rounds the minutes to 4 decimals (up to 0.003 s) and the portfolio's
+    # seconds to 3: the bound allows 0.01 s for both.
+    assert 0 < budget["tpot_max_time_mins"] * 60 <= bound_s + 0.01
 
 
 def test_a_winning_tpot_pipeline_comes_behind_the_preparation_step(
