@@ -11,24 +11,19 @@ Usage: ``.venv/bin/python benchmarks/fork_allocator.py [--forks 100] [--rounds 3
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.perf_suite import FORK_FLOOR_SCRIPT, uptime  # noqa: E402
+from benchmarks.perf_suite import fork_floor, uptime  # noqa: E402
 from woken.backends.job_process import base_environment  # noqa: E402
 from woken.backends.launch import fork_server_environment  # noqa: E402
 
 
 def floor_ms(environment: dict[str, str], forks: int) -> list[float]:
-    output = subprocess.run([sys.executable, "-c", FORK_FLOOR_SCRIPT, str(ROOT), str(forks)],
-                            env={**os.environ, **environment}, capture_output=True, text=True,
-                            check=True)
-    return sorted(float(t) * 1000 for t in output.stdout.split())
+    return sorted(t * 1000 for t in fork_floor(forks, environment))
 
 
 def main() -> None:

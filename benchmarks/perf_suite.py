@@ -315,23 +315,21 @@ print(" ".join(str(t) for t in times))
 """
 
 
-def fork_floor(n: int) -> list[float]:
+def fork_floor(n: int, environment: dict[str, str] | None = None) -> list[float]:
     """Seconds of fork + exit + wait of an empty child of the warm fork server's interpreter.
 
     What one isolated job costs before it does anything: the fork copies the page
     tables of an interpreter with numpy, scipy and scikit-learn loaded, and the
-    child's exit frees them.
+    child's exit frees them. ``environment``: the interpreter's (default: the fork
+    server's own).
     """
-    environment = {**os.environ, **_fork_server_environment()}
-    output = subprocess.run([sys.executable, "-c", FORK_FLOOR_SCRIPT, str(ROOT), str(n)],
-                            env=environment, capture_output=True, text=True, check=True)
-    return [float(t) for t in output.stdout.split()]
-
-
-def _fork_server_environment() -> dict[str, str]:
     from woken.backends.launch import fork_server_environment
 
-    return fork_server_environment(ROOT)
+    environment = environment if environment is not None else fork_server_environment(ROOT)
+    output = subprocess.run([sys.executable, "-c", FORK_FLOOR_SCRIPT, str(ROOT), str(n)],
+                            env={**os.environ, **environment}, capture_output=True, text=True,
+                            check=True)
+    return [float(t) for t in output.stdout.split()]
 
 
 def tree_cpu_s(pid: int) -> float:

@@ -69,11 +69,6 @@ def read_all(connection: sa.Connection) -> list[DatasetSchema]:
     return [s for s in (_schema(connection, inspector, row) for row in rows) if s is not None]
 
 
-def read(connection: sa.Connection, codes: Sequence[str]) -> list[DatasetSchema]:
-    """The named datasets, in the order given; BadRequest for unknown or repeated codes."""
-    return pick({schema.code: schema for schema in read_all(connection)}, codes)
-
-
 def pick(schemas: dict[str, DatasetSchema], codes: Sequence[str]) -> list[DatasetSchema]:
     """The named ones of ``schemas``, in order; BadRequest for unknown or repeated codes."""
     if not codes:
