@@ -47,6 +47,7 @@ class DaskCluster:
         self.scheduler: subprocess.Popen[bytes] | None = None
         self.workers: list[subprocess.Popen[bytes]] = []
         self._namespaces: list[str] = []
+        self._veths: list[str] = []
         tag = os.getpid() % 100_000
         self._tag, self._subnet = tag, f"10.213.{tag % 250}"
 
@@ -98,6 +99,7 @@ class DaskCluster:
         _ip("netns", "add", namespace)
         self._namespaces.append(namespace)
         _ip("link", "add", outside, "type", "veth", "peer", "name", inside)
+        self._veths.append(outside)
         _ip("link", "set", inside, "netns", namespace)
         _ip("addr", "add", f"{self._subnet}.{4 * index + 1}/30", "dev", outside)
         _ip("link", "set", outside, "up")
@@ -159,8 +161,13 @@ class DaskCluster:
         for process in processes:
             # Its group (any job process it left) goes too, before the pid can be reused.
             stop_group_and_reap(process, grace_s=10)
+        for veth in self._veths:
+            # Deleted here, at once: a namespace's deletion frees its veth end (and so its
+            # peer) only when the kernel gets to it, and the next cluster of this process
+            # reuses the names and the subnet ("ip link add" failed: the name existed).
+            subprocess.run(["ip", "link", "del", veth], capture_output=True, timeout=10)
+        self._veths.clear()
         for namespace in self._namespaces:
-            # Deleting the namespace deletes its veth end, and so its peer.
             subprocess.run(["ip", "netns", "del", namespace], capture_output=True, timeout=10)
         self._namespaces.clear()
 
