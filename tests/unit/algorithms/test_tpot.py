@@ -9,6 +9,7 @@ The selection itself, on made-up predictions, is in test_tpot_selection.py.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -24,9 +25,11 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from tests.unit.algorithms.checks import assert_same_predictions, matrix, train_and_test
 from tests.unit.algorithms.volumes import (
     ALGORITHMS_DIR,
     Column,
+    diabetes,
     iris,
     nominal,
     read_result,
@@ -35,6 +38,7 @@ from tests.unit.algorithms.volumes import (
 from woken.algorithms.common.runner import dispatch
 from woken.algorithms.tpot import portfolio, search
 from woken.algorithms.tpot.algorithm import HANDLERS
+from woken.algorithms.tpot.prepare import preparation
 from woken.registry import Registry
 
 FAST = {"generations": "1", "population_size": "2", "cv": "3", "search_space": "linear-light"}
@@ -115,6 +119,34 @@ def test_the_portfolio_is_scored_and_reported(outcome: search.SearchOutcome) -> 
     for member in members:
         assert member["source"] == "portfolio" and member["seconds"] >= 0
         assert "error" not in member and 0.5 < member["cv_score"] <= 1
+
+
+@pytest.mark.parametrize(("problem", "codes"), [
+    ("classification", {"knn", "naiveBayes", "sgdLinearModel", "sgdNeuralNetwork",
+                        "gradientBoosting"}),
+    ("regression", {"knn", "linearRegression", "sgdLinearModel", "sgdNeuralNetwork",
+                    "gradientBoosting"}),
+])
+def test_the_fixed_algorithms_are_members_that_predict_as_their_own_jobs(
+    tmp_path: Path, problem: str, codes: set[str]
+) -> None:
+    fixed = {m.algorithm: m for m in portfolio.members(problem) if m.algorithm}
+    assert set(fixed) == codes
+    target, features = iris() if problem == "classification" else diabetes()
+    rows = len(target.array)
+    train, test = list(range(0, rows, 2)), list(range(1, rows, 2))
+    X = matrix(features)
+    for code, member in fixed.items():
+        # The algorithm's own job on a fold, at its manifest's defaults (no parameter given)...
+        volume = write_volume(tmp_path / code, algorithm=code, variables=[target],
+                              covariables=features, train_rows=train, test_rows=test)
+        handlers = importlib.import_module(f"woken.algorithms.{code}.algorithm").HANDLERS
+        _, predictions = train_and_test(handlers, volume)
+        # ...and the member behind the preparation step, whatever the search's own seed.
+        assert code in member.name
+        pipeline = member.pipeline(preparation(X.shape[1], {}), random_state=7)
+        assert_same_predictions(predictions, pipeline.fit(X[train], target.array[train])
+                                .predict(X[test]), target)
 
 
 def test_the_choice_scores_at_least_the_best_candidate_on_the_same_splits(

@@ -37,11 +37,14 @@ def settings(parameters: Parameters) -> dict[str, Any]:
     }
 
 
+def estimator(parameters: Parameters, classification: bool) -> Estimator:
+    """The unfitted model these parameters ask for (AutoML's portfolio fits it too)."""
+    return (GradientBoostingClassifier if classification
+            else GradientBoostingRegressor)(**settings(parameters))
+
+
 def fit(data: TrainingData) -> Estimator:
-    options = settings(data.inputs.parameters)
-    model = (GradientBoostingClassifier if data.is_classification
-             else GradientBoostingRegressor)(**options)
-    return model.fit(data.X, data.y)
+    return estimator(data.inputs.parameters, data.is_classification).fit(data.X, data.y)
 
 
 def describe(model: Estimator, data: TrainingData) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any, TypeAlias
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 
 from woken.algorithms.common.errors import InputError
+from woken.algorithms.common.parameters import Parameters
 from woken.algorithms.common.predictive import (
     PredictiveAlgorithm,
     TrainingData,
@@ -24,11 +25,16 @@ MAX_DESCRIBED_VALUES = 10_000
 Estimator: TypeAlias = KNeighborsClassifier | KNeighborsRegressor
 
 
+def estimator(parameters: Parameters, classification: bool) -> Estimator:
+    """The unfitted model these parameters ask for (AutoML's portfolio fits it too)."""
+    k = parameters.int_param("k")  # within the manifest's bounds
+    return (KNeighborsClassifier if classification else KNeighborsRegressor)(n_neighbors=k)
+
+
 def fit(data: TrainingData) -> Estimator:
-    k = data.inputs.int_param("k")  # within the manifest's bounds
-    if k > len(data.y):
-        raise InputError(f"k = {k} is more than the {len(data.y)} training rows")
-    model = (KNeighborsClassifier if data.is_classification else KNeighborsRegressor)(n_neighbors=k)
+    model = estimator(data.inputs.parameters, data.is_classification)
+    if model.n_neighbors > len(data.y):
+        raise InputError(f"k = {model.n_neighbors} is more than the {len(data.y)} training rows")
     return model.fit(data.X, data.y)
 
 

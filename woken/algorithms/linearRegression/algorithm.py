@@ -11,6 +11,7 @@ from typing import Any
 
 from sklearn.linear_model import LinearRegression
 
+from woken.algorithms.common.parameters import Parameters
 from woken.algorithms.common.predictive import (
     PredictiveAlgorithm,
     TrainingData,
@@ -21,9 +22,14 @@ from woken.algorithms.linearRegression.ols import ols_inference
 INTERCEPT = "(Intercept)"
 
 
+def estimator(parameters: Parameters, classification: bool = False) -> LinearRegression:
+    """The unfitted model (it has no parameter; AutoML's portfolio fits it too)."""
+    return LinearRegression()
+
+
 def fit(data: TrainingData) -> LinearRegression:
     data.require("regression", "linear regression")
-    return LinearRegression().fit(data.X, data.y)
+    return estimator(data.inputs.parameters).fit(data.X, data.y)
 
 
 def describe(model: LinearRegression, data: TrainingData) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 from sklearn.naive_bayes import GaussianNB
 
 from woken.algorithms.common.errors import InputError
+from woken.algorithms.common.parameters import Parameters
 from woken.algorithms.common.predictive import (
     PredictiveAlgorithm,
     TrainingData,
@@ -18,12 +19,17 @@ from woken.algorithms.common.predictive import (
 )
 
 
-def fit(data: TrainingData) -> GaussianNB:
-    data.require("classification", "naive Bayes")
-    smoothing = data.inputs.float_param("var_smoothing")
+def estimator(parameters: Parameters, classification: bool = True) -> GaussianNB:
+    """The unfitted model these parameters ask for (AutoML's portfolio fits it too)."""
+    smoothing = parameters.float_param("var_smoothing")
     if smoothing < 0:
         raise InputError(f"parameter 'var_smoothing' must be >= 0, got {smoothing}")
-    return GaussianNB(var_smoothing=smoothing).fit(data.X, data.y)
+    return GaussianNB(var_smoothing=smoothing)
+
+
+def fit(data: TrainingData) -> GaussianNB:
+    data.require("classification", "naive Bayes")
+    return estimator(data.inputs.parameters).fit(data.X, data.y)
 
 
 def describe(model: GaussianNB, data: TrainingData) -> dict[str, Any]:

@@ -36,11 +36,15 @@ def settings(parameters: Parameters) -> dict[str, Any]:
     }
 
 
+def estimator(parameters: Parameters, classification: bool) -> Pipeline:
+    """The unfitted, scaled model these parameters ask for (AutoML's portfolio fits it too)."""
+    options = settings(parameters)
+    return scaled(SGDClassifier(loss="log_loss", **options) if classification
+                  else SGDRegressor(**options))
+
+
 def fit(data: TrainingData) -> Pipeline:
-    options = settings(data.inputs.parameters)
-    model = (SGDClassifier(loss="log_loss", **options) if data.is_classification
-             else SGDRegressor(**options))
-    return scaled(model).fit(data.X, data.y)
+    return estimator(data.inputs.parameters, data.is_classification).fit(data.X, data.y)
 
 
 def describe(pipeline: Pipeline, data: TrainingData) -> dict[str, Any]:

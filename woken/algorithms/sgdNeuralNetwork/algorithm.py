@@ -57,10 +57,13 @@ def settings(parameters: Parameters) -> dict[str, Any]:
     }
 
 
+def estimator(parameters: Parameters, classification: bool) -> Pipeline:
+    """The unfitted, scaled model these parameters ask for (AutoML's portfolio fits it too)."""
+    return scaled((MLPClassifier if classification else MLPRegressor)(**settings(parameters)))
+
+
 def fit(data: TrainingData) -> Pipeline:
-    options = settings(data.inputs.parameters)
-    model = (MLPClassifier if data.is_classification else MLPRegressor)(**options)
-    return scaled(model).fit(data.X, data.y)
+    return estimator(data.inputs.parameters, data.is_classification).fit(data.X, data.y)
 
 
 def describe(pipeline: Pipeline, data: TrainingData) -> dict[str, Any]:
