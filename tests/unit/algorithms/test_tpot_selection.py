@@ -118,16 +118,22 @@ def test_no_scored_candidate_is_no_selection() -> None:
                             "classification") is None
 
 
-def test_few_rows_get_repeated_shuffles_and_the_first_is_tpots() -> None:
+def test_few_rows_get_repeated_shuffles_and_tpot_one_of_its_own() -> None:
     few = Splits.for_rows("classification", 5, 7, candidates.FEW_ROWS - 1)
     many = Splits.for_rows("classification", 5, 7, candidates.FEW_ROWS)
     assert (few.repeats, many.repeats) == (candidates.REPEATS, 1)
     X, y = load_iris(return_X_y=True)
     shuffles = few.shuffles(X, y)
-    tpots = list(StratifiedKFold(5, shuffle=True, random_state=7).split(X, y))
+    first = list(StratifiedKFold(5, shuffle=True, random_state=7).split(X, y))
     assert len(shuffles) == candidates.REPEATS and all(len(s) == 5 for s in shuffles)
-    assert all(np.array_equal(a[1], b[1]) for a, b in zip(shuffles[0], tpots, strict=True))
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(shuffles[0], first, strict=True))
     assert not np.array_equal(shuffles[0][0][1], shuffles[1][0][1])  # another shuffle
+    # TPOT picks its best on folds where no candidate is scored.
+    for splits in (few, many):
+        tpots = list(splits.tpot_splitter().split(X, y))
+        assert len(tpots) == 5
+        for shuffle in splits.shuffles(X, y):
+            assert not np.array_equal(shuffle[0][1], tpots[0][1])
 
 
 def test_the_out_of_fold_predictions_and_scores_are_scikit_learns() -> None:

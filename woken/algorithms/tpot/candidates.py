@@ -7,8 +7,11 @@ compare, and `selection` can blend candidates and score the blend without refitt
 On a small table one 5-fold cross-validation is a noisy judge: with 30 rows per fold,
 one row is 3 points of accuracy, and the member that wins by chance on one shuffle
 loses on the outer test rows. Below `FEW_ROWS` rows the splits are repeated with
-`REPEATS` shuffles (auto-sklearn and AutoGluon repeat, or bag, on small data too); the
-first shuffle is the one TPOT is given, so TPOT's own scores use the same rows.
+`REPEATS` shuffles (auto-sklearn and AutoGluon repeat, or bag, on small data too).
+
+TPOT searches on a shuffle of its own, none of these: its best was picked among many
+on its folds, so its score there is biased upwards; scored again on the candidates'
+shuffles, where nothing was picked, it compares with them.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ class Splits:
         return cls(problem_type, cv, random_state, REPEATS if n_rows < FEW_ROWS else 1)
 
     def splitter(self, repeat: int = 0) -> KFold | StratifiedKFold:
-        """One shuffle's folds, as TPOT 1.1 builds them from an int; the first is TPOT's."""
+        """One shuffle's folds, as TPOT 1.1 builds them from an int."""
         seed = (self.random_state + repeat) % 2**32
         if self.problem_type == "classification":
             return StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=seed)
@@ -55,6 +58,10 @@ class Splits:
 
     def shuffles(self, X: npt.NDArray[Any], y: npt.NDArray[Any]) -> list[list[Split]]:
         return [list(self.splitter(r).split(X, y)) for r in range(self.repeats)]
+
+    def tpot_splitter(self) -> KFold | StratifiedKFold:
+        """The folds TPOT searches on: the shuffle after the candidates' last."""
+        return self.splitter(self.repeats)
 
 
 @dataclass(eq=False)  # compared by identity: it holds arrays

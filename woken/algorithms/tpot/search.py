@@ -20,10 +20,10 @@ TPOT 1.1 facts this module is written around (measured here, see issue 4):
   budget from outside (the manifest's ``budget_*``: budget x 1.25 + 60 s);
 - a search bounded by ``generations`` with a fixed ``random_state`` is
   reproducible, one bounded by time is not;
-- a ``cv`` given as a splitter is used as is: TPOT's folds are the portfolio's first
-  shuffle. TPOT's own best score is biased upwards (it was picked among many on those
-  folds): its best is scored again on all the shuffles, as the members are, before
-  it is compared with them.
+- a ``cv`` given as a splitter is used as is: TPOT gets a shuffle of its own. Its own
+  best score is biased upwards (it was picked among many on those folds): its best is
+  scored again on the candidates' shuffles, where nothing was picked, before it is
+  compared with them.
 """
 
 from __future__ import annotations
@@ -275,7 +275,7 @@ class TpotRun:
     candidate: Candidate | None = None
     # The best pipeline already fitted on all rows behind the fitted preparation step.
     fitted: Any = None
-    # TPOT's own score of its best, on the first shuffle only (biased: it was picked there).
+    # TPOT's own score of its best, on its own shuffle (biased: it was picked there).
     own_score: float | None = None
 
 
@@ -296,7 +296,7 @@ def _run_tpot(
     # is put in front of its pipeline (its internal folds see the same imputed values).
     prepared_step = clone(prepare).fit(X, y)
     prepared = prepared_step.transform(X)
-    estimator = _estimator(settings, minutes, splits.splitter(0))
+    estimator = _estimator(settings, minutes, splits.tpot_splitter())
     started = time.monotonic()
     with warnings.catch_warnings():
         # The pipelines TPOT tries warn by the hundred (convergence, deprecations); they
@@ -464,7 +464,7 @@ def _estimator(settings: SearchSettings, minutes: float, folds: Any) -> Any:
         "search_space": settings.search_space,
         "scorers": [settings.scoring],
         "scorers_weights": [1],
-        # The same splits as the portfolio's, so that the scores compare.
+        # Its own shuffle (see `candidates`): its scores are rescored on the candidates'.
         "cv": folds,
         "max_time_mins": minutes,
         # Also bounds how late TPOT notices its deadline (see budget.TPOT_EVAL_SHARE).
