@@ -82,6 +82,23 @@ def test_the_blend_starts_from_the_three_best_and_leaves_the_fourth_out() -> Non
     assert chosen.score >= float(four[0].score or 0)
 
 
+def test_the_best_are_ranked_by_log_loss_not_by_accuracy() -> None:
+    y = _y()
+    rows = np.arange(ROWS)
+    # "sure" is right on the most rows, but sure of itself on its mistakes too: the worst
+    # log loss. The others are right a little less often, and hesitant when wrong.
+    sure = _made_up("sure", rows % 10 != 0, y)
+    sure.predictions[0][rows % 10 == 0] = np.eye(2)[1 - y[rows % 10 == 0]]
+    others = [_made_up(f"c{i}", rows % 6 != i, y) for i in range(selection.TOP)]
+    assert all(float(sure.score or 0) > float(c.score or 0) for c in others)
+    chosen = selection.select([sure, *others], y, _shuffles(y), "accuracy", "classification")
+    assert chosen is not None and "sure" not in {c.name for c, _ in chosen.weights}
+    # Alone among hesitant ones, it is ranked by the log loss too, and not left out.
+    kept = selection.select([sure, *others[:2]], y, _shuffles(y), "accuracy",
+                            "classification")
+    assert kept is not None and "sure" in {c.name for c, _ in kept.weights}
+
+
 def test_a_single_candidate_is_the_answer_itself() -> None:
     y = _y()
     only = _made_up("only", np.arange(ROWS) % 10 != 0, y)
