@@ -35,3 +35,32 @@ def test_the_quick_benchmark_writes_its_report(tmp_path: Path) -> None:
     assert len(run["references"]) == 2 and run["reference_check"].startswith("same rows")
     report = (tmp_path / "automl_vs_fixed.md").read_text()
     assert "## The bar (issue 11)" in report and "| anorexia | R-squared |" in report
+
+
+def test_repeated_k_fold_scores_over_all_folds_and_keeps_each_repetitions_mean() -> None:
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    import automl_vs_fixed as benchmark
+
+    def run(automl: list[float], knn: list[float], check: str) -> benchmark.DatasetRun:
+        def scored(label: str, code: str, folds: list[float]) -> benchmark.AlgorithmScore:
+            return benchmark.AlgorithmScore(
+                label=label, code=code, automl=code == "tpot", folds=folds,
+                mean=sum(folds) / len(folds), pooled=0.5, fit_time_s=len(folds))
+        return benchmark.DatasetRun(
+            code="iris", label="Iris", target="species", problem="classification", rows=150,
+            covariables=["a"], wall_s=60.0, reference_check=check,
+            algorithms=[scored("knn", "knn", knn), scored("automl", "tpot", automl)],
+            references=[scored("ref", "scikit-learn", knn)])
+
+    same = "same rows and folds"
+    merged = benchmark.repeated([run([0.9, 1.0], [0.8, 0.8], same),
+                                 run([0.7, 0.7], [1.0, 1.0], same)])
+    # Ranked again by the mean over all four folds: knn 0.9, automl 0.825.
+    assert [(a.label, a.rank) for a in merged.algorithms] == [("knn", 1), ("automl", 2)]
+    knn, automl = merged.algorithms
+    assert automl.folds == [0.9, 1.0, 0.7, 0.7] and automl.repeat_means == [0.95, 0.7]
+    assert automl.mean == 0.825 and knn.mean == 0.9 and merged.wall_s == 120.0
+    assert merged.references[0].repeat_means == [0.8, 1.0]
+    assert merged.reference_check == same
+    differs = benchmark.repeated([run([1.0], [1.0], same), run([1.0], [1.0], "NOT the same")])
+    assert differs.reference_check == "NOT the same"

@@ -1,0 +1,210 @@
+"""How AutoML's choice among its portfolio fares on many outer splits: the selection rules.
+
+`automl_vs_fixed.py` judges AutoML on one outer split (seed 2026) through the HTTP API,
+and on a table of 150-300 rows one row of a test fold moves the mean by 0.005: the bar.
+This script asks the question the choice of a selection rule needs: over several outer
+seeds, how often does each rule come within 0.005 of the best fixed algorithm?
+
+For every data set, outer seed and fold (the rows Woken selects, `make_folds`, k = 5), it
+caches each portfolio member's out-of-fold predictions on the search's internal shuffles
+of the training rows and its predictions on the outer test rows (`--cache`: minutes on
+2 cores the first time, then seconds). Each rule then chooses from the cache, and its
+answer (one member or a vote) is scored on the test rows. TPOT is left out: it costs a
+minute per fold and seldom weighs in on these tables. The bar of each pair is the best
+of the portfolio's fixed algorithms (the very models Woken's jobs fit, see `portfolio`).
+
+    .venv/bin/python benchmarks/automl_selection_rules.py [--seeds 2026,7,11,13]
+        [--datasets iris,pima] [--jobs 2] [--cache /tmp/woken-selection-cache]
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import numpy as np
+import numpy.typing as npt
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from automl_selection import K, container_rows  # noqa: E402
+from automl_vs_fixed import BAR_MARGIN, TARGETS  # noqa: E402
+from sklearn.base import clone  # noqa: E402
+from sklearn.naive_bayes import GaussianNB  # noqa: E402
+from sklearn.preprocessing import LabelEncoder  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from woken.algorithms.tpot import selection  # noqa: E402
+from woken.algorithms.tpot.candidates import (  # noqa: E402
+    Candidate,
+    Splits,
+    evaluate,
+    mean_score,
+    predict,
+    ranked,
+)
+from woken.algorithms.tpot.metrics import score  # noqa: E402
+from woken.algorithms.tpot.portfolio import members  # noqa: E402
+from woken.algorithms.tpot.prepare import preparation  # noqa: E402
+from woken.validation.folds import make_folds  # noqa: E402
+
+SCORING = {"classification": "accuracy", "regression": "r2"}
+# The in-process references of automl_vs_fixed.py, as portfolio members.
+REFERENCES = ("scaled logistic regression", "scaled ridge (RidgeCV)", "scaled k-NN (k = 5)")
+
+
+def cache_fold(code: str, seed: int, fold_index: int, cache: Path) -> Path:
+    """One outer fold's members: internal out-of-fold predictions and test predictions."""
+    path = cache / f"{code}-{seed}-{fold_index}.pickle"
+    if path.exists():
+        return path
+    warnings.simplefilter("ignore")
+    X, y, nominal, problem = container_rows(code)
+    n_classes = None
+    if problem == "classification":
+        encoder = LabelEncoder().fit(y)
+        y, n_classes = encoder.transform(y), len(encoder.classes_)
+    fold = make_folds(len(y), K, seed, list(y) if problem == "classification" else None)[
+        fold_index]
+    train, test = np.array(fold.train_rows), np.array(fold.test_rows)
+    splits = Splits.for_rows(problem, 5, seed, len(train))
+    shuffles = splits.shuffles(X[train], y[train])
+    found: dict[str, Any] = {"problem": problem, "y_train": y[train], "y_test": y[test],
+                             "shuffles": shuffles, "members": []}
+    prepare = preparation(X.shape[1], nominal)
+    with threadpool_limits(limits=1):
+        for member in members(problem):
+            candidate = evaluate(
+                Candidate(member.name, "portfolio", member.pipeline(clone(prepare), seed)),
+                X[train], y[train], shuffles, SCORING[problem], n_classes)
+            if candidate.error:
+                continue
+            fitted = clone(candidate.pipeline).fit(X[train], y[train])
+            found["members"].append({
+                "name": member.name, "algorithm": member.algorithm,
+                "internal": candidate.predictions,
+                "test": predict(fitted, X[test], n_classes),
+            })
+    path.write_bytes(pickle.dumps(found))
+    return path
+
+
+Rule = Callable[[list[Candidate], dict[str, Any]], dict[str, float]]
+
+
+def woken_rule(ranking: dict[str, str]) -> Rule:
+    """Woken's `selection.select`, with the candidates ranked by ``ranking``."""
+    def choose(scored: list[Candidate], fold: dict[str, Any]) -> dict[str, float]:
+        with mock.patch.object(selection, "RANKING", ranking):
+            chosen = selection.select(scored, fold["y_train"], fold["shuffles"],
+                                      SCORING[fold["problem"]], fold["problem"])
+        assert chosen is not None
+        return {c.name: w for c, w in chosen.weights}
+    return choose
+
+
+def single_best(scored: list[Candidate], fold: dict[str, Any]) -> dict[str, float]:
+    return {ranked(scored)[0].name: 1.0}
+
+
+def uniform_vote(size: int) -> Rule:
+    """A vote of equal weights among the ``size`` best by Woken's ranking."""
+    def choose(scored: list[Candidate], fold: dict[str, Any]) -> dict[str, float]:
+        problem = fold["problem"]
+        rule = selection.RANKING.get(problem, SCORING[problem])
+        value = {c.name: mean_score(c.predictions, fold["y_train"], fold["shuffles"], rule)
+                 for c in scored}
+        return {c.name: 1.0 for c in sorted(scored, key=lambda c: -value[c.name])[:size]}
+    return choose
+
+
+RULES: dict[str, Rule] = {
+    "single best by the job's scorer": single_best,
+    "greedy selection, ranked by the job's scorer (before)": woken_rule({}),
+    "greedy selection, ranked by log loss (Woken's)": woken_rule(selection.RANKING),
+    "uniform vote of the 5 best by log loss": uniform_vote(5),
+}
+
+
+def candidates_of(fold: dict[str, Any]) -> list[Candidate]:
+    found = []
+    for member in fold["members"]:
+        # A stand-in pipeline with class probabilities: only the predictions are read.
+        candidate = Candidate(member["name"], "portfolio", GaussianNB(),
+                              predictions=member["internal"])
+        candidate.score = mean_score(member["internal"], fold["y_train"], fold["shuffles"],
+                                     SCORING[fold["problem"]])
+        found.append(candidate)
+    return found
+
+
+def outer_score(fold: dict[str, Any], weights: dict[str, float]) -> float:
+    """The weighted vote's (or the one member's) primary score on the outer test rows."""
+    tests = {m["name"]: m["test"] for m in fold["members"]}
+    blend: npt.NDArray[np.float64] = sum(
+        w * tests[name] for name, w in weights.items()) / sum(weights.values())
+    return score(SCORING[fold["problem"]], fold["y_test"], blend)
+
+
+def judge(folds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The bars and each rule's mean test score over one data set's outer folds."""
+    def mean_of(name: str) -> float:
+        return float(np.mean([outer_score(f, {name: 1.0}) for f in folds]))
+
+    first = folds[0]["members"]
+    fixed = max(((m["algorithm"], mean_of(m["name"])) for m in first if m["algorithm"]),
+                key=lambda pair: pair[1])
+    reference = max(mean_of(m["name"]) for m in first if m["name"] in REFERENCES)
+    rules = {name: float(np.mean([outer_score(f, rule(candidates_of(f), f)) for f in folds]))
+             for name, rule in RULES.items()}
+    return {"fixed": fixed, "reference": reference, "rules": rules}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", default=",".join(d for d in TARGETS if d != "anorexia"))
+    parser.add_argument("--seeds", default="2026,7,11,13")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/woken-selection-cache"))
+    args = parser.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    codes = args.datasets.split(",")
+    seeds = [int(s) for s in args.seeds.split(",")]
+    with ProcessPoolExecutor(args.jobs) as pool:
+        paths = {(code, seed, i): pool.submit(cache_fold, code, seed, i, args.cache)
+                 for seed in seeds for code in codes for i in range(K)}
+        folds = {key: pickle.loads(future.result().read_bytes())
+                 for key, future in paths.items()}
+    pairs = {(code, seed): judge([folds[(code, seed, i)] for i in range(K)])
+             for code in codes for seed in seeds}
+    print(f"{len(pairs)} (data set, outer seed) pairs, k = {K}; bar: the best fixed "
+          f"algorithm's mean test score - {BAR_MARGIN}\n")
+    print("| Rule | ≥ best fixed - 0.005 | ≥ best reference - 0.005 | mean gap to best fixed "
+          "| sum of shortfalls |")
+    print("|---|---:|---:|---:|---:|")
+    for name in RULES:
+        gaps = np.array([p["rules"][name] - p["fixed"][1] for p in pairs.values()])
+        to_reference = np.array([p["rules"][name] - p["reference"] for p in pairs.values()])
+        print(f"| {name} | {np.sum(gaps >= -BAR_MARGIN)} / {len(gaps)} "
+              f"| {np.sum(to_reference >= -BAR_MARGIN)} / {len(gaps)} | {np.mean(gaps):+.4f} "
+              f"| {np.sum(np.minimum(gaps + BAR_MARGIN, 0)):.3f} |")
+    print("\n| Data set | Seed | Best fixed | " + " | ".join(
+        f"rule {i + 1}" for i in range(len(RULES))) + " |")
+    print("|---|---:|---|" + "---:|" * len(RULES))
+    for (code, seed), p in sorted(pairs.items()):
+        algorithm, value = p["fixed"]
+        print(f"| {code} | {seed} | {algorithm} {value:.3f} | " + " | ".join(
+            f"{p['rules'][name]:.3f}" for name in RULES) + " |")
+
+
+if __name__ == "__main__":
+    main()
