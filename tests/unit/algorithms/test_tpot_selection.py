@@ -200,3 +200,22 @@ def test_each_regression_scorer_is_scikit_learns(scoring: str) -> None:
     mine = score(scoring, X[1::2, 3], predict(model, X[1::2, :3], n_classes=None))
     assert mine == pytest.approx(get_scorer(scoring)(model, X[1::2, :3], X[1::2, 3]))
     assert set(METRICS) == {*SCORERS["classification"], *SCORERS["regression"]}
+
+
+def test_tpot_joins_the_vote_only_clearly_ahead_of_the_portfolio() -> None:
+    y = np.arange(ROWS * 2) % 2
+    rows = np.arange(ROWS * 2)
+    shuffles = _shuffles(y)
+    portfolio = [_made_up("good", rows % 5 != 0, y), _made_up("weak", rows % 2 == 0, y)]
+    for c in portfolio:
+        c.score = candidates.mean_score(c.predictions, y, shuffles, "accuracy")
+    # Wrong on every tenth row instead of every fifth, on every fold: clearly ahead.
+    better = _made_up("tpot", rows % 10 != 0, y)
+    joins, words = selection.clearly_ahead(better, portfolio, y, shuffles, "accuracy")
+    assert joins and words.startswith("+0.1000 ± ") and words.endswith("against good")
+    # Ahead on average (+0.025) but behind on one fold of three: within the folds' noise.
+    mixed = _made_up("tpot", (rows % 5 != 0) | (rows < 40), y)
+    mixed.predictions[0][(rows >= 80) & (rows % 7 == 0)] = np.eye(2)[
+        1 - y[(rows >= 80) & (rows % 7 == 0)]]
+    joins, words = selection.clearly_ahead(mixed, portfolio, y, shuffles, "accuracy")
+    assert not joins, words

@@ -50,7 +50,7 @@ from woken.algorithms.tpot.budget import TPOT_EVAL_SHARE, TPOT_IMPORT_S, Clock
 from woken.algorithms.tpot.candidates import Candidate, Split, Splits, evaluate, ranked
 from woken.algorithms.tpot.portfolio import members
 from woken.algorithms.tpot.prepare import preparation
-from woken.algorithms.tpot.selection import Selection, as_candidate, select
+from woken.algorithms.tpot.selection import Selection, as_candidate, clearly_ahead, select
 
 # The parameters' defaults, bounds and values: algorithm.toml, which the container reads.
 # One pipeline may not take the whole budget, nor more than TPOT's own default of 10 minutes.
@@ -169,11 +169,14 @@ def _search(
     portfolio_s = clock.elapsed()
     tpot = _run_tpot(settings, X, y, splits, prepare, clock)
     search_s = clock.elapsed() - portfolio_s
+    tpot_joins = False
     if tpot.candidate is not None:
         # TPOT's best on the portfolio's shuffles too, so that their scores compare.
         tpot.candidate.score = None
         board.evaluate(tpot.candidate)
-    selection = select([*portfolio, *([tpot.candidate] if tpot.candidate else [])],
+        tpot_joins, tpot.verdict = clearly_ahead(tpot.candidate, portfolio, y, board.shuffles,
+                                                 settings.scoring)
+    selection = select([*portfolio, *([tpot.candidate] if tpot.candidate and tpot_joins else [])],
                        y, board.shuffles, settings.scoring, settings.problem_type)
     selection_s = clock.elapsed() - portfolio_s - search_s
     if selection is None:
@@ -193,7 +196,8 @@ def _search(
         "cv_repeats": splits.repeats,
         "chosen": {**chosen.report(), "pipeline": one_line(pipeline)},
         "portfolio": [member.report() for member in portfolio],
-        "tpot_best": tpot.candidate.report() if tpot.candidate else None,
+        "tpot_best": ({**tpot.candidate.report(), "joins_the_vote": tpot_joins,
+                       "against_the_portfolio": tpot.verdict} if tpot.candidate else None),
         "tpot_own_cv_score": tpot.own_score,
         "ensemble": _ensemble_report(selection),
         "budget": {
@@ -277,6 +281,8 @@ class TpotRun:
     fitted: Any = None
     # TPOT's own score of its best, on its own shuffle (biased: it was picked there).
     own_score: float | None = None
+    # Its best against the portfolio's best on the same folds (see `selection.clearly_ahead`).
+    verdict: str = ""
 
 
 def _run_tpot(

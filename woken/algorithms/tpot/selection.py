@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.ensemble import VotingClassifier, VotingRegressor
 
-from woken.algorithms.tpot.candidates import Candidate, Split, mean_score, ranked
+from woken.algorithms.tpot.candidates import Candidate, Split, fold_scores, mean_score, ranked
 
 # The best few candidates the greedy steps choose from...
 TOP = 5
@@ -113,6 +113,30 @@ def _greedy(
     counts = Counter(id(c) for c in chosen[:best_length])
     weights = [(c, counts[id(c)]) for c in pool if counts[id(c)]]
     return Selection(weights=weights, score=float(best_score))
+
+
+def clearly_ahead(
+    challenger: Candidate, candidates: list[Candidate], y: npt.NDArray[Any],
+    shuffles: list[list[Split]], scoring: str,
+) -> tuple[bool, str]:
+    """Whether ``challenger`` beats the best of ``candidates`` by more than one standard error.
+
+    TPOT's best was picked among dozens of pipelines on the same training rows: rescored
+    on other shuffles of those rows, it keeps part of that luck (the rows are the same).
+    It joins the vote only with evidence beyond it: its mean fold score above the best
+    portfolio member's by more than the standard error of their paired fold differences.
+    Returns the verdict and its figures in words.
+    """
+    scored = [c for c in ranked(candidates) if c.predictions]
+    if not challenger.predictions or not scored:
+        return bool(challenger.predictions), "nothing to compare with"
+    best = scored[0]
+    differences = (np.array(fold_scores(challenger.predictions, y, shuffles, scoring))
+                   - np.array(fold_scores(best.predictions, y, shuffles, scoring)))
+    error = float(np.std(differences, ddof=1) / np.sqrt(len(differences)))
+    gain = float(np.mean(differences))
+    words = f"{gain:+.4f} ± {error:.4f} against {best.name}"
+    return gain > error, words
 
 
 def as_candidate(selection: Selection, problem_type: str) -> Candidate:
