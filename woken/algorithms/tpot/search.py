@@ -3,7 +3,9 @@
 Within the job's budget (see `budget`): first a portfolio of strong, cheap defaults
 (`portfolio`), then TPOT's evolutionary search for the time left, then TPOT's best
 cross-validated on the portfolio's splits; all are scored on the same internal splits
-with the same scorer (`candidates`: repeated shuffles on a small table). The answer is
+with the same scorer (`candidates`: repeated shuffles on a small table). TPOT's best
+joins the others only when clearly ahead of the portfolio's best there
+(`selection.clearly_ahead`: it was picked among dozens on the same rows). The answer is
 chosen by greedy ensemble selection over their out-of-fold predictions (`selection`):
 the best candidate alone, or a weighted vote of a few when that scores better. It is
 refitted on all rows, behind the step that imputes and one-hot encodes (`prepare`).
