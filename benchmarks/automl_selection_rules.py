@@ -120,10 +120,9 @@ def uniform_vote(size: int) -> Rule:
     """A vote of equal weights among the ``size`` best by Woken's ranking."""
     def choose(scored: list[Candidate], fold: dict[str, Any]) -> dict[str, float]:
         problem = fold["problem"]
-        rule = selection.RANKING.get(problem, SCORING[problem])
-        value = {c.name: mean_score(c.predictions, fold["y_train"], fold["shuffles"], rule)
-                 for c in scored}
-        return {c.name: 1.0 for c in sorted(scored, key=lambda c: -value[c.name])[:size]}
+        best = selection.ranked_by_ranking(scored, fold["y_train"], fold["shuffles"],
+                                           SCORING[problem], problem)
+        return {c.name: 1.0 for c in best[:size]}
     return choose
 
 

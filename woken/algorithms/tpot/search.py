@@ -171,15 +171,16 @@ def _search(
     portfolio_s = clock.elapsed()
     tpot = _run_tpot(settings, X, y, splits, prepare, clock)
     search_s = clock.elapsed() - portfolio_s
-    tpot_joins = False
+    compared = list(portfolio)
     if tpot.candidate is not None:
         # TPOT's best on the portfolio's shuffles too, so that their scores compare.
         tpot.candidate.score = None
         board.evaluate(tpot.candidate)
-        tpot_joins, tpot.verdict = clearly_ahead(tpot.candidate, portfolio, y, board.shuffles,
+        tpot.joins, tpot.verdict = clearly_ahead(tpot.candidate, portfolio, y, board.shuffles,
                                                  settings.scoring)
-    selection = select([*portfolio, *([tpot.candidate] if tpot.candidate and tpot_joins else [])],
-                       y, board.shuffles, settings.scoring, settings.problem_type)
+        if tpot.joins:
+            compared.append(tpot.candidate)
+    selection = select(compared, y, board.shuffles, settings.scoring, settings.problem_type)
     selection_s = clock.elapsed() - portfolio_s - search_s
     if selection is None:
         raise AlgorithmError(
@@ -198,7 +199,7 @@ def _search(
         "cv_repeats": splits.repeats,
         "chosen": {**chosen.report(), "pipeline": one_line(pipeline)},
         "portfolio": [member.report() for member in portfolio],
-        "tpot_best": ({**tpot.candidate.report(), "joins_the_vote": tpot_joins,
+        "tpot_best": ({**tpot.candidate.report(), "joins_the_vote": tpot.joins,
                        "against_the_portfolio": tpot.verdict} if tpot.candidate else None),
         "tpot_own_cv_score": tpot.own_score,
         "ensemble": _ensemble_report(selection),
@@ -283,8 +284,10 @@ class TpotRun:
     fitted: Any = None
     # TPOT's own score of its best, on its own shuffle (biased: it was picked there).
     own_score: float | None = None
-    # Its best against the portfolio's best on the same folds (see `selection.clearly_ahead`).
+    # Its best against the portfolio's best on the same folds (see `selection.clearly_ahead`),
+    # and whether that let it join the vote.
     verdict: str = ""
+    joins: bool = False
 
 
 def _run_tpot(

@@ -72,8 +72,8 @@ def select(
     def can_blend(c: Candidate) -> bool:
         return problem_type != "classification" or hasattr(c.pipeline, "predict_proba")
 
-    blendable = _ranked_by(RANKING.get(problem_type, scoring),
-                           [c for c in scored if can_blend(c)], y, shuffles)
+    blendable = ranked_by_ranking([c for c in scored if can_blend(c)], y, shuffles, scoring,
+                                  problem_type)
     options = [Selection([(c, 1)], mean_score(c.predictions, y, shuffles, scoring))
                for c in scored[:TOP] if not can_blend(c)]
     if blendable:
@@ -81,11 +81,16 @@ def select(
     return max(options, key=lambda s: s.score)
 
 
-def _ranked_by(
-    scoring: str, scored: list[Candidate], y: npt.NDArray[Any], shuffles: list[list[Split]]
+def ranked_by_ranking(
+    scored: list[Candidate], y: npt.NDArray[Any], shuffles: list[list[Split]], scoring: str,
+    problem_type: str,
 ) -> list[Candidate]:
-    """The candidates best first by ``scoring`` (ties keep their order)."""
-    value = {id(c): mean_score(c.predictions, y, shuffles, scoring) for c in scored}
+    """The candidates best first by `RANKING`'s scorer for the problem (ties keep their order).
+
+    ``scoring``: the job's scorer, which ranks where `RANKING` names none.
+    """
+    ranking = RANKING.get(problem_type, scoring)
+    value = {id(c): mean_score(c.predictions, y, shuffles, ranking) for c in scored}
     return sorted(scored, key=lambda c: -value[id(c)])
 
 
