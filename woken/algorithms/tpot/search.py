@@ -48,6 +48,7 @@ from threadpoolctl import threadpool_limits
 
 from woken.algorithms.common.errors import AlgorithmError, InputError
 from woken.algorithms.common.inputs import JobInputs
+from woken.algorithms.common.parameters import Parameters
 from woken.algorithms.tpot.budget import TPOT_EVAL_SHARE, TPOT_IMPORT_S, Clock
 from woken.algorithms.tpot.candidates import Candidate, Split, Splits, evaluate, ranked
 from woken.algorithms.tpot.portfolio import members
@@ -87,15 +88,20 @@ class SearchSettings:
 
     @classmethod
     def from_inputs(cls, inputs: JobInputs, problem_type: str) -> SearchSettings:
+        return cls.from_parameters(inputs.parameters, problem_type)
+
+    @classmethod
+    def from_parameters(cls, parameters: Parameters, problem_type: str) -> SearchSettings:
+        """The settings of these parameters; those not given take the manifest's defaults."""
         return cls(
             problem_type=problem_type,
-            max_time_mins=inputs.parameters.float_param("max_time_mins"),
-            generations=inputs.parameters.int_param("generations"),
-            population_size=inputs.parameters.int_param("population_size"),
-            cv=inputs.parameters.int_param("cv"),
-            random_state=inputs.parameters.int_param("random_state"),
-            scoring=resolve_scoring(inputs.str_param("scoring", AUTO), problem_type),
-            search_space=inputs.parameters.str_param("search_space"),
+            max_time_mins=parameters.float_param("max_time_mins"),
+            generations=parameters.int_param("generations"),
+            population_size=parameters.int_param("population_size"),
+            cv=parameters.int_param("cv"),
+            random_state=parameters.int_param("random_state"),
+            scoring=resolve_scoring(parameters.str_param("scoring", AUTO), problem_type),
+            search_space=parameters.str_param("search_space"),
         )
 
     @property
