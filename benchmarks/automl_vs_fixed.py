@@ -340,7 +340,7 @@ def repeated(repetitions: list[DatasetRun]) -> DatasetRun:
             pooled = [s.pooled for s in same if s.pooled is not None]
             times = [s.fit_time_s for s in same if s.fit_time_s is not None]
             reasons = [s.reason for s in same if s.reason]
-            complete = len(means) == len(same) and len(folds) == sum(len(s.folds) for s in same)
+            complete = len(means) == len(same)  # every repetition scored
             found.append(dataclasses.replace(
                 same[0], folds=folds, repeat_means=means,
                 mean=statistics.fmean(folds) if complete and folds else None,
