@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from tests.unit.algorithms.volumes import REPO_ROOT
@@ -33,24 +34,33 @@ def test_the_quick_benchmark_writes_its_report(tmp_path: Path) -> None:
     automl = next(a for a in run["algorithms"] if a["code"] == "tpot")
     assert automl["mean"] is not None and automl["search"]["chosen"]
     assert len(run["references"]) == 2 and run["reference_check"].startswith("same rows")
+    # The careful manual choice: on each fold, one fixed algorithm's own score there.
+    manual = run["manual"]
+    assert len(manual["folds"]) == 2
+    fixed_folds = [a["folds"] for a in run["algorithms"] if a["code"] != "tpot"]
+    for n, value in enumerate(manual["folds"]):
+        assert value in {folds[n] for folds in fixed_folds}
     report = (tmp_path / "automl_vs_fixed.md").read_text()
     assert "## The bar (issue 11)" in report and "| anorexia | R-squared |" in report
+    assert "### Against a careful manual choice" in report
 
 
 def test_repeated_k_fold_scores_over_all_folds_and_keeps_each_repetitions_mean() -> None:
     sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
     import automl_vs_fixed as benchmark
 
+    def scored(label: str, code: str, folds: list[float]) -> benchmark.AlgorithmScore:
+        return benchmark.AlgorithmScore(
+            label=label, code=code, automl=code == "tpot", folds=folds,
+            mean=sum(folds) / len(folds), pooled=0.5, fit_time_s=len(folds))
+
     def run(automl: list[float], knn: list[float], check: str) -> benchmark.DatasetRun:
-        def scored(label: str, code: str, folds: list[float]) -> benchmark.AlgorithmScore:
-            return benchmark.AlgorithmScore(
-                label=label, code=code, automl=code == "tpot", folds=folds,
-                mean=sum(folds) / len(folds), pooled=0.5, fit_time_s=len(folds))
+        manual = replace(scored("manual", "manual", knn), pipeline=f"knn {len(knn)}")
         return benchmark.DatasetRun(
             code="iris", label="Iris", target="species", problem="classification", rows=150,
             covariables=["a"], wall_s=60.0, reference_check=check,
             algorithms=[scored("knn", "knn", knn), scored("automl", "tpot", automl)],
-            references=[scored("ref", "scikit-learn", knn)])
+            references=[scored("ref", "scikit-learn", knn)], manual=manual)
 
     same = "same rows and folds"
     merged = benchmark.repeated([run([0.9, 1.0], [0.8, 0.8], same),
@@ -62,5 +72,10 @@ def test_repeated_k_fold_scores_over_all_folds_and_keeps_each_repetitions_mean()
     assert automl.mean == 0.825 and knn.mean == 0.9 and merged.wall_s == 120.0
     assert merged.references[0].repeat_means == [0.8, 1.0]
     assert merged.reference_check == same
+    assert merged.manual is not None and merged.manual.folds == [0.8, 0.8, 1.0, 1.0]
+    assert merged.manual.pipeline == "knn 2; knn 2"
+    one_without = benchmark.repeated([run([1.0], [1.0], same),
+                                      replace(run([1.0], [1.0], same), manual=None)])
+    assert one_without.manual is None  # not a mean over some repetitions only
     differs = benchmark.repeated([run([1.0], [1.0], same), run([1.0], [1.0], "NOT the same")])
     assert differs.reference_check == "NOT the same"

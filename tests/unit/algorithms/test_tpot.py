@@ -112,13 +112,15 @@ def outcome() -> Iterator[search.SearchOutcome]:
 
 def test_the_portfolio_is_scored_and_reported(outcome: search.SearchOutcome) -> None:
     members = outcome.summary["portfolio"]
-    names = [m.name for m in portfolio.members("classification")][:5]
+    listed = portfolio.members("classification")[:5]
     # Cheapest first; the linear model whatever the load, the others while time lasts.
-    assert [m["name"] for m in members] == names[: len(members)]
+    assert [m["name"] for m in members] == [m.name for m in listed][: len(members)]
     assert members[0]["name"] == "scaled logistic regression"
-    for member in members:
+    for member, built in zip(members, listed, strict=False):
         assert member["source"] == "portfolio" and member["seconds"] >= 0
         assert "error" not in member and 0.5 < member["cv_score"] <= 1
+        # A fixed platform algorithm is named by its code: the user can compare its job.
+        assert member.get("algorithm") == built.algorithm
 
 
 @pytest.mark.parametrize(("problem", "codes"), [

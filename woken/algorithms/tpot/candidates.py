@@ -76,12 +76,16 @@ class Candidate:
     error: str | None = None
     # One array of out-of-fold predictions per shuffle (class probabilities or numbers).
     predictions: list[Predictions] = field(default_factory=list, repr=False)
+    # The fixed platform algorithm a portfolio member is, at its defaults (None: another).
+    algorithm: str | None = None
 
     def report(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "name": self.name, "source": self.source,
             "cv_score": self.score, "seconds": round(self.seconds, 3),
         }
+        if self.algorithm:
+            entry["algorithm"] = self.algorithm
         if self.error:
             entry["error"] = self.error
         return entry

@@ -262,6 +262,7 @@ def _run_portfolio(
         candidate = Candidate(
             name=member.name, source="portfolio",
             pipeline=member.pipeline(clone(prepare), settings.random_state),
+            algorithm=member.algorithm,
         )
         tried.append(board.evaluate(candidate))
     return tried
