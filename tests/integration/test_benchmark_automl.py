@@ -40,6 +40,8 @@ def test_the_quick_benchmark_writes_its_report(tmp_path: Path) -> None:
     fixed_folds = [a["folds"] for a in run["algorithms"] if a["code"] != "tpot"]
     for n, value in enumerate(manual["folds"]):
         assert value in {folds[n] for folds in fixed_folds}
+    picks = dict(pick.split(" ") for pick in manual["pipeline"].split(", "))
+    assert set(picks) <= codes and sum(int(n) for n in picks.values()) == 2
     report = (tmp_path / "automl_vs_fixed.md").read_text()
     assert "## The bar (issue 11)" in report and "| anorexia | R-squared |" in report
     assert "### Against a careful manual choice" in report
@@ -73,7 +75,7 @@ def test_repeated_k_fold_scores_over_all_folds_and_keeps_each_repetitions_mean()
     assert merged.references[0].repeat_means == [0.8, 1.0]
     assert merged.reference_check == same
     assert merged.manual is not None and merged.manual.folds == [0.8, 0.8, 1.0, 1.0]
-    assert merged.manual.pipeline == "knn 2; knn 2"
+    assert merged.manual.pipeline == "knn 2 / knn 2"
     one_without = benchmark.repeated([run([1.0], [1.0], same),
                                       replace(run([1.0], [1.0], same), manual=None)])
     assert one_without.manual is None  # not a mean over some repetitions only
