@@ -35,7 +35,8 @@ Usage (the real run takes about half an hour on 2 cores):
 
 `--from-commit HEAD` runs Woken from a `git archive` snapshot (edits to the working
 tree during the run cannot reach it); `--report-from RESULTS.json` rewrites the
-report from a run's JSON (recomputing the references) without running anything.
+report from a run's JSON without running anything (computing the references where
+the JSON has none).
 """
 
 from __future__ import annotations
@@ -1158,7 +1159,8 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--report-from", metavar="JSON", type=Path,
                         help="no run: rewrite the report (md, png, json, next to the JSON) from "
-                        "a run's automl_vs_fixed.json, recomputing the in-process references")
+                        "a run's automl_vs_fixed.json (the in-process references computed where "
+                        "it has none)")
     parser.add_argument("--from-commit", metavar="REV",
                         help="run Woken from a snapshot of this commit (git archive), not the "
                         "working tree, which others may edit during a long run")
@@ -1197,7 +1199,10 @@ def main(argv: list[str] | None = None) -> None:
         runs, saved, context = read_json(settings.report_from)
         context["rewritten"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         for run in runs:
-            reference_scores(run, saved)
+            # A run written before the references existed; a repeated run has them all
+            # (they are computed per repetition, which one pass here could not redo).
+            if not run.references:
+                reference_scores(run, saved)
         write_report(runs, saved, context)
         print(f"rewritten from {settings.report_from}")
         return
