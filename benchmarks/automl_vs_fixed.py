@@ -302,9 +302,6 @@ def read_scores(run: DatasetRun, result: dict[str, Any]) -> None:
         run.algorithms.append(score)
 
 
-MANUAL_LABEL = "careful manual choice"
-
-
 def manual_choice(url: str, run: DatasetRun, status: dict[str, Any]) -> AlgorithmScore | None:
     """The fixed algorithm picked on each fold's training rows, scored on its test rows.
 
@@ -312,9 +309,9 @@ def manual_choice(url: str, run: DatasetRun, status: dict[str, Any]) -> Algorith
     they have and keep the best. AutoML's search on each fold did just that (its portfolio
     holds every fixed algorithm at its defaults, scored on the search's internal folds):
     the pick is the best of those it scored (all, unless its budget ran out first), and
-    its score on the fold is the fixed algorithm's
-    own Woken job's. Nested like AutoML's, unlike the best fixed algorithm of the bar,
-    which is picked on the test folds. None without an AutoML search per fold.
+    its score on the fold is the fixed algorithm's own Woken job's. Nested like AutoML's,
+    unlike the best fixed algorithm of the bar, which is picked on the test folds. None
+    without an AutoML search per fold.
     """
     fold_scores = {a.code: a.folds for a in run.algorithms if not a.automl}
     automl = next((a for a in status["progress"]["algorithms"] if a["code"] == "tpot"), None)
@@ -339,7 +336,7 @@ def manual_choice(url: str, run: DatasetRun, status: dict[str, Any]) -> Algorith
     chosen = ", ".join(f"{code} {sum(p == code for p in picks.values())}"
                        for code in sorted(set(picks.values())))
     return AlgorithmScore(
-        label=MANUAL_LABEL, code="manual", automl=False, folds=folds,
+        label="careful manual choice", code="manual", automl=False, folds=folds,
         mean=statistics.fmean(folds), std=statistics.pstdev(folds),
         pipeline=chosen)
 
@@ -725,7 +722,6 @@ def bar_table(runs: list[DatasetRun], settings: Settings,
         "|---|---|---:|---|:-:|---|:-:|---:|:-:|",
     ]
     checked = [(run, b) for run in runs if (b := bar(run, settings)) is not None]
-    manual_lines = _manual_table(checked)
     for run, b in checked:
         f, r = b["fixed"], b["reference"]
         lines.append(
@@ -746,7 +742,7 @@ def bar_table(runs: list[DatasetRun], settings: Settings,
         lines += ["", (f"Met against the best fixed algorithm on {fixed_ok} of {n} data sets, "
                   f"against the best reference on {ref_ok} of {n} ({ref_ok / n:.0%}), in time "
                   f"on {time_ok} of {n}: the bar is **{'met' if met else 'not met'}**.")]
-    lines += manual_lines
+    lines += _manual_table(checked)
     wall = context.get("automl_wall")
     if wall:
         lines += ["", (f"Folds in parallel: an AutoML-only {wall['k']}-fold experiment on "
@@ -814,7 +810,8 @@ def comparison(run: DatasetRun, references: bool = False) -> dict[str, Any] | No
     best_automl = max(automl, key=lambda a: a.mean or 0.0)
     best_fixed = max(fixed, key=lambda a: a.mean or 0.0)
     diffs = [t - f for t, f in zip(best_automl.folds, best_fixed.folds, strict=False)]
-    se = statistics.stdev(diffs) / len(diffs) ** 0.5 if len(diffs) > 1 else None
+    paired = _paired(best_automl, best_fixed)
+    se = paired[1] if paired else None
     mean_diff = (best_automl.mean or 0.0) - (best_fixed.mean or 0.0)
     return {
         "automl": best_automl, "fixed": best_fixed, "diff": mean_diff, "se": se,
