@@ -172,8 +172,8 @@ def scores_of(fold: dict[str, Any]) -> dict[str, Any]:
     scored = candidates_of(fold)
     return {
         "fixed": {m["algorithm"]: alone(m["name"]) for m in fold["members"] if m["algorithm"]},
-        "reference": max(alone(m["name"]) for m in fold["members"]
-                         if m["name"] in REFERENCES),
+        "references": {m["name"]: alone(m["name"]) for m in fold["members"]
+                       if m["name"] in REFERENCES},
         "manual": outer_score(fold, manual_choice(scored, fold)),
         "rules": {name: outer_score(fold, rule(scored, fold)) for name, rule in RULES.items()},
     }
@@ -182,10 +182,12 @@ def scores_of(fold: dict[str, Any]) -> dict[str, Any]:
 def judge(folds: list[dict[str, Any]]) -> dict[str, Any]:
     """The bars and each rule's mean test score over some outer folds (the best fixed
     algorithm and reference are those with the best mean over these folds)."""
-    fixed = {code: float(np.mean([f["fixed"][code] for f in folds])) for code in folds[0]["fixed"]}
+    def means(kind: str) -> dict[str, float]:
+        return {name: float(np.mean([f[kind][name] for f in folds])) for name in folds[0][kind]}
+
     return {
-        "fixed": max(fixed.items(), key=lambda pair: pair[1]),
-        "reference": float(np.mean([f["reference"] for f in folds])),
+        "fixed": max(means("fixed").items(), key=lambda pair: pair[1]),
+        "reference": max(means("references").values()),
         "manual": float(np.mean([f["manual"] for f in folds])),
         "rules": {name: float(np.mean([f["rules"][name] for f in folds])) for name in RULES},
         # Woken's rule minus the manual choice, fold by fold: mean and standard error.
