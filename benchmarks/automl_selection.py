@@ -79,7 +79,7 @@ def run_fold(code: str, fold_index: int, seed: int, portfolio_only: bool) -> dic
 
     warnings.simplefilter("ignore")
     if portfolio_only:
-        search._run_tpot = lambda *args: search.TpotRun(  # type: ignore[assignment]
+        search._run_tpot = lambda *args: search.TpotRun(
             status="skipped: --portfolio-only",
             summary=search.summarize(None, "", "", 0.0))
     X, y, nominal, problem = container_rows(code)

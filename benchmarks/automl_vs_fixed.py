@@ -479,7 +479,10 @@ def reference_scores(run: DatasetRun, settings: Settings) -> None:
     scorer = accuracy_score if classification else r2_score
 
     def cross_validate(model: Any) -> tuple[list[float], float, float]:
-        scores, truth, predicted, fit_times = [], [], [], []
+        scores: list[float] = []
+        truth: list[Any] = []
+        predicted: list[Any] = []
+        fit_times: list[float] = []
         for fold in folds:
             train, test = list(fold.train_rows), list(fold.test_rows)
             started = time.perf_counter()
