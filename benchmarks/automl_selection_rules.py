@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from automl_selection import K, container_rows  # noqa: E402
-from automl_vs_fixed import BAR_MARGIN, TARGETS  # noqa: E402
+from automl_vs_fixed import BAR_MARGIN, TARGETS, mean_and_error  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 from sklearn.naive_bayes import GaussianNB  # noqa: E402
 from sklearn.preprocessing import LabelEncoder  # noqa: E402
@@ -191,13 +191,8 @@ def judge(folds: list[dict[str, Any]]) -> dict[str, Any]:
         "manual": float(np.mean([f["manual"] for f in folds])),
         "rules": {name: float(np.mean([f["rules"][name] for f in folds])) for name in RULES},
         # Woken's rule minus the manual choice, fold by fold: mean and standard error.
-        "against_manual": _paired([f["rules"][WOKENS] - f["manual"] for f in folds]),
+        "against_manual": mean_and_error([f["rules"][WOKENS] - f["manual"] for f in folds]),
     }
-
-
-def _paired(differences: list[float]) -> tuple[float, float]:
-    return (float(np.mean(differences)),
-            float(np.std(differences, ddof=1) / np.sqrt(len(differences))))
 
 
 def main() -> None:

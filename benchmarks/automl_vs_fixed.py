@@ -55,6 +55,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -333,8 +334,7 @@ def manual_choice(url: str, run: DatasetRun, status: dict[str, Any]) -> Algorith
         return None
     folds = [fold_scores[picks[n]][n] for n in range(k)]
     # What was picked, and on how many folds: "knn 3, naiveBayes 2".
-    chosen = ", ".join(f"{code} {sum(p == code for p in picks.values())}"
-                       for code in sorted(set(picks.values())))
+    chosen = ", ".join(f"{code} {n}" for code, n in sorted(Counter(picks.values()).items()))
     return AlgorithmScore(
         label="careful manual choice", code="manual", automl=False, folds=folds,
         mean=statistics.fmean(folds), std=statistics.pstdev(folds),
@@ -705,6 +705,11 @@ def _paired(a: AlgorithmScore, b: AlgorithmScore) -> tuple[float, float] | None:
     differences = [x - y for x, y in zip(a.folds, b.folds, strict=False)]
     if len(differences) < 2 or len(a.folds) != len(b.folds):
         return None
+    return mean_and_error(differences)
+
+
+def mean_and_error(differences: list[float]) -> tuple[float, float]:
+    """The mean of paired fold differences and its standard error (two or more)."""
     return (statistics.fmean(differences),
             statistics.stdev(differences) / len(differences) ** 0.5)
 
