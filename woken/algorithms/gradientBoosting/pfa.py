@@ -18,6 +18,7 @@ from woken.algorithms.common.pfa.document import ROW, PfaModel
 from woken.algorithms.common.pfa.expressions import (
     DOUBLE_ARRAY,
     STRING_ARRAY,
+    Var,
     argmax_of,
     array_of,
     attr,
@@ -90,7 +91,7 @@ def gradient_boosting_pfa(model: Any, data: TrainingData) -> PfaModel:
         let("row", {"new": {"values": ROW}, "type": ROW_RECORD}),
         let("raw", {"a.mapWithIndex": [cell("trees"), fcn(
             {"k": "int", "trees": array_of("TreeNode")}, "double",
-            {"+": [cell("init", "k"), _sum_of_trees("trees")]})]}),
+            {"+": [cell("init", Var("k")), _sum_of_trees("trees")]})]}),
     ]
     if not data.is_classification:
         return PfaModel(name="gradientBoosting", output="double", cells=cells,

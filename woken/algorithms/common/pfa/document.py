@@ -20,6 +20,7 @@ from woken.algorithms.common.encoding import FeatureEncoder
 from woken.algorithms.common.pfa.expressions import (
     DOUBLE_ARRAY,
     STRING_ARRAY,
+    Var,
     array_of,
     attr,
     cell,
@@ -81,7 +82,7 @@ def _standardized() -> dict[str, Any]:
     """``x`` minus the training means, divided by the scales (StandardScaler's transform)."""
     return {"a.mapWithIndex": [ROW, fcn(
         {"i": "int", "v": "double"}, "double",
-        {"/": [{"-": ["v", cell(SCALE_MEAN, "i")]}, cell(SCALE_STD, "i")]})]}
+        {"/": [{"-": ["v", cell(SCALE_MEAN, Var("i"))]}, cell(SCALE_STD, Var("i"))]})]}
 
 
 def pfa_document(model: PfaModel, encoder: FeatureEncoder,

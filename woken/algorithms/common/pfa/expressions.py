@@ -8,6 +8,10 @@ DOUBLE_ARRAY: dict[str, Any] = {"type": "array", "items": "double"}
 STRING_ARRAY: dict[str, Any] = {"type": "array", "items": "string"}
 
 
+class Var(str):
+    """A variable's name in a path (a plain string in a path is a field's name)."""
+
+
 def array_of(items: Any) -> dict[str, Any]:
     return {"type": "array", "items": items}
 
@@ -31,6 +35,8 @@ def attr(expression: Any, *path: Any) -> dict[str, Any]:
 
 
 def _step(step: Any) -> Any:
+    if isinstance(step, Var):
+        return str(step)
     return {"string": step} if isinstance(step, str) else step
 
 
