@@ -12,7 +12,7 @@ import sys
 if not hasattr(inspect, "getargspec"):
     inspect.getargspec = inspect.getfullargspec  # type: ignore[attr-defined]
 
-from titus.genpy import PFAEngine  # noqa: E402
+from titus.genpy import PFAEngine
 
 
 def main() -> None:
