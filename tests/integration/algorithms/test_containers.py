@@ -33,6 +33,7 @@ from tests.unit.algorithms.volumes import (
     write_volume,
 )
 from woken.algorithms.common.estimators import scaled
+from woken.algorithms.common.pfa.document import model_description
 from woken.features.variables import VariableMeta
 from woken.registry import Registry
 
@@ -187,7 +188,7 @@ def test_train_then_test_predicts_as_scikit_learn_does(code: str, tmp_path: Path
         completed = run_entrypoint(code, volume, command)
         assert completed.returncode == 0, completed.stderr
     assert (volume / "model" / "model.joblib").is_file()
-    assert read_result(volume, "train")["data"]["n_training"] == len(train)
+    assert model_description(read_result(volume, "train")["data"])["n_training"] == len(train)
     predictions = read_result(volume, "test")["data"]["predictions"]
     X = np.column_stack([c.array for c in covariables])
     expected = REFERENCE_MODELS[code]().fit(X[train], target.array[train]).predict(X[test])

@@ -10,6 +10,8 @@ import numpy as np
 from sklearn.datasets import load_diabetes
 from sklearn.linear_model import LinearRegression
 
+from woken.algorithms.common.pfa.document import model_description
+
 
 def job(algorithm: str, variables: list[str], covariables: list[str], **extra: Any) -> dict:
     return {
@@ -55,7 +57,7 @@ async def test_linear_regression_on_diabetes_matches_scikit_learn(client) -> Non
     raw = load_diabetes(scaled=False)
     columns = [raw.feature_names.index(name) for name in features]
     expected = LinearRegression().fit(raw.data[:, columns], raw.target)
-    model = result["data"]
+    model = model_description(result["data"])
     got = [model["coefficients"][name] for name in features]
     np.testing.assert_allclose(got, expected.coef_, rtol=1e-8, atol=1e-8)
     assert abs(model["intercept"] - expected.intercept_) < 1e-6
