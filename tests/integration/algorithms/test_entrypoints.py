@@ -83,4 +83,4 @@ def test_the_statistics_summary_entrypoint_computes_in_its_own_process(tmp_path:
     completed = run_entrypoint("statisticsSummary", volume, "compute")
     assert completed.returncode == 0, completed.stderr
     data = read_result(volume, "compute")["data"]
-    assert data["variables"][1]["mean"] == pytest.approx(features[0].array.mean())
+    assert data["data"][1]["mean"] == pytest.approx(features[0].array.mean())
