@@ -10,6 +10,7 @@ explained variance and the scaling.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from sklearn.decomposition import PCA
@@ -31,8 +32,9 @@ def principal_components(inputs: JobInputs) -> dict[str, Any]:
     names = [f"PC{i + 1}" for i in range(pca.n_components_)]
     ratio = pca.explained_variance_ratio_
     target = data.variables[0]
-    return figure(
-        [scatter(scores[:, 0], scores[:, 1], color=data.X[:, 0], color_title=target.label)],
+    samples = scatter(scores[:, 0], scores[:, 1], color=data.X[:, 0], color_title=target.label)
+    answer = figure(
+        [samples, *_panels(names, ratio.tolist(), data.codes, pca.components_.tolist())],
         title="Principal components 1 and 2",
         x_title=f"PC1 ({ratio[0]:.1%} of the variance)",
         y_title=f"PC2 ({ratio[1]:.1%} of the variance)",
@@ -49,6 +51,47 @@ def principal_components(inputs: JobInputs) -> dict[str, Any]:
             "scaling": scaling_of(pipeline, data.codes),
         },
     )
+    layout = answer["layout"]
+    for key, value in PANELS.items():
+        layout[key] = {**layout[key], **value} if isinstance(value, dict) and key in layout \
+            else value
+    return answer
+
+
+# The samples' scores at the bottom right, the scree plot, the loadings of PC1 and PC2 and
+# the variables' circle around them: the several traces of the 2019 PCA.
+PANELS: dict[str, Any] = {
+    "xaxis": {"domain": [0.55, 1.0], "anchor": "y"}, "yaxis": {"domain": [0.0, 0.45],
+                                                             "anchor": "x"},
+    "xaxis2": {"domain": [0.0, 0.45], "anchor": "y2"}, "yaxis2": {"domain": [0.55, 1.0],
+                                                               "anchor": "x2"},
+    "xaxis3": {"domain": [0.55, 1.0], "anchor": "y3"}, "yaxis3": {"domain": [0.55, 1.0],
+                                                               "anchor": "x3"},
+    "xaxis4": {"domain": [0.0, 0.45], "anchor": "y4", "range": [-1.1, 1.1]},
+    "yaxis4": {"domain": [0.0, 0.45], "anchor": "x4", "range": [-1.1, 1.1]},
+    "height": 800,
+}
+
+
+def _panels(names: list[str], ratio: list[float], codes: list[str],
+            components: list[list[float]]) -> list[dict[str, Any]]:
+    """Scree (bar and cumulative line, in %), PC1's and PC2's loadings, each variable's arrow."""
+    percent = [100 * r for r in ratio]
+    cumulative = list(itertools.accumulate(percent))
+    traces: list[dict[str, Any]] = [
+        {"type": "bar", "name": "explained variance", "x": names, "y": percent,
+         "xaxis": "x2", "yaxis": "y2", "showlegend": False},
+        {"type": "scatter", "name": "cumulative explained variance", "x": names,
+         "y": cumulative, "xaxis": "x2", "yaxis": "y2", "showlegend": False},
+    ]
+    traces.extend({"type": "bar", "name": name, "x": codes, "y": row, "xaxis": "x3",
+                   "yaxis": "y3", "showlegend": False}
+                  for name, row in zip(names[:2], components[:2], strict=False))
+    traces.extend({"type": "scatter", "mode": "lines+markers+text", "x": [0.0, x],
+                   "y": [0.0, y], "text": [None, code], "marker": {"color": "black"},
+                   "xaxis": "x4", "yaxis": "y4", "showlegend": False}
+                  for code, x, y in zip(codes, components[0], components[1], strict=True))
+    return traces
 
 
 HANDLERS = descriptive_handlers(Shape.PLOTLY_JSON, principal_components)
