@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from woken.errors import BadRequest
-from woken.federation.client import SiteClient
+from woken.federation.client import SiteClient, SiteUnavailable
 from woken.federation.methods.base import Aggregates, MethodRequest
 from woken.federation.methods.catalogue import SCORE, federated_method, predictive_method
 from woken.federation.methods.naive_bayes import SiteMasked
@@ -73,23 +73,36 @@ class Central:
     def __init__(self, settings: FederationSettings) -> None:
         self.settings = settings
         self.sites = [SiteClient(site, settings.site_timeout_s) for site in settings.site_list()]
+        # The sites that did not answer the last catalogue, and why.
+        self.unreachable: dict[str, str] = {}
 
     def close(self) -> None:
         for site in self.sites:
             site.close()
 
     def catalogue(self) -> list[tuple[SiteClient, list[dict[str, Any]]]]:
-        """Every site's datasets (asked at once)."""
+        """Every reachable site's datasets (asked at once); the others in ``unreachable``."""
+        def ask(site: SiteClient) -> list[dict[str, Any]] | SiteUnavailable:
+            try:
+                return site.datasets()
+            except SiteUnavailable as error:
+                return error
+
         with ThreadPoolExecutor(max_workers=max(1, len(self.sites))) as pool:
-            found = list(pool.map(lambda site: site.datasets(), self.sites))
-        return list(zip(self.sites, found, strict=True))
+            found = list(pool.map(ask, self.sites))
+        self.unreachable = {site.name: str(answer) for site, answer in zip(self.sites, found,
+                                                                           strict=True)
+                            if isinstance(answer, SiteUnavailable)}
+        return [(site, answer) for site, answer in zip(self.sites, found, strict=True)
+                if not isinstance(answer, SiteUnavailable)]
 
     def datasets_answer(self) -> dict[str, Any]:
         """``GET /metadata/datasets`` of a central: each site's datasets, with its location."""
-        return {"datasets": [
+        datasets = [
             {**dataset, "location": {"url": site.settings.url, "site": site.name}}
-            for site, datasets in self.catalogue() for dataset in datasets
-        ]}
+            for site, found in self.catalogue() for dataset in found
+        ]
+        return {"datasets": datasets, "unreachableSites": sorted(self.unreachable.values())}
 
     def variables_answer(self, datasets: Sequence[str], exhaustive: bool) -> dict[str, Any]:
         """The variables of the datasets over their sites: union, or intersection (exhaustive)."""
@@ -114,6 +127,12 @@ class Central:
             for dataset in found:
                 holder.setdefault(str(dataset.get("code")), site)
         unknown = [code for code in datasets if code not in holder]
+        if unknown and self.unreachable:
+            # The dataset may be at a site that did not answer: say which and why.
+            raise SiteUnavailable(
+                ", ".join(sorted(self.unreachable)),
+                f"did not list its datasets, and no other site holds {', '.join(unknown)}: "
+                + "; ".join(self.unreachable.values()))
         if unknown:
             raise BadRequest(f"no site holds dataset(s) {', '.join(unknown)}")
         placements: dict[str, Placement] = {}
