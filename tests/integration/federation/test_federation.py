@@ -245,6 +245,18 @@ def test_a_federated_experiment_with_kfold_and_remote_validation(
     assert "woken_federation_sent_bytes_total" in exposition
 
 
+def test_the_cli_runs_a_federated_request(federation: Federation, tmp_path: Path) -> None:
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps(query("linearRegression", ["y"], ["x1"])))
+    done = subprocess.run([str(WOKEN), "federated", str(request), "--url", federation.central],
+                          capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    expected = pooled_ols(POOLED, ["x1"])["beta"]
+    assert close([c["estimate"] for c in data_of(answer)["coefficients"]], expected)
+    assert "rows sent" in done.stderr and "hospital_c" in done.stderr
+
+
 def test_a_classifier_kfold_sums_the_sites_confusion_matrices(federation: Federation) -> None:
     from tests.support.federation_data import pooled_logistic
 
