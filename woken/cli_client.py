@@ -108,11 +108,16 @@ def run_client(args: argparse.Namespace) -> int:
         return REFUSED
 
 
-def submit(woken: Woken, args: argparse.Namespace) -> int:
+def read_request(path: Path) -> Any:
+    """A JSON request file; a file that is not JSON is a refusal (exit code 3)."""
     try:
-        body = json.loads(args.file.read_text())
+        return json.loads(path.read_text())
     except json.JSONDecodeError as error:
-        raise ClientError(f"{args.file} is not valid JSON: {error}", REFUSED) from None
+        raise ClientError(f"{path} is not valid JSON: {error}", REFUSED) from None
+
+
+def submit(woken: Woken, args: argparse.Namespace) -> int:
+    body = read_request(args.file)
     accepted = woken.json("POST", "/mining/experiment", json=body,
                           headers={"Prefer": "respond-async"})
     experiment_id = accepted["experimentId"]
@@ -126,10 +131,7 @@ def submit(woken: Woken, args: argparse.Namespace) -> int:
 
 def federated(woken: Woken, args: argparse.Namespace) -> int:
     """POST the file to /mining/federated; the answer on stdout, the transfer table on stderr."""
-    try:
-        body = json.loads(args.file.read_text())
-    except json.JSONDecodeError as error:
-        raise ClientError(f"{args.file} is not valid JSON: {error}", REFUSED) from None
+    body = read_request(args.file)
     answer = woken.json("POST", "/mining/federated", json=body)
     print(json.dumps(answer, indent=2))
     rows = [[site, t["requests"], t["bytes_sent"], t["rows_sent"]]

@@ -15,6 +15,7 @@ import numpy as np
 from scipy import stats
 
 from woken.features.variables import VariableMeta
+from woken.federation.folds import fold_of_rows
 
 SITES = {"hospital_a": 45, "hospital_b": 60, "hospital_c": 75}
 GROUPS = ("left", "right", "both")
@@ -103,6 +104,17 @@ def pooled_logistic(rows: list[list[Any]], covariables: list[str]) -> dict[str, 
     p = 1 / (1 + np.exp(-x @ beta))
     se = np.sqrt(np.diag(np.linalg.inv((x * (p * (1 - p))[:, None]).T @ x)))
     return {"beta": beta, "se": se}
+
+
+def fold_parts(sites: dict[str, list[list[Any]]], k: int, seed: int, fold: int
+               ) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The pooled training and test rows of one fold, each site split by ``fold_of_rows``."""
+    train: list[list[Any]] = []
+    test: list[list[Any]] = []
+    for rows in sites.values():
+        for row, f in zip(rows, fold_of_rows(len(rows), k, seed), strict=True):
+            (test if f == fold else train).append(row)
+    return train, test
 
 
 def close(actual: Any, expected: Any) -> bool:

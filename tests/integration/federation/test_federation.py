@@ -29,12 +29,12 @@ from tests.support.federation_data import (
     close,
     column,
     design,
+    fold_parts,
     hospital_rows,
     pooled_ols,
     write_csv,
 )
 from tests.support.server import free_port, woken_server
-from woken.federation.folds import fold_of_rows
 
 ROWS = hospital_rows()
 POOLED = [row for rows in ROWS.values() for row in rows]
@@ -213,11 +213,7 @@ def test_a_federated_experiment_with_kfold_and_remote_validation(
     sse = n = 0.0
     truth: list[float] = []
     for fold in range(k):
-        folds = {name: fold_of_rows(len(rows), k, seed) for name, rows in training.items()}
-        train = [r for name, rows in training.items()
-                 for r, f in zip(rows, folds[name], strict=True) if f != fold]
-        test = [r for name, rows in training.items()
-                for r, f in zip(rows, folds[name], strict=True) if f == fold]
+        train, test = fold_parts(training, k, seed, fold)
         beta = pooled_ols(train, ["x1", "x2"])["beta"]
         errors = column(test, "y") - design(test, ["x1", "x2"]) @ beta
         sse += float(errors @ errors)
@@ -266,11 +262,7 @@ def test_a_classifier_kfold_sums_the_sites_confusion_matrices(federation: Federa
     scores = federated(federation, body)["results"][0]["validations"]["kfold"]
     expected = np.zeros((2, 2), dtype=int)
     for fold in range(k):
-        folds = {name: fold_of_rows(len(rows), k, seed) for name, rows in ROWS.items()}
-        train = [r for name, rows in ROWS.items()
-                 for r, f in zip(rows, folds[name], strict=True) if f != fold]
-        test = [r for name, rows in ROWS.items()
-                for r, f in zip(rows, folds[name], strict=True) if f == fold]
+        train, test = fold_parts(ROWS, k, seed, fold)
         beta = pooled_logistic(train, ["x1", "x2"])["beta"]
         predicted = (design(test, ["x1", "x2"]) @ beta > 0).astype(int)
         truth = (column(test, "outcome") == "yes").astype(int)
