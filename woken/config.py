@@ -20,6 +20,7 @@ from typing import Any, get_type_hints
 from woken.backends.chronos_settings import ChronosSettings
 from woken.backends.dask_settings import DaskSettings
 from woken.errors import ConfigurationError
+from woken.federation.settings import FederationSettings
 from woken.request_limits import RequestLimits
 
 ENV_PREFIX = "WOKEN_"
@@ -94,6 +95,9 @@ class Config:
     chronos: ChronosSettings = field(default_factory=ChronosSettings)
     # The Dask backend's settings (backend = "dask", `pip install woken[dask]`).
     dask: DaskSettings = field(default_factory=DaskSettings)
+    # This node's part in a federation: a site (its token), a central (its sites), or
+    # neither (woken.federation.settings; the README's federation section).
+    federation: FederationSettings = field(default_factory=FederationSettings)
     # What one request may ask for (woken.request_limits): the `[limits]` section.
     limits: RequestLimits = field(default_factory=RequestLimits)
     extra: dict[str, Any] = field(default_factory=dict)
