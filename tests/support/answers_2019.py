@@ -33,8 +33,15 @@ def same_structure(ours: Any, theirs: Any, where: str = "answer") -> None:
         for position, item in enumerate(ours if theirs else []):
             assert any(_alike(item, example) for example in theirs), (
                 f"{where}[{position}]: {item!r} is like no entry of 2019's")
+    elif _is_number(theirs):
+        # JSON has one kind of number: 2019's 5.0 and our 5 are alike.
+        assert _is_number(ours), f"{where}: {ours!r} is not a number like {theirs!r}"
     else:
         assert isinstance(ours, type(theirs)), f"{where}: {ours!r} is not like {theirs!r}"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _alike(ours: Any, theirs: Any) -> bool:

@@ -49,7 +49,7 @@ def test_components_variance_and_scatter_equal_scikit_learns(tmp_path: Path) -> 
     np.testing.assert_allclose(trace["y"], scores[:, 1], rtol=1e-10, atol=1e-12)
     assert trace["marker"]["color"] == target.values
     ratio = reference.explained_variance_ratio_[0]
-    assert figure["layout"]["xaxis"]["title"]["text"] == f"PC1 ({ratio:.1%} of the variance)"
+    assert figure["layout"]["xaxis4"]["title"]["text"] == f"PC1 ({ratio:.1%} of the variance)"
 
 
 def test_one_variable_is_too_few_to_draw_two_components(tmp_path: Path) -> None:

@@ -49,6 +49,7 @@ def heatmap(z: npt.NDArray[np.float64], labels: Sequence[str], zmin: float,
     Plotly draws ``z``'s first row at the bottom, so the rows go in reverse order:
     ``z[k]`` is the matrix's row ``n - 1 - k``, drawn at ``y[k] = labels[n - 1 - k]``.
     """
-    return {"type": "heatmap", "z": z[::-1].tolist(), "x": list(labels),
+    return {"type": "heatmap", "z": z[::-1].tolist(), "x": list(labels), "xaxis": "x",
+            "yaxis": "y",
             "y": list(labels)[::-1], "zmin": zmin, "zmax": zmax, "colorscale": "RdBu",
             "reversescale": True}

@@ -84,14 +84,14 @@ def gradient_boosting_pfa(model: Any, data: TrainingData) -> PfaModel:
     init = model._raw_predict_init(np.zeros((1, model.n_features_in_)))[0].tolist()
     cells = {
         "learningRate": cell_spec("double", float(model.learning_rate)),
-        "init": cell_spec(DOUBLE_ARRAY, [float(v) for v in init]),
-        "trees": cell_spec(array_of(array_of(TREE)), trees),
+        "priors": cell_spec(DOUBLE_ARRAY, [float(v) for v in init]),
+        "classesTrees": cell_spec(array_of(array_of(TREE)), trees),
     }
     action: list[Any] = [
         let("row", {"new": {"values": ROW}, "type": ROW_RECORD}),
-        let("raw", {"a.mapWithIndex": [cell("trees"), fcn(
+        let("raw", {"a.mapWithIndex": [cell("classesTrees"), fcn(
             {"k": "int", "trees": array_of("TreeNode")}, "double",
-            {"+": [cell("init", Var("k")), _sum_of_trees("trees")]})]}),
+            {"+": [cell("priors", Var("k")), _sum_of_trees("trees")]})]}),
     ]
     if not data.is_classification:
         return PfaModel(name="gradientBoosting", output="double", cells=cells,

@@ -38,15 +38,15 @@ HIDDEN = "h"
 
 def _layer(index: int) -> dict[str, Any]:
     """``W . h + b`` of layer ``index``."""
-    return {"la.add": [{"la.dot": [cell("layers", index, "weights"), HIDDEN]},
-                       cell("layers", index, "bias")]}
+    return {"la.add": [{"la.dot": [cell("neuralnet", index, "weights"), HIDDEN]},
+                       cell("neuralnet", index, "bias")]}
 
 
 def mlp_pfa(pipeline: Any, data: TrainingData) -> PfaModel:
     scaler, network = pipeline[0], pipeline[-1]
     layers = [{"weights": weights.T.tolist(), "bias": bias.tolist()}
               for weights, bias in zip(network.coefs_, network.intercepts_, strict=True)]
-    cells = {"layers": cell_spec(array_of(LAYER), layers)}
+    cells = {"neuralnet": cell_spec(array_of(LAYER), layers)}
     activation = fcn({"z": "double"}, "double", ACTIVATIONS[network.activation])
     action: list[Any] = [let(HIDDEN, ROW)]
     action.extend({"set": {HIDDEN: {"a.map": [_layer(index), activation]}}}
