@@ -19,6 +19,7 @@ from woken.api.middleware import Unauthorized
 from woken.errors import BadRequest
 from woken.features.metadata_answers import datasets_answer, variables_answer
 from woken.federation.central import Central
+from woken.federation.methods.catalogue import catalogue_answer
 from woken.federation.query import parse_query
 from woken.federation.settings import FederationSettings
 from woken.federation.site import NotASite, check_token, run_step
@@ -88,6 +89,10 @@ async def _with_central(request: web.Request, work: Any, *args: Any) -> dict[str
 async def federated_run(request: web.Request) -> web.Response:
     query = parse_query(await _json(request))
     return web.json_response(await _with_central(request, Central.run, query))
+
+
+async def federated_algorithms(_: web.Request) -> web.Response:
+    return web.json_response(catalogue_answer())
 
 
 async def central_datasets(request: web.Request) -> web.Response:
