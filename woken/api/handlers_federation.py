@@ -65,8 +65,10 @@ async def site_variables(request: web.Request) -> web.Response:
     codes = [c for c in request.query.get("datasets", "").split(",") if c]
     if not codes:
         raise BadRequest("give datasets=...")
-    found = await asyncio.to_thread(request.app[SERVICES].features.variables, codes)
-    return web.json_response(variables_answer(found, codes))
+    exhaustive = request.query.get("exhaustive", "false").lower() == "true"
+    found = await asyncio.to_thread(request.app[SERVICES].features.listing, codes, None,
+                                    exhaustive)
+    return web.json_response(variables_answer(found))
 
 
 def central_of(request: web.Request) -> Central:
