@@ -58,8 +58,9 @@ class SiteClient:
             raise SiteUnavailable(self.name, "answered datasets in an unknown shape")
         return list(answer["datasets"])
 
-    def variables(self, datasets: list[str]) -> list[dict[str, Any]]:
-        answer = self._call("GET", "/federation/variables", params={"datasets": ",".join(datasets)})
+    def variables(self, datasets: list[str], exhaustive: bool) -> list[dict[str, Any]]:
+        answer = self._call("GET", "/federation/variables", params={
+            "datasets": ",".join(datasets), "exhaustive": str(exhaustive).lower()})
         return list(answer.get("variables", []))
 
     def step(self, step: str, datasets: list[str], params: dict[str, Any], filters: Any

@@ -73,6 +73,7 @@ def test_the_central_lists_every_site_dataset_with_its_location(federation: Fede
                              params={"datasets": ",".join(ROWS), "exhaustive": "true"},
                              timeout=TIMEOUT_S).json()["variables"]
     assert {v["code"] for v in variables} == set(COLUMNS)
+    assert all({d["code"] for d in v["datasets"]} == set(ROWS) for v in variables)
 
 
 def test_a_site_answers_only_its_central(federation: Federation) -> None:
