@@ -47,8 +47,14 @@ async def site_step(request: web.Request) -> web.Response:
     _as_site(request)
     body = await _json(request)
     services = request.app[SERVICES]
-    answer = await asyncio.to_thread(run_step, services.features, services.config.federation,
-                                     body)
+    # A local step takes one of the site's job slots: a busy site answers 503, which
+    # its central reports naming the site, rather than queueing without bound.
+    release = services.job_admission.admit()
+    try:
+        answer = await asyncio.to_thread(run_step, services.features,
+                                         services.config.federation, body)
+    finally:
+        release()
     body = json.dumps(answer).encode()
     request.app[METRICS].federation_bytes(len(body))
     return web.Response(body=body, content_type="application/json")
