@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from woken.database_errors import report_unavailable
 from woken.shapes import mime_type
 from woken.states import ExperimentState, JobState
+from woken.storage.fencing import Fences, fenced_row
 from woken.storage.models import Experiment, Job, JobResult, utc_now
 from woken.storage.urls import engine_url
 
@@ -88,6 +89,9 @@ class WokenDatabase:
         self.url = url
         self.engine = create_database_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # The fencing tokens of the experiments and single jobs this process owns: every
+        # write for one of them is refused once another instance claimed it since.
+        self.fences = Fences()
 
     def session(self) -> Session:
         return self._sessions()
@@ -99,8 +103,12 @@ class WokenDatabase:
 
     def add_job(self, job: Job) -> None:
         """Insert a job, or replace the row of one written earlier (an experiment's plan)."""
+        model, row_id = fenced_row(job)
         with self.session() as session, session.begin():
+            self.fences.check(session, model, row_id)
             session.merge(job)
+        if model is Job and self.fences.token(row_id) is None:
+            self.fences.hold(row_id, 0)  # a new single job: this process owns it
 
     def get_job(self, job_id: str) -> Job | None:
         with self.session() as session:
@@ -116,7 +124,7 @@ class WokenDatabase:
         host: str | None = None,
     ) -> None:
         with self.session() as session, session.begin():
-            _update_job(session, job_id, state, exit_code, message, host)
+            self._update_job(session, job_id, state, exit_code, message, host)
 
     def finish_job(
         self,
@@ -131,8 +139,8 @@ class WokenDatabase:
         """Store a job's result and its final state in one transaction (one commit per job end)."""
         row = result.row()
         with self.session() as session, session.begin():
+            self._update_job(session, job_id, state, exit_code, message, host)
             session.merge(row)
-            _update_job(session, job_id, state, exit_code, message, host)
         return _decoded(row)
 
     def end_unstarted_jobs(
@@ -150,6 +158,11 @@ class WokenDatabase:
         if job_ids:
             query = query.where(Job.id.in_(job_ids))
         with self.session() as session, session.begin():
+            if experiment_id is not None:
+                self.fences.check(session, Experiment, experiment_id)
+            jobs = session.scalars(select(Job).where(Job.id.in_(job_ids))).all() if job_ids else ()
+            for owned in {fenced_row(job) for job in jobs}:
+                self.fences.check(session, *owned)
             ended = session.execute(
                 query.values(state=state.value, message=reason, finished_at=utc_now())
             )
@@ -185,6 +198,7 @@ class WokenDatabase:
         with self.session() as session, session.begin():
             session.add(experiment)
             session.add_all(jobs)
+        self.fences.hold(experiment.id, experiment.fence or 0)
 
     def get_experiment(self, experiment_id: str) -> Experiment | None:
         with self.session() as session:
@@ -199,6 +213,7 @@ class WokenDatabase:
         error: str | None = None,
     ) -> None:
         with self.session() as session, session.begin():
+            self.fences.check(session, Experiment, experiment_id)
             experiment = session.get(Experiment, experiment_id)
             if experiment is None:
                 raise KeyError(experiment_id)
@@ -244,6 +259,9 @@ class WokenDatabase:
         """Insert or replace the result of a job on a node."""
         row = ResultRow(job_id, node, function, shape, data, error, parameters).row()
         with self.session() as session, session.begin():
+            job = session.get(Job, job_id)
+            if job is not None:
+                self.fences.check(session, *fenced_row(job))
             session.merge(row)
         return _decoded(row)
 
@@ -251,6 +269,21 @@ class WokenDatabase:
         with self.session() as session:
             row = session.get(JobResult, (job_id, node))
             return None if row is None else _decoded(row)
+
+    def _update_job(
+        self,
+        session: Session,
+        job_id: str,
+        state: JobState,
+        exit_code: int | None,
+        message: str | None,
+        host: str | None,
+    ) -> None:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise KeyError(job_id)
+        self.fences.check(session, *fenced_row(job))
+        _set_state(job, state, exit_code, message, host)
 
 
 @dataclass(frozen=True)
@@ -278,17 +311,9 @@ class ResultRow:
         )
 
 
-def _update_job(
-    session: Session,
-    job_id: str,
-    state: JobState,
-    exit_code: int | None,
-    message: str | None,
-    host: str | None,
+def _set_state(
+    job: Job, state: JobState, exit_code: int | None, message: str | None, host: str | None,
 ) -> None:
-    job = session.get(Job, job_id)
-    if job is None:
-        raise KeyError(job_id)
     job.state = state.value
     if state is JobState.RUNNING and job.started_at is None:
         job.started_at = utc_now()
