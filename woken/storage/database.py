@@ -54,6 +54,19 @@ class StoredResult:
         }
 
 
+# A transaction of Woken's never waits between its statements: one left open that long is
+# an instance that stalled mid-write (a long pause, SIGSTOP, a frozen VM). PostgreSQL ends
+# it, so that its row locks do not stop another instance from adopting its work (its
+# commit then fails: woken.storage.fencing); and a database that does not answer a
+# connection is an error, not a hang.
+IDLE_IN_TRANSACTION_S = 10
+CONNECT_TIMEOUT_S = 10
+POSTGRES_SESSION = {
+    "connect_timeout": CONNECT_TIMEOUT_S,
+    "options": f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_S * 1000}",
+}
+
+
 def create_database_engine(url: str) -> Engine:
     """An engine tuned for concurrent use by actor threads on SQLite and PostgreSQL."""
     engine = _create_engine(url)
@@ -79,7 +92,7 @@ def _create_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(engine_url(url), pool_pre_ping=True)
+    return create_engine(engine_url(url), pool_pre_ping=True, connect_args=POSTGRES_SESSION)
 
 
 class WokenDatabase:

@@ -39,10 +39,6 @@ class Fences:
         with self._lock:
             return self._tokens.get(row_id)
 
-    def drop(self, row_id: str) -> None:
-        with self._lock:
-            self._tokens.pop(row_id, None)
-
     def check(self, session: Session, model: Owned, row_id: str) -> None:
         """Raise LeaseLost, in the write's transaction, if the row was claimed since our token.
 
@@ -58,7 +54,7 @@ class Fences:
             .execution_options(synchronize_session=False)
         )
         if not getattr(kept, "rowcount", 0):
-            self.drop(row_id)
+            # The token is kept: every later write of this copy is refused the same way.
             what = "experiment" if model is Experiment else "job"
             raise LeaseLost(f"{what} {row_id} was adopted by another instance "
                             f"(its fencing token is past {token}): this copy stops")
