@@ -250,7 +250,10 @@ class DaskBackend:
 
     def _send(self, client: Client, job: _DaskJob, pin: str | None) -> None:
         spec, settings = job.spec, self.settings
-        workers = self._workers(client)
+        # The workers' identities only matter to a pinned job, or one that asks resources
+        # (a request to the scheduler spared for the others).
+        wanted = {k for k in spec.resources if k in RESOURCE_NAMES}
+        workers = self._workers(client) if pin or wanted else {}
         placement: dict[str, Any] = {}
         if pin and pin in workers:
             placement = {"workers": [pin], "allow_other_workers": False}
@@ -366,7 +369,9 @@ class DaskBackend:
         if future.status == "finished":
             try:
                 result = future.result(timeout=timeout)
-                worker = _holder(client, future, timeout) or job.worker
+                # A warm worker says who it is; for the others, ask who holds the result.
+                worker = (result.get("worker") if isinstance(result, dict) else None) or (
+                    _holder(client, future, timeout) or job.worker)
             except Exception as error:
                 self._fail(job, f"its result could not be fetched from Dask: {error}")
                 return

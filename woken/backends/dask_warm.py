@@ -202,16 +202,20 @@ def run_forked(
 ) -> dict[str, Any]:
     """The Dask task: `job_process.run_entrypoint`'s contract, the process a fork."""
     try:
-        forker = getattr(get_worker(), "_woken_forker", None)
+        worker = get_worker()
     except ValueError:
-        forker = None
-    if forker is None:
+        worker = None
+    forker = getattr(worker, "_woken_forker", None)
+    if worker is None or forker is None:
         return job_process.run_entrypoint(
             job_id, entrypoint, command, environment, timeout_s, inputs=inputs,
             workdir=workdir, should_stop=should_stop, stop_poll_s=stop_poll_s,
             kill_grace_s=kill_grace_s, tail_bytes=tail_bytes)
-    return run_with(forker, job_id, module, command, environment, timeout_s, inputs, workdir,
-                    should_stop, stop_poll_s, kill_grace_s, tail_bytes)
+    result = run_with(forker, job_id, module, command, environment, timeout_s, inputs, workdir,
+                      should_stop, stop_poll_s, kill_grace_s, tail_bytes)
+    # The backend learns the worker's address here, without asking the scheduler.
+    result["worker"] = worker.address
+    return result
 
 
 def run_with(
