@@ -15,11 +15,12 @@ import socket
 import sys
 from pathlib import Path
 
+from woken import __version__
 from woken.cli_client import CLIENT_COMMANDS, add_client_commands, run_client
 from woken.cli_load import add_load_arguments, load_data
 from woken.config import Config, load_config
 from woken.errors import ConfigurationError, WokenError
-from woken.log_format import use_log_format
+from woken.log_format import configure_logging, use_log_format
 
 log = logging.getLogger("woken")
 
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="woken", description=__doc__, parents=[global_options(defaults=True)],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     common = [global_options(defaults=False)]
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -75,9 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    try:
+        configure_logging(args.log_level)
+    except ConfigurationError as error:
+        return fail(error, EXIT_CONFIGURATION)
     if args.command in CLIENT_COMMANDS:
         return run_client(args)  # HTTP only: no configuration, no data directory
     try:

@@ -21,6 +21,7 @@ from woken.backends.chronos_settings import ChronosSettings
 from woken.backends.dask_settings import DaskSettings
 from woken.backends.kubernetes_settings import KubernetesSettings
 from woken.errors import ConfigurationError
+from woken.federation.settings import FederationSettings
 from woken.request_limits import RequestLimits
 
 ENV_PREFIX = "WOKEN_"
@@ -97,6 +98,9 @@ class Config:
     dask: DaskSettings = field(default_factory=DaskSettings)
     # The Kubernetes backend's settings (backend = "kubernetes", `pip install woken[kubernetes]`).
     kubernetes: KubernetesSettings = field(default_factory=KubernetesSettings)
+    # This node's part in a federation: a site (its token), a central (its sites), or
+    # neither (woken.federation.settings; the README's federation section).
+    federation: FederationSettings = field(default_factory=FederationSettings)
     # What one request may ask for (woken.request_limits): the `[limits]` section.
     limits: RequestLimits = field(default_factory=RequestLimits)
     extra: dict[str, Any] = field(default_factory=dict)

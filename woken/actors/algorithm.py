@@ -38,6 +38,7 @@ from woken.actors.messages import (
 from woken.actors.steps import batch_step, derived_id, model_step
 from woken.experiment_plan import AlgorithmPlan, ExperimentPlan
 from woken.experiment_result import algorithm_entry
+from woken.job_errors import crash_message
 from woken.registry import BATCHED_COMMAND
 from woken.volumes import volume_path
 
@@ -132,7 +133,7 @@ class AlgorithmActor(FsmActor):
         self.cancel(Cancel("its algorithm crashed"))
         self._report(algorithm_entry(
             self.algorithm.code, self.algorithm.name, self.model_job_id, None,
-            f"Woken failed to run the algorithm: {error!r}", [],
+            crash_message("algorithm", error, self.services.config), [],
         ))
 
     def _complete_if_done(self) -> AlgorithmState | None:

@@ -49,6 +49,7 @@ from woken.actors.messages import (
 from woken.actors.steps import fold_step
 from woken.experiment_plan import AlgorithmPlan, ExperimentPlan, ValidationPlan
 from woken.experiment_result import dataset_score, validation_entry
+from woken.job_errors import crash_message
 from woken.validation.folds import Fold
 
 SCORING_TIMEOUT_S = 120.0
@@ -168,7 +169,7 @@ class CrossValidationActor(FsmActor):
     def on_crash(self, error: BaseException) -> None:
         for child in self._folds.values():
             tell_quietly(child, Cancel("its cross-validation crashed"))
-        self._report(None, f"Woken failed to run the cross-validation: {error!r}")
+        self._report(None, crash_message("cross-validation", error, self.services.config))
 
     def _report(self, score: dict[str, Any] | None, error: str | None) -> CrossValidationState:
         if score is not None and self.validation.dataset is not None:

@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from woken import __version__
+from woken.api.handlers_federation import central_datasets, central_variables
 from woken.api.keys import SERVICES
 from woken.errors import BadRequest
 from woken.features.metadata_answers import datasets_answer, variables_answer
@@ -53,6 +54,9 @@ async def algorithms(request: web.Request) -> web.Response:
 
 
 async def datasets(request: web.Request) -> web.Response:
+    if request.app[SERVICES].config.federation.is_central:
+        # A central lists every site's datasets, each with its location.
+        return await central_datasets(request)
     features = request.app[SERVICES].features
     found = await asyncio.to_thread(features.datasets)
     return web.json_response(datasets_answer(found))
@@ -60,6 +64,8 @@ async def datasets(request: web.Request) -> web.Response:
 
 async def variables(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
+    if services.config.federation.is_central:
+        return await central_variables(request)
     requested = request.query.get("datasets", "")
     codes = [c.strip() for c in requested.split(",") if c.strip()] or [
         services.config.default_dataset
