@@ -1,8 +1,11 @@
 """The Dask backend: each job is one Dask task running the algorithm's entrypoint on a worker.
 
-The task (`woken.backends.job_process.run_entrypoint`, standard library only,
-shipped by value so workers need no Woken) runs the entrypoint as a subprocess
-with the job's command and environment, as the local backend does. Its volume:
+Warm workers (`warm_workers`, the default): a worker plugin keeps a fork server on
+each worker, and the task of a Python algorithm (`woken.backends.dask_warm.run_forked`)
+forks its process from it, as the local backend's fork launcher does. Otherwise the
+task (`woken.backends.job_process.run_entrypoint`, standard library only) runs the
+entrypoint as a subprocess with the job's command and environment. Both are
+shipped by value, so workers need the algorithms, not Woken. Its volume:
 
 - by default the input files travel with the task: Woken reads the job's volume
   into the task's arguments, the worker recreates it in a fresh temporary
