@@ -29,7 +29,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -44,24 +43,13 @@ from benchmarks.experiment_vs_sklearn import (
 from tests.integration.backends.test_fork_launcher import knn, knn_volume
 from tests.support.dask_cluster import DaskCluster
 from tests.support.kube_cluster import KubeCluster
-from tests.support.kube_nodes import TestKubelet, create_volumes_claim
+from tests.support.kube_nodes import TestKubelet, algorithm_images, create_volumes_claim
 from woken.backends.base import Backend
 from woken.backends.dask_backend import DaskBackend
 from woken.backends.dask_settings import DaskSettings
-from woken.backends.job_process import base_environment
 from woken.backends.kubernetes_backend import KubernetesBackend
 from woken.backends.kubernetes_settings import KubernetesSettings
 from woken.backends.local import LocalBackend
-from woken.config import ALGORITHMS_DIR
-from woken.registry import Registry
-
-
-def algorithm_images() -> dict[str, Any]:
-    """What the test kubelet runs for each algorithm's image: its entrypoint, as Docker would."""
-    registry = Registry.load(ALGORITHMS_DIR)
-    specs = [registry.get(code) for code in registry.codes()]
-    return {spec.docker_image: {"entrypoint": [str(spec.entrypoint)], "env": base_environment()}
-            for spec in specs}
 
 
 def job_overhead(backend: Backend, volumes: Path, jobs: int, tag: str) -> tuple[float, float]:

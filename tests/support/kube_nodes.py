@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.kube_cluster import KubeCluster, free_port
+from woken.backends.job_process import base_environment
+from woken.config import ALGORITHMS_DIR
+from woken.registry import Registry
 
 REPO = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_S = 60.0
@@ -104,3 +107,12 @@ def create_namespace(cluster: KubeCluster, name: str) -> None:
         answer = session.post(f"{cluster.url}/api/v1/namespaces",
                               json={"metadata": {"name": name}}, timeout=10)
         assert answer.status_code == 201, answer.text
+
+
+def algorithm_images() -> dict[str, Any]:
+    """What the test kubelet runs for each bundled algorithm's image: its entrypoint, with
+    the environment of a job process (this Python first on PATH), as the image would."""
+    registry = Registry.load(ALGORITHMS_DIR)
+    specs = [registry.get(code) for code in registry.codes()]
+    return {spec.docker_image: {"entrypoint": [str(spec.entrypoint)], "env": base_environment()}
+            for spec in specs}

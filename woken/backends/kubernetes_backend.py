@@ -104,6 +104,12 @@ class _KubeJob:
     # Set once its end is being recorded (log read, TTL set): later events are ignored.
     ending: bool = False
     adopted: bool = False
+    # The Job's uid once known: events and pods of an earlier Job of the same name
+    # (deleted, then created again by a resumed experiment) are not this one's.
+    uid: str | None = None
+
+    def owns(self, uid: str | None) -> bool:
+        return self.uid is None or uid is None or uid == self.uid
 
 
 class KubernetesBackend:
@@ -152,8 +158,11 @@ class KubernetesBackend:
                 raise BackendError(f"job {spec.job_id} was already submitted")
             job = self._jobs[spec.job_id] = self._by_name[name] = _KubeJob(spec, on_change, name)
         try:
-            self.batch.create_namespaced_job(self.settings.namespace, manifest,  # type: ignore[arg-type]
-                                             _request_timeout=self.settings.request_timeout_s)
+            created = self.batch.create_namespaced_job(
+                self.settings.namespace, manifest,  # type: ignore[arg-type]
+                _request_timeout=self.settings.request_timeout_s)
+            if created.metadata is not None:
+                job.uid = created.metadata.uid
         except ApiException as error:
             if error.status == 409:
                 self._adopt(job)
@@ -246,6 +255,7 @@ class KubernetesBackend:
             self._drop(job)
             raise
         job.adopted = True
+        job.uid = metadata.uid if metadata else None
         log.info("job %s: adopting its Kubernetes Job %s, left running by an earlier Woken",
                  job.spec.job_id, job.name)
         self._job_changed("ADOPTED", existing)
@@ -275,7 +285,7 @@ class KubernetesBackend:
 
     def _job_changed(self, kind: str, item: Any) -> None:
         job = self._tracked(item.metadata.name)
-        if job is None:
+        if job is None or not job.owns(item.metadata.uid):
             return
         if kind == "DELETED":
             self._settle(job, JobState.FAILED, None,
@@ -289,9 +299,10 @@ class KubernetesBackend:
                              f"(activeDeadlineSeconds)")
 
     def _pod_changed(self, kind: str, pod: Any) -> None:
-        owner = (pod.metadata.labels or {}).get("job-name")
+        labels = pod.metadata.labels or {}
+        owner = labels.get("job-name")
         job = self._tracked(owner) if owner else None
-        if job is None or kind == "DELETED":
+        if job is None or kind == "DELETED" or not job.owns(labels.get("controller-uid")):
             return
         phase = pod.status.phase if pod.status else None
         node = pod.spec.node_name if pod.spec else None
@@ -330,7 +341,7 @@ class KubernetesBackend:
         if kind == "DELETED" or event.reason != "FailedCreate":
             return
         job = self._tracked(event.involved_object.name)
-        if job is None:
+        if job is None or not job.owns(event.involved_object.uid):
             return
         self._settle(job, JobState.FAILED, None,
                      f"Kubernetes could not create its pod: {event.message or 'no message'}",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.kube_cluster import KubeCluster
-from tests.support.kube_nodes import TestKubelet, create_volumes_claim
+from tests.support.kube_nodes import TestKubelet, algorithm_images, create_volumes_claim
 
 
 @dataclass
@@ -27,5 +27,5 @@ def kube(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kube]:
     volumes.mkdir()
     with KubeCluster(root / "cluster") as cluster:
         create_volumes_claim(cluster, "default", volumes)
-        with TestKubelet(cluster, root / "kubelet", images={}) as kubelet:
+        with TestKubelet(cluster, root / "kubelet", images=algorithm_images()) as kubelet:
             yield Kube(cluster, kubelet, volumes)
