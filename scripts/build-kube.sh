@@ -24,9 +24,12 @@ SRC="${CACHE}/src"
 
 log() { printf '[build-kube %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
+# The tests also need openssl (their certificates) and unshare (the test kubelet's mount
+# namespaces, util-linux).
 have_all() {
     [ -x "${BIN}/kube-apiserver" ] && [ -x "${BIN}/kube-controller-manager" ] \
-        && command -v etcd >/dev/null 2>&1
+        && command -v etcd >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 \
+        && command -v unshare >/dev/null 2>&1
 }
 
 if have_all; then
@@ -84,7 +87,7 @@ ensure_deb_src() {
 ensure_deb_src
 apt_retry apt-get update -qq
 apt_retry apt-get install -y -qq --no-install-recommends \
-    etcd-server golang-go dpkg-dev make gcc libc6-dev rsync ca-certificates
+    etcd-server golang-go dpkg-dev make gcc libc6-dev rsync ca-certificates openssl util-linux
 
 if [ -x "${BIN}/kube-apiserver" ] && [ -x "${BIN}/kube-controller-manager" ]; then
     echo "${BIN}"

@@ -124,7 +124,7 @@ class KubeCluster:
             "--listen-peer-urls", f"http://127.0.0.1:{self.etcd_peer_port}",
             "--initial-advertise-peer-urls", f"http://127.0.0.1:{self.etcd_peer_port}",
             "--initial-cluster", f"woken-test=http://127.0.0.1:{self.etcd_peer_port}",
-            "--unsafe-no-fsync", "--quota-backend-bytes", str(1 << 30),
+            "--quota-backend-bytes", str(1 << 30),
         ])
         self._spawn("kube-apiserver", [
             str(self.bin_dir / "kube-apiserver"),
