@@ -129,7 +129,9 @@ class KubeCluster:
         self._spawn("kube-apiserver", [
             str(self.bin_dir / "kube-apiserver"),
             "--etcd-servers", f"http://127.0.0.1:{self.etcd_port}",
-            "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
+            # The address the `kubernetes` service would point to: not a loopback one
+            # (refused there), and nothing here connects to it.
+            "--bind-address", "127.0.0.1", "--advertise-address", "192.0.2.10",
             "--secure-port", str(self.port), "--insecure-port", "0",
             "--tls-cert-file", str(c / "server.crt"),
             "--tls-private-key-file", str(c / "server.key"),
@@ -178,6 +180,9 @@ class KubeCluster:
     def session(self) -> requests.Session:
         """A plain HTTP session as the admin, for what the tests check directly."""
         session = requests.Session()
+        # Not REQUESTS_CA_BUNDLE and the like from the environment: they would override
+        # `verify` (and the proxies do not reach loopback).
+        session.trust_env = False
         session.headers["Authorization"] = f"Bearer {ADMIN_TOKEN}"
         session.verify = str(self.certs / "ca.crt")
         return session

@@ -44,15 +44,15 @@ class TestKubelet:
         images = self.workdir / "images.json"
         images.write_text(json.dumps(self.images))
         certs = self.cluster.certs
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.test_kubelet",
-             "--kubeconfig", str(self.cluster.kubeconfig), "--nodes", ",".join(self.nodes),
-             "--images", str(images), "--port", str(free_port()),
-             "--cert", str(certs / "server.crt"), "--key", str(certs / "server.key"),
-             "--workdir", str(self.workdir)],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=(self.workdir / "kubelet.log").open("wb"),
-            start_new_session=True,
-        )
+        with (self.workdir / "kubelet.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.support.test_kubelet",
+                 "--kubeconfig", str(self.cluster.kubeconfig), "--nodes", ",".join(self.nodes),
+                 "--images", str(images), "--port", str(free_port()),
+                 "--cert", str(certs / "server.crt"), "--key", str(certs / "server.key"),
+                 "--workdir", str(self.workdir)],
+                cwd=REPO, stdout=subprocess.PIPE, stderr=log, start_new_session=True,
+            )
         assert self.process.stdout is not None
         ready, _, _ = select.select([self.process.stdout], [], [], READY_TIMEOUT_S)
         line = self.process.stdout.readline() if ready else b""
@@ -68,6 +68,8 @@ class TestKubelet:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         self.process = None
 
 

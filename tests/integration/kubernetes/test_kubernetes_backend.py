@@ -45,9 +45,10 @@ def wait_for_end(backend: KubernetesBackend, job_id: str, wait_s: float = WAIT_S
 
 
 def settings(kube: Kube, tmp_path: Path, **more: Any) -> KubernetesSettings:
+    given: dict[str, Any] = {"ttl_after_logs_s": 300, **more}
     return KubernetesSettings(
         kubeconfig=str(kube.cluster.kubeconfig), volumes_dir=kube.volumes_dir,
-        logs_dir=tmp_path / "logs", node="test-node", ttl_after_logs_s=300, **more)
+        logs_dir=tmp_path / "logs", node="test-node", **given)
 
 
 @pytest.fixture
