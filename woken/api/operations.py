@@ -82,13 +82,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "The algorithm catalogue (the 2019 name)", "metadata",
         {200: Answer("algorithms, validations, metrics", schemas.CatalogueSchema)}),
     ("GET", "/metadata/datasets"): Operation(
-        "The datasets", "metadata",
-        {200: Answer("every dataset", schemas.DatasetsSchema)}),
+        "The datasets, each with every table it is in", "metadata",
+        {200: Answer("every dataset (of the table)", schemas.DatasetsSchema)},
+        query=(query_string("table", "only the datasets of this table"),)),
     ("GET", "/metadata/variables"): Operation(
         "The variables of datasets", "metadata",
         {200: Answer("their metadata", schemas.VariablesSchema)},
-        query=(query_string("datasets", "comma-separated dataset codes (default: the "
-                                        "configured dataset)"),)),
+        query=(query_string("datasets", "comma-separated dataset codes (default: every "
+                                        "dataset)"),
+               query_string("table", "read this table only"),
+               query_string("exhaustive", "true: only the variables every dataset has "
+                                          "(default false: the union)"))),
     ("POST", "/mining/job"): Operation(
         "Run one algorithm and wait for its result", "mining",
         {200: Answer("the job's result (or, for `data`, the selected rows)",
@@ -176,6 +180,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         other_bodies={JSON: {"type": "object", "description": "variables, covariables, "
                              "datasets, validationDatasets, algorithms, validations, seed, "
                              "filters, executionPlan (README: running a federation)"}}),
+    ("GET", "/mining/federated/algorithms"): Operation(
+        "The algorithms that federate", "federation",
+        {200: Answer("their codes, and whether each is predictive", None)}),
     ("GET", "/federation/datasets"): Operation(
         "A site's datasets, for its central (bearer token)", "federation",
         {200: Answer("the datasets", None), 401: Answer("no or wrong token",
