@@ -19,6 +19,7 @@ from typing import Any, get_type_hints
 
 from woken.backends.chronos_settings import ChronosSettings
 from woken.backends.dask_settings import DaskSettings
+from woken.backends.kubernetes_settings import KubernetesSettings
 from woken.errors import ConfigurationError
 from woken.federation.settings import FederationSettings
 from woken.request_limits import RequestLimits
@@ -95,6 +96,8 @@ class Config:
     chronos: ChronosSettings = field(default_factory=ChronosSettings)
     # The Dask backend's settings (backend = "dask", `pip install woken[dask]`).
     dask: DaskSettings = field(default_factory=DaskSettings)
+    # The Kubernetes backend's settings (backend = "kubernetes", `pip install woken[kubernetes]`).
+    kubernetes: KubernetesSettings = field(default_factory=KubernetesSettings)
     # This node's part in a federation: a site (its token), a central (its sites), or
     # neither (woken.federation.settings; the README's federation section).
     federation: FederationSettings = field(default_factory=FederationSettings)
