@@ -8,7 +8,7 @@ import collections
 import pathlib
 
 LAYERS = {
-    "woken.cli": "cli", "woken.cli_load": "cli", "woken.api": "api", "woken.system": "system",
+    "woken.cli": "cli", "woken.cli.main.load": "cli", "woken.api": "api", "woken.system": "system",
     "woken.actors": "actors", "woken.algorithms": "algorithms",
 }
 

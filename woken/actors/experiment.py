@@ -26,8 +26,8 @@ from woken.actors.algorithm import AlgorithmActor
 from woken.actors.context import ActorContext
 from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
 from woken.actors.messages import AlgorithmCompleted, Cancel, Start
-from woken.experiment_plan import ExperimentPlan
-from woken.experiment_result import algorithm_entry, experiment_result
+from woken.planning.experiment_plan import ExperimentPlan
+from woken.results.experiment import algorithm_entry, experiment_result
 from woken.states import ExperimentState, JobState
 
 log = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from woken.backends.base import JobSpec, JobStatus
-from woken.backends.chronos_settings import ChronosSettings
+from woken.config.chronos import ChronosSettings
 from woken.backends.logs import tail
 from woken.chronos.client import ChronosClient
 from woken.chronos.errors import ChronosError, InvalidJob

@@ -50,7 +50,7 @@ from distributed.security import Security
 
 from woken.backends import job_process
 from woken.backends.base import JobSpec, JobStatus
-from woken.backends.dask_settings import DaskSettings
+from woken.config.dask import DaskSettings
 from woken.backends.logs import tail
 from woken.errors import BackendError
 from woken.states import JobState

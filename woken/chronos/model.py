@@ -28,7 +28,7 @@ from typing import Any
 
 from woken.algorithms.common.volume import COMMANDS as CONTAINER_COMMANDS
 from woken.chronos.errors import InvalidJob
-from woken.docker_images import IMAGE_PATTERN
+from woken.catalogue.docker_images import IMAGE_PATTERN
 
 
 class ApiVersion(StrEnum):

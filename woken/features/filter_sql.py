@@ -30,7 +30,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from woken.errors import BadRequest
 from woken.features.filter_rules import NO_VALUE, Filter, Group, Rule
 from woken.features.variables import NOMINAL_TYPES, VariableMeta
-from woken.strict_numbers import parse_number
+from woken._guards.strict_numbers import parse_number
 
 Column = ColumnElement[Any]
 Condition = ColumnElement[bool]

@@ -16,7 +16,7 @@ from woken.config import Config
 from woken.errors import ConfigurationError
 from woken.features.database import FeaturesDatabase
 from woken.features.loading import load_datasets
-from woken.registry import Registry
+from woken.catalogue.registry import Registry
 from woken.storage.database import WokenDatabase
 from woken.storage.leases import Leases
 from woken.storage.migrate import upgrade_to_head

@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from woken.states import JobState
-from woken.storage.models import Job
+from woken.storage.tables import Job
 from woken.system.services import Services
-from woken.volumes import remove_expired
+from woken.container.volumes import remove_expired
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ from tests.unit.algorithms.volumes import (
 )
 from woken.algorithms.common.estimators import scaled
 from woken.features.variables import VariableMeta
-from woken.registry import Registry
+from woken.catalogue.registry import Registry
 
 PREDICTIVE = (
     "linearRegression", "knn", "naiveBayes", "tpot", "sgdLinearModel", "sgdNeuralNetwork",

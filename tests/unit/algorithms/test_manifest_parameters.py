@@ -10,7 +10,7 @@ from woken.algorithms.common.errors import InputError
 from woken.algorithms.common.manifest import parameter_rules
 from woken.algorithms.common.parameters import Parameters
 from woken.config import ALGORITHMS_DIR
-from woken.registry import Registry
+from woken.catalogue.registry import Registry
 
 REGISTRY = Registry.load(ALGORITHMS_DIR)
 PARAMETERS = [(code, p) for code in REGISTRY.codes() for p in REGISTRY.get(code).parameters]

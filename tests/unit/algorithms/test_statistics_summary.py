@@ -18,7 +18,7 @@ from tests.unit.algorithms.volumes import (
 )
 from woken.algorithms.statisticsSummary.algorithm import HANDLERS
 from woken.config import ALGORITHMS_DIR
-from woken.registry import Registry
+from woken.catalogue.registry import Registry
 
 
 def _compute(volume: Path) -> dict:

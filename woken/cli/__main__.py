@@ -1,0 +1,5 @@
+"""``python -m woken.cli``: the ``woken`` command."""
+
+from woken.cli.main import main
+
+main()
