@@ -1,5 +1,6 @@
-"""Small guards shared by every layer (private to Woken): strict numbers, plain text, and
-the database errors turned into ``DatabaseUnavailable``.
+"""Small guards shared by every layer, private to Woken.
+
+Strict numbers, plain text, and the database errors turned into ``DatabaseUnavailable``.
 
 They import nothing of Woken but :mod:`woken.errors`.
 """

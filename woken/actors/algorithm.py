@@ -36,10 +36,10 @@ from woken.actors.messages import (
     ValidationCompleted,
 )
 from woken.actors.steps import batch_step, derived_id, model_step
-from woken.planning.experiment_plan import AlgorithmPlan, ExperimentPlan
-from woken.results.experiment import algorithm_entry
 from woken.catalogue.registry import BATCHED_COMMAND
 from woken.container.volumes import volume_path
+from woken.planning.experiment_plan import AlgorithmPlan, ExperimentPlan
+from woken.results.experiment import algorithm_entry
 
 
 class AlgorithmState(StrEnum):

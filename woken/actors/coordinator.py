@@ -38,12 +38,12 @@ from woken.algorithms.common.volume import read_json, result_path
 from woken.backends.base import JobSpec, JobStatus
 from woken.container.job_environment import job_environment
 from woken.container.job_errors import installation_paths, user_error
+from woken.container.volumes import write_inputs
 from woken.planning.job_plan import JobPlan
 from woken.states import JobState
 from woken.storage.database import ResultRow, StoredResult
 from woken.storage.leases import lease_expiry
 from woken.storage.tables import Job, utc_now
-from woken.container.volumes import write_inputs
 
 log = logging.getLogger(__name__)
 

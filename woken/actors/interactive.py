@@ -29,9 +29,9 @@ from woken.actors.jobs import start_job, stored_success
 from woken.actors.messages import Cancel, FoldPredicted, JobEnded, Start
 from woken.actors.steps import command_step, derived_id
 from woken.algorithms.common.volume import MODEL_DIR
+from woken.container.volumes import volume_path
 from woken.planning.job_plan import JobPlan
 from woken.states import JobState
-from woken.container.volumes import volume_path
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from woken.errors import BadRequest
 from woken._guards.plain_text import check_strings
+from woken.errors import BadRequest
 from woken.planning.limits import RequestLimits, over_limit
 
 # A JSON string, removed before brackets are counted: a bracket inside one does not nest.

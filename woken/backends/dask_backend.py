@@ -50,8 +50,8 @@ from distributed.security import Security
 
 from woken.backends import job_process
 from woken.backends.base import JobSpec, JobStatus
-from woken.config.dask import DaskSettings
 from woken.backends.logs import tail
+from woken.config.dask import DaskSettings
 from woken.errors import BackendError
 from woken.states import JobState
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from woken._guards.strict_numbers import parse_int, parse_number
 from woken.catalogue.docker_images import IMAGE_PATTERN
 from woken.errors import BadRequest, ConfigurationError
 from woken.features.variables import TypeClass, VariableMeta
-from woken._guards.strict_numbers import parse_int, parse_number
 from woken.validation.folds import K_DEFAULT, K_MAX, K_MIN
 from woken.validation.scores import (
     BINARY_METRICS,

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from woken.cli.client import CLIENT_COMMANDS, add_client_commands, run_client
 from woken.cli.load import add_load_arguments, load_data
+from woken.cli.log_format import use_log_format
 from woken.config import Config, load_config
 from woken.errors import ConfigurationError, WokenError
-from woken.cli.log_format import use_log_format
 
 log = logging.getLogger("woken")
 

@@ -11,6 +11,7 @@ service may read its settings, and the settings know none of them.
 
 from woken.config.chronos import ChronosSettings
 from woken.config.dask import DaskSettings
+from woken.config.limits import RequestLimits
 from woken.config.settings import (
     ALGORITHMS_DIR,
     REPOSITORY_ROOT,
@@ -21,5 +22,5 @@ from woken.config.settings import (
 
 __all__ = [
     "ALGORITHMS_DIR", "REPOSITORY_ROOT", "ChronosSettings", "Config", "DaskSettings",
-    "environment_variables", "load_config",
+    "RequestLimits", "environment_variables", "load_config",
 ]

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
-from woken.chronos.model import ApiVersion
+from woken.config.derived import DERIVED
 
-# Fields filled in from the service's own settings, never set in a configuration file.
-DERIVED = {"derived": True}
+
+class ApiVersion(StrEnum):
+    """The Chronos REST API spoken: 3.x (`/v1/scheduler`) or 2.5 (`/scheduler`)."""
+
+    V3 = "3"
+    V2_5 = "2.5"
+
+    @property
+    def prefix(self) -> str:
+        return "/v1/scheduler" if self is ApiVersion.V3 else "/scheduler"
+
+    @property
+    def name_pattern(self) -> re.Pattern[str]:
+        return NAME_PATTERNS[self]
+
+
+# Chronos 3.x accepts `[\w.-]+` only; 2.5 accepted `[\w\s#_-]+` (no dot). Woken's own names
+# keep to the intersection (letters, digits, `_` and `-`) so they are valid for both.
+NAME_PATTERNS = {
+    ApiVersion.V3: re.compile(r"[\w.-]+", re.ASCII),
+    ApiVersion.V2_5: re.compile(r"[\w\s#-]+", re.ASCII),
+}
+
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Fields filled in from the service's own settings, never set in a configuration file.
-DERIVED = {"derived": True}
+from woken.config.derived import DERIVED
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from typing import Any, get_type_hints
 
 from woken.config.chronos import ChronosSettings
 from woken.config.dask import DaskSettings
+from woken.config.limits import RequestLimits
 from woken.errors import ConfigurationError
-from woken.planning.limits import RequestLimits
 
 ENV_PREFIX = "WOKEN_"
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
@@ -94,7 +94,7 @@ class Config:
     chronos: ChronosSettings = field(default_factory=ChronosSettings)
     # The Dask backend's settings (backend = "dask", `pip install woken[dask]`).
     dask: DaskSettings = field(default_factory=DaskSettings)
-    # What one request may ask for (woken.planning.limits): the `[limits]` section.
+    # What one request may ask for (woken.config.limits): the `[limits]` section.
     limits: RequestLimits = field(default_factory=RequestLimits)
     extra: dict[str, Any] = field(default_factory=dict)
 

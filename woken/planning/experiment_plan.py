@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from woken.errors import BadRequest
-from woken.results.experiment import EXPERIMENT_FUNCTION
 from woken.features.selection import SelectedData
 from woken.features.variables import ProblemType, VariableMeta
 from woken.planning.job_plan import JobPlan
+from woken.planning.limits import check_experiment_jobs
 from woken.planning.planner import (
     PlanningContext,
     check_algorithm,
@@ -33,7 +33,7 @@ from woken.planning.planner import (
 )
 from woken.planning.provenance import ResultContext
 from woken.planning.queries import ExperimentQuery, ValidationRequest
-from woken.planning.limits import check_experiment_jobs
+from woken.results.experiment import EXPERIMENT_FUNCTION
 from woken.validation.folds import Fold, make_folds
 from woken.validation.requested import kfold_k
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from woken.catalogue.registry import AlgorithmSpec
 from woken.features.selection import SelectedData
 from woken.features.variables import VariableMeta
 from woken.planning.provenance import ResultContext
-from woken.catalogue.registry import AlgorithmSpec
 
 
 @dataclass(frozen=True)

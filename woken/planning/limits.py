@@ -1,46 +1,20 @@
-"""Limits on one request's size, as settings: a request past one is a 400 that names it.
+"""The checks of one request's size against the limits: a request past one is a 400 that names it.
 
-Each limit bounds what one request may cost before anything runs: the body
+The limits themselves are settings (:mod:`woken.config.limits`, the ``[limits]``
+section). Each bounds what one request may cost before anything runs: the body
 (decoding), the variables (planning and the SELECT), the values of an ``in``
 filter (bound parameters), the jobs of an experiment (threads, processes,
-rows in woken-db). They are the ``[limits]`` section of the configuration
-(``WOKEN_LIMITS_<NAME>`` in the environment), so that an operator with bigger
-needs raises one without a new release.
+rows in woken-db).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sized
-from dataclasses import dataclass
 from typing import Any
 
+from woken.config.limits import SECTION, RequestLimits, setting
 from woken.errors import BadRequest, PayloadTooLarge
 from woken.features.filter_rules import LIST_VALUE, Filter, Group
-
-SECTION = "limits"
-
-
-@dataclass(frozen=True)
-class RequestLimits:
-    """The `[limits]` section of the configuration: what one request may ask for."""
-
-    # The request body, in bytes (413 past it). 80,000 covariables take ~1.6 MB.
-    max_body_bytes: int = 4 * 1024**2
-    # JSON nesting: a filter 16 groups deep is ~35 levels.
-    max_json_depth: int = 64
-    # Codes in `variables`, and in each of `covariables` and `grouping`.
-    max_variables: int = 64
-    max_covariables: int = 1000
-    # Values of one `in` / `not_in` filter rule.
-    max_filter_values: int = 1000
-    # Jobs one experiment plans: per algorithm, its model and a train and a test per fold
-    # (50 algorithms with k = 20 would be 2,050 jobs).
-    max_experiment_jobs: int = 500
-
-
-def setting(name: str) -> str:
-    """How an operator changes a limit: its key in the file and its environment variable."""
-    return f"{SECTION}.{name} (WOKEN_{SECTION.upper()}_{name.upper()})"
 
 
 def over_limit(what: str, given: int, name: str, limit: int) -> BadRequest:

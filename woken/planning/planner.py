@@ -13,14 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from woken.catalogue.registry import AlgorithmSpec, Registry
 from woken.config import Config
-from woken.planning.data_scope import DataScope, resolve_scope
 from woken.errors import BadRequest
 from woken.features.database import FeaturesDatabase
 from woken.features.filters import filter_fields, parse_filters
 from woken.features.selection import SelectedData
 from woken.features.variables import VariableMeta
+from woken.planning.data_scope import DataScope, resolve_scope
 from woken.planning.job_plan import JobPlan
+from woken.planning.limits import check_filter_size, check_selection_size
 from woken.planning.provenance import (
     KEPT_BUT_TARGET_POLICY,
     KEPT_MISSING_POLICY,
@@ -29,8 +31,6 @@ from woken.planning.provenance import (
     ResultContext,
 )
 from woken.planning.queries import MiningQuery, Selection
-from woken.catalogue.registry import AlgorithmSpec, Registry
-from woken.planning.limits import check_filter_size, check_selection_size
 
 
 class PlanningContext(Protocol):

@@ -21,18 +21,18 @@ from woken.actors.messages import JobEnded, StartJob
 from woken.actors.steps import batch_step, derived_id, model_step, parse_step
 from woken.algorithms.common.model_store import MODEL_FILE, VERSIONS_FILE
 from woken.algorithms.common.volume import JOB_FILE, MODEL_DIR, TEST_DATA_FILE
+from woken.catalogue.registry import BATCHED_COMMAND
+from woken.container.volumes import create_volume, write_json_atomically
 from woken.errors import NotFound
 from woken.features.selection import SelectedData
 from woken.features.variables import VariableMeta
 from woken.planning.job_plan import JobPlan
-from woken.results.model_card import model_card
 from woken.planning.prediction_rows import check_rows
-from woken.catalogue.registry import BATCHED_COMMAND
+from woken.results.model_card import model_card
 from woken.states import JobState
 from woken.storage.database import StoredResult
 from woken.storage.tables import Experiment, Job
 from woken.system.services import Services
-from woken.container.volumes import create_volume, write_json_atomically
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from woken.errors import BadRequest
 from woken._guards.strict_numbers import parse_int
+from woken.errors import BadRequest
 
 # Bounds of the `k` parameter of the `kfold` validation: defined here, published by
 # the catalogue (`GET /mining/algorithms`, woken.catalogue.registry.VALIDATIONS).

@@ -33,8 +33,8 @@ from tests.unit.algorithms.volumes import (
     write_volume,
 )
 from woken.algorithms.common.estimators import scaled
-from woken.features.variables import VariableMeta
 from woken.catalogue.registry import Registry
+from woken.features.variables import VariableMeta
 
 PREDICTIVE = (
     "linearRegression", "knn", "naiveBayes", "tpot", "sgdLinearModel", "sgdNeuralNetwork",

@@ -8,12 +8,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from woken.config import Config
+from woken.container.volumes import create_volume, remove_expired
 from woken.states import JobState
 from woken.storage.database import WokenDatabase
 from woken.storage.migrate import upgrade_to_head
 from woken.storage.tables import Job
 from woken.system.retention import sweep
-from woken.container.volumes import create_volume, remove_expired
 
 DAY = 86400.0
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from woken.catalogue.registry import Registry, parse_manifest
 from woken.config import ALGORITHMS_DIR
 from woken.errors import BadRequest, ConfigurationError
-from woken.catalogue.registry import Registry, parse_manifest
 
 
 def copy_of_knn(tmp_path: Path) -> Path:

@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from woken.errors import ConfigurationError
 from woken.cli.log_format import JsonFormatter, use_log_format
+from woken.errors import ConfigurationError
 
 EXPERIMENT = "0b6c9a4e-3f1d-4c2a-9e8b-5d7f6a1b2c3d"
 JOB = "9f8e7d6c-5b4a-4321-8fed-cba987654321"

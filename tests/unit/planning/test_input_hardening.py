@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from woken.errors import BadRequest, PayloadTooLarge
-from woken.container.job_errors import installation_paths, user_error
-from woken.api.body import decode_json
-from woken.planning.limits import RequestLimits, check_body_counts, check_body_size
 from woken._guards.strict_numbers import parse_int, parse_number
+from woken.api.body import decode_json
+from woken.container.job_errors import installation_paths, user_error
+from woken.errors import BadRequest, PayloadTooLarge
+from woken.planning.limits import RequestLimits, check_body_counts, check_body_size
 
 LIMITS = RequestLimits()
 

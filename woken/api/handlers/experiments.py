@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from woken._guards.strict_numbers import parse_int
 from woken.api.bridge import reply_future
 from woken.api.handlers.mining import read_json_body, wants_async
 from woken.api.keys import SERVICES
@@ -14,7 +15,6 @@ from woken.errors import BadRequest, NotFound
 from woken.planning.queries import ExperimentSchema, load_body
 from woken.states import ExperimentState
 from woken.storage.tables import Experiment
-from woken._guards.strict_numbers import parse_int
 from woken.system.experiments import cancel_experiment as cancel_experiment_actor
 from woken.system.experiments import progress, submit_experiment
 from woken.system.trained_models import experiment_models

@@ -8,13 +8,13 @@ from typing import Any
 
 from aiohttp import web
 
+from woken.api.body import decode_json
 from woken.api.bridge import reply_future
 from woken.api.keys import CONFIG, SERVICES
 from woken.errors import NotFound, UnsupportedMediaType
+from woken.planning.limits import body_too_large, check_body_counts, check_body_size
 from woken.planning.planner import DATA_ALGORITHM
 from woken.planning.queries import MiningJobSchema, load_body
-from woken.api.body import decode_json
-from woken.planning.limits import body_too_large, check_body_counts, check_body_size
 from woken.states import JobState
 from woken.storage.database import StoredResult
 from woken.storage.tables import utc_now

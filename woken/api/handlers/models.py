@@ -10,8 +10,8 @@ from woken.api.bridge import reply_future
 from woken.api.handlers.mining import read_json_body
 from woken.api.keys import CONFIG, SERVICES
 from woken.errors import BackendError, BadRequest
-from woken.planning.prediction_rows import records_from_csv, records_from_json
 from woken.planning.limits import check_body_size
+from woken.planning.prediction_rows import records_from_csv, records_from_json
 from woken.storage.database import StoredResult
 from woken.system.trained_models import card, model_file, start_prediction
 
