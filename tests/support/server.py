@@ -33,14 +33,15 @@ class RunningWoken:
 
 @contextmanager
 def woken_server(
-    data_dir: Path, extra_env: dict[str, str] | None = None
+    data_dir: Path, extra_env: dict[str, str] | None = None, woken: Path | None = None,
 ) -> Iterator[RunningWoken]:
     """Yield a running `woken serve` (its URL and process); stop it (SIGTERM) at the end.
 
     Like `make serve`, the data directory is given relative to the working directory.
+    ``woken`` is the command to run (default: the one installed next to this Python).
     """
     port = free_port()
-    woken = Path(sys.executable).parent / "woken"
+    woken = woken or Path(sys.executable).parent / "woken"
     log_path = data_dir.parent / f"woken-{port}.log"
     env = {**os.environ, **(extra_env or {})}
     with log_path.open("wb") as log:

@@ -15,6 +15,7 @@ import socket
 import sys
 from pathlib import Path
 
+from woken import __version__
 from woken.cli.client import CLIENT_COMMANDS, add_client_commands, run_client
 from woken.cli.load import add_load_arguments, load_data
 from woken.cli.log_format import use_log_format
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="woken", description=__doc__, parents=[global_options(defaults=True)],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     common = [global_options(defaults=False)]
     commands = parser.add_subparsers(dest="command", required=True)
 

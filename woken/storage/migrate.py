@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
-from woken.config import REPOSITORY_ROOT
+# Inside the package, so that an installed wheel carries them (alembic.ini at the
+# repository's root points here too, for the `alembic` command of a developer).
+MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 
 
 def alembic_config(url: str) -> AlembicConfig:
-    config = AlembicConfig(str(REPOSITORY_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(REPOSITORY_ROOT / "migrations"))
+    """Alembic's settings for ``url``, with no alembic.ini (an installed Woken has none)."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
     # ConfigParser interpolation: a '%' in a password must be doubled.
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     # The service configures its own logging; Alembic's fileConfig would replace it.

@@ -1,4 +1,4 @@
-"""SQLAlchemy models of woken-db. Alembic migrations in ``migrations/`` create them."""
+"""SQLAlchemy models of woken-db, which the Alembic migrations in ``migrations/`` create."""
 
 from __future__ import annotations
 

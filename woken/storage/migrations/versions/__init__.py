@@ -1,0 +1,1 @@
+"""The revisions of woken-db, oldest first (Alembic reads them by path)."""
