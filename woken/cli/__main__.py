@@ -1,5 +1,7 @@
 """``python -m woken.cli``: the ``woken`` command."""
 
+import sys
+
 from woken.cli.main import main
 
-main()
+sys.exit(main())
