@@ -37,6 +37,7 @@ from woken.actors.messages import (
 )
 from woken.actors.steps import batch_step, derived_id, model_step
 from woken.catalogue.registry import BATCHED_COMMAND
+from woken.container.job_errors import crash_message
 from woken.container.volumes import volume_path
 from woken.planning.experiment_plan import AlgorithmPlan, ExperimentPlan
 from woken.results.experiment import algorithm_entry
@@ -132,7 +133,7 @@ class AlgorithmActor(FsmActor):
         self.cancel(Cancel("its algorithm crashed"))
         self._report(algorithm_entry(
             self.algorithm.code, self.algorithm.name, self.model_job_id, None,
-            f"Woken failed to run the algorithm: {error!r}", [],
+            crash_message("algorithm", error, self.services.config), [],
         ))
 
     def _complete_if_done(self) -> AlgorithmState | None:

@@ -37,7 +37,7 @@ from woken.actors.messages import Cancel, JobChanged, JobEnded, PollStatus, Star
 from woken.algorithms.common.volume import read_json, result_path
 from woken.backends.base import JobSpec, JobStatus
 from woken.container.job_environment import job_environment
-from woken.container.job_errors import installation_paths, user_error
+from woken.container.job_errors import crash_message, server_directories, user_error
 from woken.container.volumes import write_inputs
 from woken.planning.job_plan import JobPlan
 from woken.states import JobState
@@ -182,10 +182,10 @@ class CoordinatorActor(FsmActor):
         self.services.backend.forget(self.job_id)
 
     def on_crash(self, error: BaseException) -> None:
-        # The user gets the kind of failure; the log (on_failure) has the traceback, whose
-        # message may quote SQL, paths or hosts.
-        status = JobStatus(JobState.FAILED, message=f"Woken failed to run the job "
-                                                    f"({type(error).__name__}; see the log)")
+        # The user gets the cause, less the hosts, paths and credentials it may quote; the
+        # log (on_failure) has the traceback.
+        status = JobStatus(JobState.FAILED,
+                           message=crash_message("job", error, self.services.config))
         try:
             self.services.backend.cancel(self.job_id)
             self._finish(status)
@@ -281,10 +281,7 @@ class CoordinatorActor(FsmActor):
         )
 
     def _hidden(self) -> dict[Path, str]:
-        """The server's directories an error shown to a user must not name."""
-        config = self.services.config
-        return {**installation_paths(), config.data_dir: "<data>",
-                Path(config.algorithms_dir).resolve(): "<algorithms>"}
+        return server_directories(self.services.config)
 
     def _read_result_file(self) -> tuple[dict | None, str]:
         path = result_path(self.volume, self.command)

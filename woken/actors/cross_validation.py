@@ -47,6 +47,7 @@ from woken.actors.messages import (
     ValidationCompleted,
 )
 from woken.actors.steps import fold_step
+from woken.container.job_errors import crash_message
 from woken.planning.experiment_plan import AlgorithmPlan, ExperimentPlan, ValidationPlan
 from woken.results.experiment import dataset_score, validation_entry
 from woken.validation.folds import Fold
@@ -168,7 +169,7 @@ class CrossValidationActor(FsmActor):
     def on_crash(self, error: BaseException) -> None:
         for child in self._folds.values():
             tell_quietly(child, Cancel("its cross-validation crashed"))
-        self._report(None, f"Woken failed to run the cross-validation: {error!r}")
+        self._report(None, crash_message("cross-validation", error, self.services.config))
 
     def _report(self, score: dict[str, Any] | None, error: str | None) -> CrossValidationState:
         if score is not None and self.validation.dataset is not None:

@@ -26,6 +26,7 @@ from woken.actors.algorithm import AlgorithmActor
 from woken.actors.context import ActorContext
 from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
 from woken.actors.messages import AlgorithmCompleted, Cancel, Start
+from woken.container.job_errors import crash_message
 from woken.planning.experiment_plan import ExperimentPlan
 from woken.results.experiment import algorithm_entry, experiment_result
 from woken.states import ExperimentState, JobState
@@ -129,7 +130,7 @@ class ExperimentActor(FsmActor):
     def on_crash(self, error: BaseException) -> None:
         for child in self._children.values():
             tell_quietly(child, Cancel("the experiment crashed"))
-        message = f"Woken failed to run the experiment: {error!r}"
+        message = crash_message("experiment", error, self.services.config)
         try:
             self._end_unstarted_jobs(JobState.SKIPPED, f"not run: {message}")
             self.services.woken_db.update_experiment(

@@ -29,6 +29,7 @@ from woken.actors.jobs import start_job, stored_success
 from woken.actors.messages import Cancel, FoldPredicted, JobEnded, Start
 from woken.actors.steps import command_step, derived_id
 from woken.algorithms.common.volume import MODEL_DIR
+from woken.container.job_errors import crash_message
 from woken.container.volumes import volume_path
 from woken.planning.job_plan import JobPlan
 from woken.states import JobState
@@ -112,7 +113,7 @@ class InteractiveActor(FsmActor):
     def on_crash(self, error: BaseException) -> None:
         if self._job is not None:
             tell_quietly(self._job, Cancel("its train/test pair crashed"))
-        self._report(None, f"Woken failed to run the fold: {error!r}")
+        self._report(None, crash_message("fold", error, self.services.config))
 
     def _never_test(self, train_state: JobState) -> None:
         """The planned `test` will not run: end its row now, so that none stays pending."""

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from woken.api.handlers import docs as docs
 from woken.api.handlers import experiments as experiments
+from woken.api.handlers import federation as federation
 from woken.api.handlers import jobs as jobs
 from woken.api.handlers import leaderboard as leaderboard
 from woken.api.handlers import logs as logs
@@ -52,6 +53,10 @@ ROUTES = [
     web.get("/docs", docs.docs),
     web.get("/docs/init.js", docs.docs_init),
     web.get("/metrics", metrics),
+    web.post("/mining/federated", federation.federated_run),
+    web.get("/federation/datasets", federation.site_datasets),
+    web.get("/federation/variables", federation.site_variables),
+    web.post("/federation/step", federation.site_step),
 ]
 
 

@@ -82,13 +82,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "The algorithm catalogue (the 2019 name)", "metadata",
         {200: Answer("algorithms, validations, metrics", schemas.CatalogueSchema)}),
     ("GET", "/metadata/datasets"): Operation(
-        "The datasets", "metadata",
-        {200: Answer("every dataset", schemas.DatasetsSchema)}),
+        "The datasets, each with every table it is in", "metadata",
+        {200: Answer("every dataset (of the table)", schemas.DatasetsSchema)},
+        query=(query_string("table", "only the datasets of this table"),)),
     ("GET", "/metadata/variables"): Operation(
         "The variables of datasets", "metadata",
         {200: Answer("their metadata", schemas.VariablesSchema)},
-        query=(query_string("datasets", "comma-separated dataset codes (default: the "
-                                        "configured dataset)"),)),
+        query=(query_string("datasets", "comma-separated dataset codes (default: every "
+                                        "dataset)"),
+               query_string("table", "read this table only"),
+               query_string("exhaustive", "true: only the variables every dataset has "
+                                          "(default false: the union)"))),
     ("POST", "/mining/job"): Operation(
         "Run one algorithm and wait for its result", "mining",
         {200: Answer("the job's result (or, for `data`, the selected rows)",
@@ -167,6 +171,32 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/metrics"): Operation(
         "Prometheus metrics", "operations",
         {200: Answer("the text exposition format", None, content_type="text/plain")}),
+    ("POST", "/mining/federated"): Operation(
+        "A central's federated run: local steps at its sites, the global step here", "federation",
+        {200: Answer("each algorithm's result, validations, and what each site sent", None),
+         400: Answer("a wrong request, an algorithm that does not federate, or a site that "
+                     "refused (named, with its reason)", schemas.ErrorSchema),
+         502: Answer("a site is down or too slow (named)", schemas.ErrorSchema)},
+        other_bodies={JSON: {"type": "object", "description": "variables, covariables, "
+                             "datasets, validationDatasets, algorithms, validations, seed, "
+                             "filters, executionPlan (README: running a federation)"}}),
+    ("GET", "/federation/datasets"): Operation(
+        "A site's datasets, for its central (bearer token)", "federation",
+        {200: Answer("the datasets", None), 401: Answer("no or wrong token",
+                                                        schemas.ErrorSchema)}),
+    ("GET", "/federation/variables"): Operation(
+        "A site's variables of some datasets, for its central (bearer token)", "federation",
+        {200: Answer("the variables", None), 401: Answer("no or wrong token",
+                                                         schemas.ErrorSchema)}),
+    ("POST", "/federation/step"): Operation(
+        "One local step of a federated algorithm on this site's rows (bearer token)",
+        "federation",
+        {200: Answer("aggregates only, and the number of rows they summarise", None),
+         400: Answer("a wrong step, or refused: fewer rows than min_rows",
+                     schemas.ErrorSchema),
+         401: Answer("no or wrong token", schemas.ErrorSchema)},
+        other_bodies={JSON: {"type": "object",
+                             "description": "step, datasets, params, filters"}}),
     ("GET", "/docs/init.js"): Operation(
         "Swagger UI's start-up script", "documentation",
         {200: Answer("JavaScript", None, content_type="application/javascript")}),

@@ -84,7 +84,7 @@ class VariableSchema(Schema):
 
 
 class VariablesSchema(Schema):
-    """`GET /metadata/variables`: the variables the listed datasets share."""
+    """`GET /metadata/variables`: the listed datasets' variables (union, or intersection)."""
 
     variables = fields.List(fields.Nested(VariableSchema), required=True)
 

@@ -85,12 +85,15 @@ def add_client_commands(commands: argparse._SubParsersAction) -> None:
     logs = command("logs", "a job's stdout and stderr")
     logs.add_argument("job_id")
     logs.add_argument("--tail", type=int, help="only the last N lines of each")
+    federated = command("federated", "run a federated request on a central (a JSON file): "
+                        "the answer as JSON, then what each site sent")
+    federated.add_argument("file", type=Path)
     predict = command("predict", "predict the rows of a CSV file with a model")
     predict.add_argument("model_id")
     predict.add_argument("rows", type=Path)
 
 
-CLIENT_COMMANDS = {"submit", "experiments", "show", "cancel", "logs", "predict"}
+CLIENT_COMMANDS = {"submit", "experiments", "show", "cancel", "logs", "predict", "federated"}
 
 
 def run_client(args: argparse.Namespace) -> int:
@@ -105,11 +108,16 @@ def run_client(args: argparse.Namespace) -> int:
         return REFUSED
 
 
-def submit(woken: Woken, args: argparse.Namespace) -> int:
+def read_request(path: Path) -> Any:
+    """A JSON request file; a file that is not JSON is a refusal (exit code 3)."""
     try:
-        body = json.loads(args.file.read_text())
+        return json.loads(path.read_text())
     except json.JSONDecodeError as error:
-        raise ClientError(f"{args.file} is not valid JSON: {error}", REFUSED) from None
+        raise ClientError(f"{path} is not valid JSON: {error}", REFUSED) from None
+
+
+def submit(woken: Woken, args: argparse.Namespace) -> int:
+    body = read_request(args.file)
     accepted = woken.json("POST", "/mining/experiment", json=body,
                           headers={"Prefer": "respond-async"})
     experiment_id = accepted["experimentId"]
@@ -119,6 +127,17 @@ def submit(woken: Woken, args: argparse.Namespace) -> int:
     status = watch(woken, experiment_id, args.timeout)
     print_status(status)
     return OK if status["state"] == "completed" else ENDED_BADLY
+
+
+def federated(woken: Woken, args: argparse.Namespace) -> int:
+    """POST the file to /mining/federated; the answer on stdout, the transfer table on stderr."""
+    body = read_request(args.file)
+    answer = woken.json("POST", "/mining/federated", json=body)
+    print(json.dumps(answer, indent=2))
+    rows = [[site, t["requests"], t["bytes_sent"], t["rows_sent"]]
+            for site, t in answer.get("transfer", {}).items()]
+    print(table(["site", "requests", "bytes sent", "rows sent"], rows), file=sys.stderr)
+    return OK
 
 
 def watch(woken: Woken, experiment_id: str, timeout_s: float) -> dict[str, Any]:
@@ -234,5 +253,5 @@ def _number(value: Any) -> str:
 
 COMMANDS: dict[str, Callable[[Woken, argparse.Namespace], int]] = {
     "submit": submit, "experiments": experiments, "show": show, "cancel": cancel,
-    "logs": logs, "predict": predict,
+    "logs": logs, "predict": predict, "federated": federated,
 }

@@ -16,6 +16,9 @@ from woken.errors import ConfigurationError
 
 FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Whose INFO lines an operator reads: Woken's own and the request log. Other libraries
+# (Alembic's plugin set-up, ...) are shown from WARNING, or everything at DEBUG.
+OWN_LOGGERS = ("woken", "aiohttp.access")
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _NAMED = {
     "experiment_id": re.compile(rf"\bexperiment\s+({_UUID})"),
@@ -44,6 +47,31 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             document["exception"] = self.formatException(record.exc_info)
         return json.dumps(document, ensure_ascii=False)
+
+
+class LibraryChatter(logging.Filter):
+    """Drop the INFO lines of third-party libraries, unless the level is DEBUG."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING or self.level <= logging.DEBUG:
+            return True
+        return any(record.name == own or record.name.startswith(f"{own}.")
+                   for own in OWN_LOGGERS)
+
+
+def configure_logging(level_name: str) -> None:
+    """Log to stderr at ``level_name`` (the text format until the configuration is read)."""
+    level = logging.getLevelName(level_name.upper())
+    if not isinstance(level, int):
+        raise ConfigurationError(
+            f"--log-level must be one of DEBUG, INFO, WARNING, ERROR, got {level_name!r}")
+    logging.basicConfig(level=level, format=TEXT_FORMAT)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(LibraryChatter(level))
 
 
 def use_log_format(name: str) -> None:

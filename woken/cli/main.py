@@ -18,7 +18,7 @@ from pathlib import Path
 from woken import __version__
 from woken.cli.client import CLIENT_COMMANDS, add_client_commands, run_client
 from woken.cli.load import add_load_arguments, load_data
-from woken.cli.log_format import use_log_format
+from woken.cli.log_format import configure_logging, use_log_format
 from woken.config import Config, load_config
 from woken.errors import ConfigurationError, WokenError
 
@@ -77,9 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    try:
+        configure_logging(args.log_level)
+    except ConfigurationError as error:
+        return fail(error, EXIT_CONFIGURATION)
     if args.command in CLIENT_COMMANDS:
         return run_client(args)  # HTTP only: no configuration, no data directory
     try:

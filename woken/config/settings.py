@@ -19,6 +19,7 @@ from typing import Any, get_type_hints
 
 from woken.config.chronos import ChronosSettings
 from woken.config.dask import DaskSettings
+from woken.config.federation import FederationSettings
 from woken.config.limits import RequestLimits
 from woken.errors import ConfigurationError
 
@@ -94,6 +95,9 @@ class Config:
     chronos: ChronosSettings = field(default_factory=ChronosSettings)
     # The Dask backend's settings (backend = "dask", `pip install woken[dask]`).
     dask: DaskSettings = field(default_factory=DaskSettings)
+    # This node's part in a federation: a site (its token), a central (its sites), or
+    # neither (woken.config.federation; the README's federation section).
+    federation: FederationSettings = field(default_factory=FederationSettings)
     # What one request may ask for (woken.config.limits): the `[limits]` section.
     limits: RequestLimits = field(default_factory=RequestLimits)
     extra: dict[str, Any] = field(default_factory=dict)

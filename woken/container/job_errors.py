@@ -1,5 +1,9 @@
 """A failed job's error as a user reads it: one line, the cause and the end of its stderr.
 
+A failure inside Woken itself (an actor that crashed: a backend that refused the job, a
+full disk, a database gone) is told the same way: its class and its message, less the
+hosts, the paths and the credentials it may quote (:func:`crash_message`).
+
 A job's stderr ends with a traceback whose frames name absolute paths of the
 server (the data directory, the installation, the interpreter). The user needs
 the cause (exit code, timeout, the algorithm's own message) and the line that
@@ -13,6 +17,8 @@ import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+
+from woken.config import Config
 
 # The longest error line a user is shown; a line past it is cut.
 MAX_LINE_CHARS = 500
@@ -30,6 +36,53 @@ def installation_paths() -> dict[Path, str]:
         Path(sys.prefix).resolve(): "<python>",
         Path(sys.base_prefix).resolve(): "<python>",
     }
+
+
+# What an exception's message may say of where things are or who connects, and its stand-in.
+_HIDDEN_WORDS = (
+    # URLs, with any user and password in them.
+    (re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE), "<url>"),
+    # password=..., user: ..., token ... (a driver's connection string, a header).
+    (re.compile(r"\b(password|passwd|pwd|user|username|token|secret|api[_-]?key)"
+                r"(?:\s*[=:]\s*(?:\"[^\"]*\"|'[^']*'|[^\s,;)\]]+)|\s+(?:\"[^\"]*\"|'[^']*'))",
+                re.IGNORECASE), r"\1=<hidden>"),
+    # psycopg's `connection to server at "db.example" (10.0.0.5), port 5432 failed`.
+    (re.compile(r"\b(server|host)(\s+at)?\s+\"[^\"]*\"(\s*\([^)]*\))?", re.IGNORECASE),
+     r"\1 <host>"),
+    (re.compile(r"\bport\s+\d+", re.IGNORECASE), "port <port>"),
+    # IPv4 and bracketed IPv6 addresses, and host:port pairs.
+    (re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b"), "<host>"),
+    (re.compile(r"\[[0-9a-fA-F:]+\](?::\d+)?"), "<host>"),
+    (re.compile(r"\b[\w.-]+:\d{2,5}\b"), "<host>"),
+)
+
+
+def crash_message(what: str, error: BaseException, config: Config) -> str:
+    """``Woken failed to run the <what>: <class>: <message>``, safe to show to a user."""
+    return f"Woken failed to run the {what}: {error_cause(error, server_directories(config))}"
+
+
+def error_cause(error: BaseException, hidden: dict[Path, str]) -> str:
+    """The error's class and the first line of its message, less hosts, paths, credentials.
+
+    SQLAlchemy wraps a driver's error (its SQL and parameters on later lines): the
+    driver's own is the cause.
+    """
+    cause = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    kind = type(cause).__name__
+    if not lines:
+        return kind
+    message = lines[0]
+    for pattern, stand_in in _HIDDEN_WORDS:
+        message = pattern.sub(stand_in, message)
+    return scrub(f"{kind}: {message}", hidden)[:MAX_LINE_CHARS]
+
+
+def server_directories(config: Config) -> dict[Path, str]:
+    """The server's directories an error shown to a user must not name."""
+    return {**installation_paths(), config.data_dir: "<data>",
+            Path(config.algorithms_dir).resolve(): "<algorithms>"}
 
 
 def user_error(cause: str, stderr: str, hidden: dict[Path, str]) -> str:

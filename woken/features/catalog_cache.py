@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from woken.features import catalog
-from woken.features.catalog import DatasetSchema
+from woken.features.catalog import Catalog, DatasetSchema
 
 
 class CatalogCache:
@@ -28,17 +28,21 @@ class CatalogCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._fingerprint: tuple[Any, ...] | None = None
-        self._schemas: dict[str, DatasetSchema] = {}
+        self._catalog = Catalog()
 
-    def schemas(self, connection: sa.Connection) -> dict[str, DatasetSchema]:
-        """Every usable dataset's schema, by code (in code order)."""
+    def catalog(self, connection: sa.Connection) -> Catalog:
+        """Every usable dataset in each of its tables."""
         fingerprint = catalog.fingerprint(connection)
         if fingerprint is None:
-            return {}
+            return Catalog()
         with self._lock:
             if fingerprint == self._fingerprint:
-                return self._schemas
-        schemas = {schema.code: schema for schema in catalog.read_all(connection)}
+                return self._catalog
+        read = catalog.read_catalog(connection)
         with self._lock:
-            self._fingerprint, self._schemas = fingerprint, schemas
-        return schemas
+            self._fingerprint, self._catalog = fingerprint, read
+        return read
+
+    def schemas(self, connection: sa.Connection) -> dict[str, DatasetSchema]:
+        """Every usable dataset in its home table, by code (in code order)."""
+        return self.catalog(connection).home

@@ -34,13 +34,19 @@ RawFilters = str | Mapping[str, Any] | Sequence[Any] | None
 
 @dataclass(frozen=True)
 class Dataset:
-    """A dataset of the features database: its code, label, table and number of rows."""
+    """A dataset of the features database: its code, label, table and number of rows.
+
+    ``table`` is the table counted (its home table unless another was asked for);
+    ``tables`` every table that holds its rows, its home table first.
+    """
 
     code: str
     label: str
     description: str
     table: str
     row_count: int
+    tables: tuple[str, ...] = ()
+    anonymisation_level: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The dataset as ``GET /metadata/datasets`` lists it."""
@@ -63,41 +69,80 @@ class FeaturesDatabase:
     def engine(self) -> sa.Engine:
         return self._engine
 
-    def datasets(self) -> list[Dataset]:
-        """Every usable dataset, by code."""
+    def datasets(self, table: str | None = None) -> list[Dataset]:
+        """Every usable dataset (of ``table``, if given: BadRequest if unknown), by code."""
         with self._engine.connect() as connection:
-            return [_dataset(connection, s) for s in self._catalog.schemas(connection).values()]
+            found = self._catalog.catalog(connection)
+            if table is None:
+                return [_dataset(connection, s) for s in found.home.values()]
+            _check_table(found, table)
+            return [_dataset(connection, s) for s in found.in_table(table)]
 
-    def dataset(self, code: str) -> Dataset:
+    def dataset(self, code: str, table: str | None = None) -> Dataset:
         with self._engine.connect() as connection:
-            (schema,) = self._read(connection, [code])
+            (schema,) = self._read(connection, [code], table)
             return _dataset(connection, schema)
 
-    def variables(self, datasets: Sequence[str]) -> list[VariableMeta]:
+    def listing(
+        self, datasets: Sequence[str] = (), table: str | None = None, exhaustive: bool = False
+    ) -> list[tuple[VariableMeta, list[str]]]:
+        """Each variable with the datasets that have it, as ``GET /metadata/variables`` lists them.
+
+        No dataset named: every dataset (of ``table``, if given). A dataset's variables are
+        those of every one of its tables (of ``table`` only, if given). The union over the
+        datasets, or with ``exhaustive`` only the variables that every one of them has.
+        A variable is described as its first dataset (by code, home table first) has it.
+        """
+        with self._engine.connect() as connection:
+            found = self._catalog.catalog(connection)
+            codes = _as_list(datasets)
+            if codes:
+                catalog.pick(found, codes, table)
+            elif table is not None:
+                _check_table(found, table)
+            schemas = [s for s in found.schemas
+                       if (not codes or s.code in codes)
+                       and (table is None or s.table_name == table)]
+        named = list(dict.fromkeys(codes or [s.code for s in schemas]))
+        variables: dict[str, tuple[VariableMeta, list[str]]] = {}
+        for code in named:
+            for schema in (s for s in schemas if s.code == code):
+                for variable_code, meta in schema.variables.items():
+                    entry = variables.setdefault(variable_code, (meta, []))
+                    if code not in entry[1]:
+                        entry[1].append(code)
+        return [entry for entry in variables.values()
+                if not exhaustive or len(entry[1]) == len(named)]
+
+    def variables(self, datasets: Sequence[str], table: str | None = None) -> list[VariableMeta]:
         """The variables of the datasets; for several, those all of them have alike.
 
         Alike: the same type and, for nominal variables, the same enumeration codes, so
         that the union of the datasets' rows is one variable, not two under one name.
         """
         with self._engine.connect() as connection:
-            first, *others = self._read(connection, _as_list(datasets))
+            first, *others = self._read(connection, _as_list(datasets), table)
         return [
             meta
             for code, meta in first.variables.items()
             if all(code in o.variables and _alike(meta, o.variables[code]) for o in others)
         ]
 
-    def resolve(self, datasets: Sequence[str], codes: Sequence[str]) -> list[VariableMeta]:
+    def resolve(
+        self, datasets: Sequence[str], codes: Sequence[str], table: str | None = None
+    ) -> list[VariableMeta]:
         """The metadata of each code, in order; BadRequest naming every unknown code."""
         with self._engine.connect() as connection:
-            schemas = self._read(connection, _as_list(datasets))
+            schemas = self._read(connection, _as_list(datasets), table)
         return _resolve(schemas, _as_list(codes))
 
     def select(
         self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters,
-        keep_missing: bool = False, required: Sequence[str] = (),
+        keep_missing: bool = False, required: Sequence[str] = (), table: str | None = None,
     ) -> SelectedData:
         """The rows of ``columns`` that pass ``filters`` and miss no value.
+
+        ``table``: the table to read the datasets' rows from (default: each one's home).
 
         ``keep_missing``: rows missing values are kept (None), except those missing a
         value of ``required``.
@@ -107,27 +152,31 @@ class FeaturesDatabase:
         dataset's in turn, in the order given); rows are ordered by ``subject_id``
         within a dataset.
         """
-        statement, metas = self._statement(datasets, columns, filters, keep_missing, required)
+        statement, metas = self._statement(datasets, columns, filters, keep_missing, required,
+                                           table)
         with self._engine.connect() as connection:
             rows = to_rows(metas, connection.execute(statement), keep_missing, required)
         return SelectedData(columns=[m.code for m in metas], rows=rows)
 
-    def count(self, dataset: str, filters: Filter | RawFilters) -> int:
+    def count(
+        self, dataset: str, filters: Filter | RawFilters, table: str | None = None
+    ) -> int:
         """How many rows of ``dataset`` pass ``filters``, whatever their missing values."""
         filter_ = filters if isinstance(filters, Group) else parse_filters(filters)
         with self._engine.connect() as connection:
-            (schema,) = self._read(connection, [dataset])
+            (schema,) = self._read(connection, [dataset], table)
             return int(connection.execute(build_count(schema, filter_)).scalar_one())
 
     def select_sql(
-        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters
+        self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters,
+        table: str | None = None,
     ) -> str:
         """The same selection as one SQL string, for legacy images that read ``PARAM_query``.
 
         Values are rendered as literals by the dialect (they were checked against the
         metadata first); new code should use :meth:`select` and hand over the rows.
         """
-        statement, _ = self._statement(datasets, columns, filters)
+        statement, _ = self._statement(datasets, columns, filters, table=table)
         # The engine's own dialect may escape '%' as '%%' for its driver's "pyformat"
         # parameters; the text goes to a client that runs it as is, without parameters.
         plain = type(self._engine.dialect)(paramstyle="named")  # type: ignore[call-arg]
@@ -150,18 +199,20 @@ class FeaturesDatabase:
     def dispose(self) -> None:
         self._engine.dispose()
 
-    def dataset_tables(self) -> dict[str, str]:
-        """The table of each usable dataset, by code (no row counts: cheaper than datasets)."""
+    def dataset_tables(self) -> dict[str, tuple[str, ...]]:
+        """The tables of each usable dataset, home first, by code (no row counts: cheap)."""
         with self._engine.connect() as connection:
             schemas = self._catalog.schemas(connection)
-        return {code: schema.table_name for code, schema in schemas.items()}
+        return {code: schema.tables for code, schema in schemas.items()}
 
-    def _read(self, connection: sa.Connection, codes: Sequence[str]) -> list[DatasetSchema]:
-        return catalog.pick(self._catalog.schemas(connection), codes)
+    def _read(
+        self, connection: sa.Connection, codes: Sequence[str], table: str | None = None
+    ) -> list[DatasetSchema]:
+        return catalog.pick(self._catalog.catalog(connection), codes, table)
 
     def _statement(
         self, datasets: Sequence[str], columns: Sequence[str], filters: Filter | RawFilters,
-        keep_missing: bool = False, required: Sequence[str] = (),
+        keep_missing: bool = False, required: Sequence[str] = (), table: str | None = None,
     ) -> tuple[sa.Select[Any], list[VariableMeta]]:
         datasets, columns = _as_list(datasets), _as_list(columns)
         filter_ = filters if isinstance(filters, Group) else parse_filters(filters)
@@ -173,7 +224,7 @@ class FeaturesDatabase:
                 f"variable(s) selected more than once: {', '.join(repr(c) for c in repeated)}"
             )
         with self._engine.connect() as connection:
-            schemas = self._read(connection, datasets)
+            schemas = self._read(connection, datasets, table)
         metas = _resolve(schemas, columns)
         statement = build_select(schemas, [m.code for m in metas], filter_, keep_missing,
                                  required)
@@ -183,6 +234,14 @@ class FeaturesDatabase:
 def _as_list(codes: Sequence[str]) -> list[str]:
     """A list of codes; one code given as a plain string is a list of one, not of letters."""
     return [codes] if isinstance(codes, str) else list(codes)
+
+
+def _check_table(found: catalog.Catalog, table: str) -> None:
+    if table not in found.tables():
+        raise BadRequest(
+            f"unknown table '{table}' (known: {', '.join(found.tables()) or 'none'})",
+            {"unknown": table, "known": found.tables()},
+        )
 
 
 def _dataset(connection: sa.Connection, schema: DatasetSchema) -> Dataset:
@@ -197,6 +256,8 @@ def _dataset(connection: sa.Connection, schema: DatasetSchema) -> Dataset:
         description=schema.description,
         table=schema.table_name,
         row_count=int(count),
+        tables=schema.tables,
+        anonymisation_level=schema.anonymisation_level,
     )
 
 

@@ -17,21 +17,31 @@ enumeration codes; ``string`` → text, or nominal if it holds few distinct valu
 column is not a variable: it gives each row's dataset. Overrides (a metadata file,
 or an existing table's variables for ``--append``) replace a field's type and
 enumerations *before* reading, so that frictionless checks the rows against them.
+
+A package's older Table Schema forms are rewritten first (:mod:`.descriptor_forms`,
+each rewrite a warning in the summary). A resource's table is the schema's
+``tableName`` when it declares one (the MIP's packages do), else the resource's
+name; its dataset column is the schema's ``datasetKey`` (default ``dataset``).
+What the package says of its datasets (``datasets``: code, label, description,
+``anonymisationLevel``) goes with every table it loads.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from frictionless import Detector, FrictionlessException, Package, Resource
+from frictionless import Detector, Field, FrictionlessException, Package, Resource
 from frictionless.errors import Error
 
 from woken.errors import BadRequest
+from woken.features.dataset_meta import DatasetMeta, merged, read_dataset_metas
+from woken.features.descriptor_forms import normalise_package
 from woken.features.schema import DATASET_COLUMN
 from woken.features.table_data import TableData
 from woken.features.variables import NOMINAL_TYPES, VariableMeta
@@ -52,9 +62,12 @@ class Source:
 
     resource: Resource
     table: str
-    display: str  # the file, as messages name it
+    display: str  # the resource and its file, as messages name them
     label: str
     description: str
+    warnings: tuple[str, ...] = ()
+    dataset_column: str = DATASET_COLUMN
+    datasets: dict[str, DatasetMeta] = dataclass_field(default_factory=dict)
 
     def estimated_rows(self) -> int | None:
         """The file's lines less the header (cheap: bytes are counted, not parsed)."""
@@ -82,8 +95,7 @@ def open_sources(path: Path, table: str | None = None) -> list[Source]:
     if table is not None:
         if len(sources) != 1:
             raise BadRequest(f"{path}: --table names one table, the package has {len(sources)}")
-        sources = [Source(sources[0].resource, table, sources[0].display,
-                          sources[0].label, sources[0].description)]
+        sources = [replace(sources[0], table=table)]
     return sources
 
 
@@ -106,7 +118,7 @@ def read_source(
     variables, may_be_nominal, notes = [], set(), []
     shared = False
     for field in fields:
-        if field.name == DATASET_COLUMN:
+        if field.name == source.dataset_column:
             shared = True
         elif field.name in overrides:
             variable = overrides[field.name]
@@ -128,30 +140,58 @@ def read_source(
         rows=_rows(source, variables, shared),
         shared=shared,
         may_be_nominal=frozenset(may_be_nominal),
-        notes=notes,
+        notes=[*source.warnings, *notes],
+        datasets=source.datasets,
     )
 
 
 def _package_sources(descriptor: Path) -> list[Source]:
+    normalised = normalise_package(descriptor)
     try:
-        package = Package(str(descriptor), detector=DETECTOR)
+        package = Package(normalised.descriptor, basepath=str(descriptor.parent),
+                          detector=DETECTOR)
     except FrictionlessException as error:
-        reasons = "; ".join(reason.message for reason in error.reasons)
-        raise BadRequest(
-            f"{descriptor}: {error.error.message}" + (f" ({reasons})" if reasons else "")
-        ) from None
+        raise BadRequest(_descriptor_error(descriptor, normalised.descriptor, error)) from None
     if not package.resources:
         raise BadRequest(f"{descriptor}: the package has no resource")
+    package_datasets = read_dataset_metas(package.custom.get("datasets"), str(descriptor))
     sources = []
     for resource in package.resources:
-        display = str(Path(descriptor.parent, resource.path or resource.name))
+        display = f"resource '{resource.name}' ({Path(descriptor.parent, resource.path or '')})"
         if not resource.tabular:
-            raise BadRequest(f"{display}: resource '{resource.name}' is not a table")
+            raise BadRequest(f"{display}: not a table")
+        schema = resource.schema.custom
+        # The resource's own tableName first: several resources may share one schema file.
+        table = resource.custom.get("tableName") or schema.get("tableName") or resource.name
+        own = read_dataset_metas(resource.custom.get("datasets"), display)
+        level = resource.custom.get("anonymisationLevel")
+        if isinstance(level, str):
+            own = merged(own, {table: DatasetMeta(table, anonymisation_level=level)})
         sources.append(Source(
-            resource, resource.name, display, resource.title or resource.name,
+            resource, str(table), display, resource.title or resource.name,
             resource.description or package.description or "",
+            warnings=tuple(w for w in normalised.warnings
+                           if w.startswith(f"resource '{resource.name}'")),
+            dataset_column=str(schema.get("datasetKey") or DATASET_COLUMN),
+            datasets=merged(own, package_datasets),
         ))
     return sources
+
+
+def _descriptor_error(path: Path, descriptor: dict[str, Any], error: FrictionlessException) -> str:
+    """The package's error, naming the resource and the field where frictionless did not."""
+    for resource in descriptor.get("resources", []):
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        for item in (schema.get("fields") or []) if isinstance(schema, dict) else []:
+            try:
+                Field.from_descriptor(item)
+            except FrictionlessException as field_error:
+                notes = "; ".join(reason.note for reason in field_error.reasons)
+                return (f"{path}: resource '{resource.get('name')}', field "
+                        f"'{item.get('name') if isinstance(item, dict) else item}': "
+                        f"{field_error.error.note}" + (f" ({notes})" if notes else ""))
+    reasons = "; ".join(reason.message for reason in error.reasons)
+    return f"{path}: {error.error.message}" + (f" ({reasons})" if reasons else "")
 
 
 def _csv_source(path: Path) -> Source:
@@ -210,8 +250,6 @@ def _impose(resource: Resource, field: Any, variable: VariableMeta) -> Any:
 
 def _rows(source: Source, variables: list[VariableMeta], shared: bool) -> Iterator[dict[str, Any]]:
     converters = {v.code: _converter(v) for v in variables}
-    if shared:
-        converters[DATASET_COLUMN] = _text
     try:
         with source.resource as resource:
             if resource.header.errors:
@@ -220,10 +258,15 @@ def _rows(source: Source, variables: list[VariableMeta], shared: bool) -> Iterat
                 if row.errors:
                     raise BadRequest(_row_error(source, row.row_number, row.errors[0]))
                 values = row.to_dict()
-                if shared and values.get(DATASET_COLUMN) in (None, ""):
-                    raise BadRequest(f"{source.display}: line {row.row_number}, column "
-                                     f"'{DATASET_COLUMN}': the row has no dataset")
-                yield {code: convert(values.get(code)) for code, convert in converters.items()}
+                converted = {code: convert(values.get(code))
+                             for code, convert in converters.items()}
+                if shared:
+                    dataset = _text(values.get(source.dataset_column))
+                    if not dataset:
+                        raise BadRequest(f"{source.display}: line {row.row_number}, column "
+                                         f"'{source.dataset_column}': the row has no dataset")
+                    converted[DATASET_COLUMN] = dataset
+                yield converted
     except FrictionlessException as error:
         raise BadRequest(f"{source.display}: {error.error.message}") from None
 

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from woken.errors import BadRequest
 from woken.features.bundled import BUILDERS, BundledDataset
 from woken.features.engine import create_features_engine
-from woken.features.schema import meta_datasets, metadata
+from woken.features.schema import meta_datasets
+from woken.features.schema_upgrade import ensure_schema
 from woken.features.table_data import TableData
 from woken.features.table_writer import Mode, write_table
 
@@ -83,8 +84,9 @@ def _write_if_needed(
 
 
 def create_schema(engine: sa.Engine) -> None:
-    """Create ``meta_datasets`` and ``meta_variables`` where they do not exist yet."""
-    metadata.create_all(engine, checkfirst=True)
+    """Create the metadata tables where they do not exist yet (upgrade those of before)."""
+    with engine.begin() as connection:
+        ensure_schema(connection)
 
 
 def _write(connection: sa.Connection, dataset: BundledDataset) -> None:

@@ -25,9 +25,10 @@ def datasets_answer(datasets: Sequence[Dataset]) -> dict[str, Any]:
             "code": d.code,
             "label": d.label,
             "description": d.description,
-            # Not in the loaded metadata: said unknown rather than guessed.
-            "anonymisationLevel": None,
-            "tables": [{"database": "features", "dbSchema": "public", "name": d.table}],
+            # None when neither the package nor a metadata file said it: not guessed.
+            "anonymisationLevel": d.anonymisation_level,
+            "tables": [{"database": "features", "dbSchema": "public", "name": table}
+                       for table in (d.tables or (d.table,))],
             "rows": d.row_count,
         }
         for d in datasets
@@ -38,7 +39,8 @@ def sql_type(meta: VariableMeta) -> str:
     return "varchar" if meta.type in NOMINAL_TYPES else _SQL_TYPES.get(meta.type, "text")
 
 
-def variables_answer(metas: Sequence[VariableMeta], datasets: Sequence[str]) -> dict[str, Any]:
+def variables_answer(listing: Sequence[tuple[VariableMeta, Sequence[str]]]) -> dict[str, Any]:
+    """Each variable with the datasets that have it (see ``FeaturesDatabase.listing``)."""
     return {"variables": [
         {
             **meta.to_json(),
@@ -47,5 +49,5 @@ def variables_answer(metas: Sequence[VariableMeta], datasets: Sequence[str]) -> 
             "description": meta.description,
             "datasets": [{"code": code} for code in datasets],
         }
-        for meta in metas
+        for meta, datasets in listing
     ]}

@@ -7,7 +7,11 @@ A JSON list of variables as ``meta_variables`` holds them (contract §2), or the
       "enumerations": [{"code": "M", "label": "Male"}, {"code": "F", "label": "Female"}],
       "description": "…", "unit": "", "methodology": ""}, …]
 
-What it says of a column overrides the Table Schema and the inference.
+What it says of a column overrides the Table Schema and the inference. The object
+form may also describe datasets, as the 2019 configuration did::
+
+    {"variables": [...], "datasets": [{"code": "desd-synthdata", "label": "DESD",
+      "description": "Demo dataset DESD", "anonymisationLevel": "Anonymised"}]}
 """
 
 from __future__ import annotations
@@ -17,17 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from woken.errors import BadRequest
+from woken.features.dataset_meta import DatasetMeta, read_dataset_metas
 from woken.features.schema import check_variable
 from woken.features.variables import VariableMeta
 
 
 def read_metadata_file(path: Path) -> dict[str, VariableMeta]:
     """The variables of the file by code; BadRequest naming the file and the entry."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BadRequest(f"{path}: cannot read the metadata file: {error}") from None
-    entries = document.get("variables") if isinstance(document, dict) else document
+    document = _document(path)
+    entries = (document.get("variables", [] if "datasets" in document else None)
+               if isinstance(document, dict) else document)
     if not isinstance(entries, list):
         raise BadRequest(f"{path}: a metadata file is a JSON list of variables")
     variables: dict[str, VariableMeta] = {}
@@ -37,6 +40,20 @@ def read_metadata_file(path: Path) -> dict[str, VariableMeta]:
             raise BadRequest(f"{path}: variable '{variable.code}' is described twice")
         variables[variable.code] = variable
     return variables
+
+
+def read_metadata_datasets(path: Path) -> dict[str, DatasetMeta]:
+    """The datasets the file describes (its ``datasets`` list), by code."""
+    document = _document(path)
+    return read_dataset_metas(document.get("datasets"), str(path)) if isinstance(
+        document, dict) else {}
+
+
+def _document(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BadRequest(f"{path}: cannot read the metadata file: {error}") from None
 
 
 def _variable(path: Path, position: int, entry: Any) -> VariableMeta:

@@ -1,7 +1,10 @@
-"""The tables of a features database: two metadata tables and one data table per dataset.
+"""The tables of a features database: three metadata tables and the data tables.
 
-``meta_datasets`` lists the datasets and the table that holds each one's rows;
-``meta_variables`` describes every variable (column) of every dataset. A data
+``meta_datasets`` lists the datasets (label, description, anonymisation level) and
+the table read when a request names no ``targetTable`` (its *home* table);
+``meta_dataset_tables`` lists every table that holds a dataset's rows (as in 2019,
+a hospital's rows may sit in its own table and in a mixed one); ``meta_variables``
+describes every variable (column) of every dataset in every one of its tables. A data
 table has a ``subject_id`` integer primary key, a ``dataset`` column when it
 holds the rows of several datasets (as the 2019 MIP tables do), and one column per variable:
 ``real`` → double precision, ``integer`` → integer, nominal types → the
@@ -41,6 +44,20 @@ meta_datasets = sa.Table(
     sa.Column("label", sa.String(256), nullable=False),
     sa.Column("description", sa.Text, nullable=False, default=""),
     sa.Column("table_name", sa.String(64), nullable=False),
+    # The 2019 ``anonymisationLevel`` ("Anonymised", "Depersonalised", ...); NULL: not said.
+    sa.Column("anonymisation_level", sa.String(64), nullable=True),
+)
+
+meta_dataset_tables = sa.Table(
+    "meta_dataset_tables",
+    metadata,
+    sa.Column(
+        "dataset",
+        sa.String(64),
+        sa.ForeignKey("meta_datasets.code", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("table_name", sa.String(64), primary_key=True),
 )
 
 meta_variables = sa.Table(
@@ -52,6 +69,7 @@ meta_variables = sa.Table(
         sa.ForeignKey("meta_datasets.code", ondelete="CASCADE"),
         primary_key=True,
     ),
+    sa.Column("table_name", sa.String(64), primary_key=True),
     sa.Column("code", sa.String(64), primary_key=True),
     # The order in which the dataset declares its variables (target first), so that
     # listings are stable and readable rather than alphabetical.

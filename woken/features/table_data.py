@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from woken.features.dataset_meta import DatasetMeta
 from woken.features.variables import VariableMeta
 
 
@@ -20,9 +21,11 @@ class TableData:
     row: the writer's transaction then loads nothing.
 
     Without a ``dataset`` column the table is one dataset, coded like the table and
-    described by ``label`` and ``description``. ``may_be_nominal`` lists the text
-    variables that become nominal if they hold few distinct values (see
-    :mod:`.nominal`); ``notes`` are what the reader has to tell in the summary.
+    described by ``label`` and ``description``. ``datasets``: what the source says of
+    its datasets (label, description, anonymisation level), by code.
+    ``may_be_nominal`` lists the text variables that become nominal if they hold few
+    distinct values (see :mod:`.nominal`); ``notes`` are what the reader has to tell in
+    the summary.
     """
 
     table: str
@@ -34,3 +37,4 @@ class TableData:
     shared: bool = False
     may_be_nominal: frozenset[str] = frozenset()
     notes: list[str] = field(default_factory=list)
+    datasets: Mapping[str, DatasetMeta] = field(default_factory=dict)

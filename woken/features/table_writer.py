@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from woken.errors import BadRequest
+from woken.features.dataset_meta import DatasetMeta
 from woken.features.load_summary import TableSummary
 from woken.features.nominal import NOMINAL_MAX_VALUES, DistinctValues, as_nominal
 from woken.features.schema import (
@@ -28,12 +29,14 @@ from woken.features.schema import (
     check_code,
     check_variable,
     data_table,
+    meta_dataset_tables,
     meta_datasets,
     meta_variables,
     metadata,
 )
+from woken.features.schema_upgrade import ensure_schema
 from woken.features.table_data import TableData
-from woken.features.variables import VariableMeta
+from woken.features.variables import NOMINAL_TYPES, VariableMeta
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +64,7 @@ def write_table(
 ) -> TableSummary:
     """Write ``data`` (see :class:`TableData`) and its metadata; BadRequest on bad input."""
     _check_codes(data)
-    metadata.create_all(connection, checkfirst=True)
+    ensure_schema(connection)
     existing = _datasets_of_table(connection, data.table)
     exists = bool(existing) or sa.inspect(connection).has_table(data.table)
     if mode is Mode.CREATE and exists:
@@ -97,9 +100,10 @@ def write_table(
 
     variables, notes = _decide_nominal(data.variables, nominal_candidates, nominal_max_values)
     codes = list(datasets) if data.shared else [data.table]
-    _check_dataset_codes(connection, data, codes)
+    _check_dataset_codes(connection, data, codes, variables)
+    _write_datasets(connection, data, codes)
     new = [code for code in codes if code not in existing]
-    _write_metadata(connection, data, new, variables)
+    _write_variables(connection, data.table, new, variables)
     log.debug("table %s loaded from %s: %d rows", data.table, data.source, rows)
     return TableSummary(
         table=data.table,
@@ -135,15 +139,35 @@ def _check_codes(data: TableData) -> None:
 
 def _datasets_of_table(connection: sa.Connection, table: str) -> list[str]:
     return list(connection.execute(
-        sa.select(meta_datasets.c.code).where(meta_datasets.c.table_name == table)
+        sa.select(meta_dataset_tables.c.dataset)
+        .where(meta_dataset_tables.c.table_name == table)
+        .order_by(meta_dataset_tables.c.dataset)
     ).scalars())
 
 
 def _drop(connection: sa.Connection, table: str, datasets: Sequence[str]) -> None:
-    """Remove the table and its datasets' metadata (a leftover table without metadata too)."""
+    """Remove the table and what the metadata says of it (a leftover table without metadata too).
+
+    A dataset that is in no other table goes with it; one that is also elsewhere
+    stays, read from one of its other tables by default if this was its home.
+    """
     if datasets:
-        connection.execute(sa.delete(meta_variables).where(meta_variables.c.dataset.in_(datasets)))
-        connection.execute(sa.delete(meta_datasets).where(meta_datasets.c.code.in_(datasets)))
+        connection.execute(sa.delete(meta_variables).where(meta_variables.c.table_name == table))
+        connection.execute(
+            sa.delete(meta_dataset_tables).where(meta_dataset_tables.c.table_name == table))
+        remaining = dict(connection.execute(
+            sa.select(meta_dataset_tables.c.dataset, sa.func.min(meta_dataset_tables.c.table_name))
+            .where(meta_dataset_tables.c.dataset.in_(datasets))
+            .group_by(meta_dataset_tables.c.dataset)
+        ).all())
+        gone = [code for code in datasets if code not in remaining]
+        if gone:
+            connection.execute(sa.delete(meta_variables).where(meta_variables.c.dataset.in_(gone)))
+            connection.execute(sa.delete(meta_datasets).where(meta_datasets.c.code.in_(gone)))
+        for code, other in remaining.items():
+            connection.execute(sa.update(meta_datasets).where(
+                meta_datasets.c.code == code, meta_datasets.c.table_name == table
+            ).values(table_name=other))
     sa.Table(table, sa.MetaData()).drop(connection, checkfirst=True)
 
 
@@ -202,41 +226,77 @@ def _decide_nominal(
     return decided, notes
 
 
-def _check_dataset_codes(connection: sa.Connection, data: TableData, codes: list[str]) -> None:
+def _check_dataset_codes(
+    connection: sa.Connection, data: TableData, codes: list[str], variables: list[VariableMeta]
+) -> None:
+    """Codes SQL can hold, and a variable of one code of one kind in all of a dataset's tables."""
     for code in codes:
         try:
             check_code("dataset", code)
         except ValueError as error:
             raise BadRequest(f"{data.source}: {error}") from None
+    kinds = {variable.code: _kind(variable.type) for variable in variables}
     elsewhere = connection.execute(
-        sa.select(meta_datasets.c.code, meta_datasets.c.table_name).where(
-            meta_datasets.c.code.in_(codes), meta_datasets.c.table_name != data.table
-        )
+        sa.select(meta_variables.c.dataset, meta_variables.c.table_name, meta_variables.c.code,
+                  meta_variables.c.type)
+        .where(meta_variables.c.dataset.in_(codes), meta_variables.c.table_name != data.table,
+               meta_variables.c.code.in_(list(kinds)))
     ).all()
-    if elsewhere:
-        raise BadRequest(
-            f"{data.source}: dataset(s) already loaded from another table: "
-            + ", ".join(f"'{row.code}' (table '{row.table_name}')" for row in elsewhere)
-        )
+    for row in elsewhere:
+        if _kind(row.type) != kinds[row.code]:
+            raise BadRequest(
+                f"{data.source}: table '{data.table}', column '{row.code}': dataset "
+                f"'{row.dataset}' is also in table '{row.table_name}', where '{row.code}' is "
+                f"{row.type}; here it would be {kinds[row.code]}: one variable, one kind"
+            )
 
 
-def _write_metadata(
-    connection: sa.Connection, data: TableData, datasets: list[str], variables: list[VariableMeta]
+def _kind(type_: str) -> str:
+    """What must agree between a dataset's tables (enumerations may differ: rows differ)."""
+    if type_ in NOMINAL_TYPES:
+        return "nominal"
+    return "numeric" if type_ in {"real", "integer"} else type_
+
+
+def _write_datasets(connection: sa.Connection, data: TableData, codes: list[str]) -> None:
+    """One ``meta_datasets`` row per dataset (created, or updated with what the load says)."""
+    stored = {row.code: row for row in connection.execute(
+        sa.select(meta_datasets).where(meta_datasets.c.code.in_(codes)))}
+    in_table = set(connection.execute(
+        sa.select(meta_dataset_tables.c.dataset).where(
+            meta_dataset_tables.c.table_name == data.table,
+            meta_dataset_tables.c.dataset.in_(codes))
+    ).scalars())
+    for code in codes:
+        said = data.datasets.get(code, DatasetMeta(code))
+        if code in stored:
+            values = {name: value for name, value in (
+                ("label", said.label), ("description", said.description),
+                ("anonymisation_level", said.anonymisation_level)) if value is not None}
+            if values:
+                connection.execute(
+                    sa.update(meta_datasets).where(meta_datasets.c.code == code).values(**values))
+        else:
+            default = (DatasetMeta(code, data.label, data.description) if not data.shared
+                       else DatasetMeta(code, code, data.description))
+            meta = said.over(default)
+            connection.execute(meta_datasets.insert().values(
+                code=code, label=meta.label or code, description=meta.description or "",
+                anonymisation_level=meta.anonymisation_level, table_name=data.table))
+        if code not in in_table:
+            connection.execute(meta_dataset_tables.insert().values(
+                dataset=code, table_name=data.table))
+
+
+def _write_variables(
+    connection: sa.Connection, table: str, datasets: list[str], variables: list[VariableMeta]
 ) -> None:
     if not datasets:
         return
-    connection.execute(meta_datasets.insert(), [
-        {
-            "code": code,
-            "label": data.label if not data.shared else code,
-            "description": data.description,
-            "table_name": data.table,
-        }
-        for code in datasets
-    ])
     connection.execute(meta_variables.insert(), [
         {
             "dataset": dataset,
+            "table_name": table,
             "code": variable.code,
             "position": position,
             "label": variable.label,

@@ -4,9 +4,10 @@ Tables and datasets are two things (contract, "The 2019 request and result
 formats"): a features table holds the rows of several datasets, told apart by its
 `dataset` column. `targetTable` picks the table, `datasets` (or, for an
 experiment, `trainingDatasets` and the held-out `validationDatasets`) pick rows.
-Without `targetTable` the datasets are found wherever they are (the bundled sets,
-one table each, stay reachable by their names); without any dataset the
-configured default dataset is read.
+A dataset may be in several tables (its own and a mixed one): `targetTable`
+decides which one its rows are read from. Without `targetTable` each dataset is
+read from its home table (the bundled sets, one table each, stay reachable by
+their names); without any dataset the configured default dataset is read.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ class DataScope:
 
     datasets: list[str]
     held_out: list[str]
-    # The table(s) the datasets live in, in order of first appearance.
+    # The table(s) the datasets are read from, in order of first appearance.
     tables: list[str]
+    # The request's `targetTable` (None: each dataset from its home table).
+    table: str | None = None
 
     @property
     def all_datasets(self) -> list[str]:
@@ -55,14 +58,14 @@ def resolve_scope(
     datasets: Sequence[str],
     held_out: Sequence[str] = (),
 ) -> DataScope:
-    known = features.dataset_tables()  # code -> table
+    known = features.dataset_tables()  # code -> its tables, home first
     _check_repeats(datasets, held_out)
     if target_table is not None:
         table = _check_table(target_table, known)
-        in_table = [code for code, t in known.items() if t == table]
+        in_table = [code for code, tables in known.items() if table in tables]
         for code in [*datasets, *held_out]:
             _check_dataset(code, known)
-            if known[code] != table:
+            if table not in known[code]:
                 raise BadRequest(
                     f"dataset '{code}' is not in targetTable '{table}' "
                     f"(its datasets: {', '.join(in_table)})"
@@ -70,15 +73,15 @@ def resolve_scope(
         chosen = list(datasets) or [code for code in in_table if code not in held_out]
         if not chosen:
             raise BadRequest(f"targetTable '{table}': every dataset is held out, none to train on")
-    else:
-        chosen = list(datasets) or [default_dataset]
-        for code in [*chosen, *held_out]:
-            _check_dataset(code, known)
-    tables = list(dict.fromkeys(known[code] for code in [*chosen, *held_out]))
+        return DataScope(datasets=chosen, held_out=list(held_out), tables=[table], table=table)
+    chosen = list(datasets) or [default_dataset]
+    for code in [*chosen, *held_out]:
+        _check_dataset(code, known)
+    tables = list(dict.fromkeys(known[code][0] for code in [*chosen, *held_out]))
     return DataScope(datasets=chosen, held_out=list(held_out), tables=tables)
 
 
-def _check_table(ref: TableRef, known: dict[str, str]) -> str:
+def _check_table(ref: TableRef, known: dict[str, tuple[str, ...]]) -> str:
     if ref.database not in (None, FEATURES_DATABASE):
         raise BadRequest(
             f"targetTable.database '{ref.database}' is unknown: Woken reads one features "
@@ -88,7 +91,7 @@ def _check_table(ref: TableRef, known: dict[str, str]) -> str:
         raise BadRequest(
             f"targetTable.dbSchema '{ref.db_schema}' is unknown (known: {DEFAULT_DB_SCHEMA})"
         )
-    tables = sorted(set(known.values()))
+    tables = sorted({table for names in known.values() for table in names})
     if ref.name not in tables:
         raise BadRequest(
             f"unknown targetTable '{ref.name}' (known: {', '.join(tables) or 'none'})",
@@ -97,7 +100,7 @@ def _check_table(ref: TableRef, known: dict[str, str]) -> str:
     return ref.name
 
 
-def _check_dataset(code: str, known: dict[str, str]) -> None:
+def _check_dataset(code: str, known: dict[str, tuple[str, ...]]) -> None:
     if code not in known:
         raise BadRequest(
             f"unknown dataset '{code}' (known: {', '.join(known) or 'none'})",

@@ -108,7 +108,7 @@ def resolve_selection(
         services.features, services.config.default_dataset, query.target_table,
         list(training) or query.datasets, held_out,
     )
-    known = {meta.code for meta in services.features.variables(scope.all_datasets)}
+    known = {meta.code for meta in services.features.variables(scope.all_datasets, scope.table)}
     variables, grouping = unquoted(query.variables, known), unquoted(query.grouping, known)
     covariables = unquoted(query.covariables, known)
     warnings: tuple[str, ...] = ()
@@ -127,7 +127,7 @@ def resolve_selection(
     repeated = sorted(code for code, count in Counter(codes).items() if count > 1)
     if repeated:
         raise BadRequest(f"variable(s) used more than once: {', '.join(repeated)}")
-    metas = services.features.resolve(scope.all_datasets, codes)
+    metas = services.features.resolve(scope.all_datasets, codes, scope.table)
     n_variables, n_covariables = len(variables), len(covariables)
     return ResolvedSelection(
         query=query,
@@ -165,10 +165,11 @@ def select_rows(
     ``keep_missing``, only rows missing a value of ``required`` are left out).
     """
     datasets = list(datasets if datasets is not None else selection.datasets)
+    table = selection.scope.table  # the targetTable, if any: where the rows are read
     filters = parse_filters(selection.query.filters)
     check_filter_size(filters, services.config.limits)
     if filters is not None:
-        services.features.resolve(datasets, sorted(filter_fields(filters)))
+        services.features.resolve(datasets, sorted(filter_fields(filters)), table)
     codes = [m.code for m in selection.metas]
     rows: list[list[Any]] = []
     counts = []
@@ -176,9 +177,10 @@ def select_rows(
     policy = (MISSING_VALUES_POLICY if not keep_missing
               else KEPT_BUT_TARGET_POLICY if required else KEPT_MISSING_POLICY)
     for dataset in datasets:
-        selected = services.features.select([dataset], codes, filters, keep_missing, required)
+        selected = services.features.select([dataset], codes, filters, keep_missing, required,
+                                            table)
         columns = selected.columns
-        total = services.features.count(dataset, filters)
+        total = services.features.count(dataset, filters, table)
         left_out = total - len(selected.rows)
         counts.append(DatasetRows(dataset, len(selected.rows), left_out, role, policy))
         rows.extend(selected.rows)
@@ -223,7 +225,8 @@ def job_plan(
     legacy_query = None
     if algorithm.legacy_database:
         legacy_query = services.features.select_sql(
-            selection.datasets, [m.code for m in selection.metas], selection.query.filters
+            selection.datasets, [m.code for m in selection.metas], selection.query.filters,
+            selection.scope.table,
         )
     return JobPlan(
         algorithm=algorithm,

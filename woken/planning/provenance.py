@@ -67,7 +67,9 @@ class ResultContext:
         return [*notes, *(rows.feedback() for rows in self.rows)]
 
     def to_json(self) -> dict[str, Any]:
-        provenance = list(dict.fromkeys(rows.dataset for rows in self.rows))
+        # Only the datasets that gave rows: one whose every row was filtered out or
+        # left out for a missing value contributed nothing (its feedback says why).
+        provenance = list(dict.fromkeys(rows.dataset for rows in self.rows if rows.used))
         return {
             "algorithm": self.algorithm,
             "dataProvenance": [{"code": code} for code in provenance],

@@ -19,7 +19,6 @@ from woken.features.database import FeaturesDatabase
 from woken.features.loading import load_datasets
 from woken.storage.database import WokenDatabase
 from woken.storage.leases import Leases
-from woken.storage.migrate import upgrade_to_head
 from woken.system.admission import Admission
 from woken.system.memory import MemoryRelease
 from woken.system.ownership import DataDirLock
@@ -102,6 +101,9 @@ def start_services(config: Config) -> Services:
 
 
 def _start(config: Config, lock: DataDirLock | None) -> Services:
+    # Imported here, after the owner check: Alembic sets itself up when it is imported.
+    from woken.storage.migrate import upgrade_to_head
+
     config.data_dir.mkdir(parents=True, exist_ok=True)
     config.volumes_dir.mkdir(parents=True, exist_ok=True)
     registry = Registry.load(config.algorithms_dir)

@@ -41,6 +41,20 @@ class Metrics:
             "woken_backend_errors", "Backend calls that failed (BackendError)",
             ["backend", "operation"], registry=self.registry,
         )
+        # As a federation site: what left this site (aggregates only; never a row).
+        self.federation_steps = Counter(
+            "woken_federation_steps", "Federated local steps answered to a central",
+            registry=self.registry,
+        )
+        self.federation_sent_bytes = Counter(
+            "woken_federation_sent_bytes", "Bytes of the answers of federated local steps",
+            registry=self.registry,
+        )
+
+    def federation_bytes(self, sent: int) -> None:
+        """Count one federated step answered, and its bytes."""
+        self.federation_steps.inc()
+        self.federation_sent_bytes.inc(sent)
 
     def watch(self, woken_db: WokenDatabase) -> None:
         """Report the jobs and experiments of this woken-db at each scrape."""

@@ -62,3 +62,42 @@ def test_a_closed_pipe_is_one_line_and_no_traceback() -> None:
     assert "Traceback" not in done.stderr, done.stderr
     assert errors(done.stderr) == ["woken: the output was closed before the end (broken pipe)",
                                    "141"], done.stderr
+
+
+def test_a_refused_start_is_one_line_and_nothing_else(tmp_path: Path) -> None:
+    # Another process owns the data directory (a real flock held by a real process).
+    hold = ("import sys, pathlib; from woken.system.ownership import DataDirLock; "
+            "held = DataDirLock(pathlib.Path(sys.argv[1])).acquire(); print(flush=True); "
+            "sys.stdin.read()")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(tmp_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "\n"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        done = woken("serve", "--data-dir", str(tmp_path), "--port", str(port))
+    finally:
+        holder.communicate(timeout=TIMEOUT_S)
+    assert done.returncode == 2, done
+    # Not a log line before it: the owner check comes before Alembic and everything else.
+    refusal = (f"woken: the data directory {tmp_path} is in use by another Woken "
+               f"(pid {holder.pid}); one data directory has one owner")
+    assert done.stderr.splitlines() == [refusal], done.stderr
+    assert not (tmp_path / "woken.db").exists()
+
+
+def test_a_start_prints_no_third_party_info_lines(tmp_path: Path) -> None:
+    done = woken("--data-dir", str(tmp_path), "migrate")
+    assert done.returncode == 0, done
+    assert (tmp_path / "woken.db").is_file()
+    assert done.stderr == "", "alembic's INFO lines are not shown at the default level"
+    debug = woken("--data-dir", str(tmp_path / "again"), "--log-level", "DEBUG", "migrate")
+    assert "alembic" in debug.stderr, "at DEBUG they are"
+
+
+def test_an_unknown_log_level_is_one_line() -> None:
+    done = woken("--log-level", "LOUD", "algorithms")
+    assert_one_line(done, 2, "--log-level must be one of DEBUG, INFO, WARNING, ERROR, got 'LOUD'")

@@ -17,9 +17,9 @@ def test_a_dataset_loaded_elsewhere_is_seen_by_the_next_read(empty_url: str) -> 
     load_datasets(empty_url, ["iris"])
     serving, loader = FeaturesDatabase(empty_url), FeaturesDatabase(empty_url)
     try:
-        assert serving.dataset_tables() == {"iris": "iris"}
+        assert serving.dataset_tables() == {"iris": ("iris",)}
         load_dataset(loader.engine, flowers())
-        assert serving.dataset_tables() == {"flowers": "flowers", "iris": "iris"}
+        assert serving.dataset_tables() == {"flowers": ("flowers",), "iris": ("iris",)}
         assert [m.code for m in serving.resolve(["flowers"], ["colour"])] == ["colour"]
     finally:
         serving.dispose()

@@ -100,7 +100,8 @@ def test_the_cli_loads_a_package_and_refuses_a_second_load(tmp_path: Path) -> No
     again = cli(str(DEMO / "datapackage.json"))
     assert again.returncode == 1
     assert again.stderr.strip().splitlines() == [
-        (f"woken load-data: {DEMO / 'cde-features.csv'}: table 'cde-features' already exists "
+        (f"woken load-data: resource 'cde-features' ({DEMO / 'cde-features.csv'}): "
+         "table 'cde-features' already exists "
          "in the features database (--replace to replace it, --append to add rows to it)")]
     replaced = cli("--replace", str(DEMO))
     assert replaced.returncode == 0, replaced.stderr
@@ -132,17 +133,19 @@ FIELDS = GOOD[1]
 MALFORMED = {
     "not a number": (
         [["dataset", "x", "sex"], ["h-3", 1.0, "M"], ["h-3", "abc", "F"]], FIELDS,
-        r"bad/second.csv: line 3, column 'x': 'abc' is not a valid number"),
+        (r"resource 'second' \(.*bad/second.csv\): line 3, column 'x': 'abc' is not a valid "
+        r"number")),
     "value outside its enum": (
         [["dataset", "x", "sex"], ["h-3", 1.0, "M"], ["h-3", 2.0, "X"]], FIELDS,
-        r"bad/second.csv: line 3, column 'sex': 'X' is not one of its values \(M, F\)"),
+        (r"resource 'second' \(.*bad/second.csv\): line 3, column 'sex': 'X' is not one of its "
+        r"values \(M, F\)")),
     "header not matching the schema": (
         [["dataset", "y", "sex"], ["h-3", 1.0, "M"]], FIELDS,
-        (r"bad/second.csv: header: the columns do not match the Table Schema: column 2 is 'y', "
-         r"the schema says 'x'")),
+        (r"resource 'second' \(.*bad/second.csv\): header: the columns do not match the "
+         r"Table Schema: column 2 is 'y', the schema says 'x'")),
     "duplicate column": (
         [["dataset", "x", "x"], ["h-3", 1.0, 2.0]], None,
-        r"bad/second.csv: header: duplicate column 'x'"),
+        r"resource 'second' \(.*bad/second.csv\): header: duplicate column 'x'"),
     "duplicate field in the schema": (
         [["dataset", "x", "x"], ["h-3", 1.0, 2.0]],
         [{"name": "dataset", "type": "string"}, {"name": "x", "type": "number"},
@@ -150,12 +153,15 @@ MALFORMED = {
         r"bad/datapackage.json: .*names of the fields are not unique"),
     "missing cell": (
         [["dataset", "x", "sex"], ["h-3", 1.0]], FIELDS,
-        r"bad/second.csv: line 2, column 'sex': missing cell"),
-    "empty file": ([], None, r"bad/second.csv: the file is empty"),
-    "no data row": ([["dataset", "x", "sex"]], FIELDS, r"bad/second.csv: no rows to load"),
-    "a dataset already in another table": (
-        [["dataset", "x", "sex"], ["iris", 1.0, "M"]], FIELDS,
-        r"dataset\(s\) already loaded from another table: 'iris' \(table 'iris'\)"),
+        r"resource 'second' \(.*bad/second.csv\): line 2, column 'sex': missing cell"),
+    "empty file": ([], None, r"resource 'second' \(.*bad/second.csv\): the file is empty"),
+    "no data row": ([["dataset", "x", "sex"]], FIELDS,
+                    r"resource 'second' \(.*bad/second.csv\): no rows to load"),
+    "a dataset's variable of another kind in its other table": (
+        [["dataset", "species", "sex"], ["iris", 1.0, "M"]],
+        [FIELDS[0], {"name": "species", "type": "number"}, FIELDS[2]],
+        (r"table 'second', column 'species': dataset 'iris' is also in table 'iris', where "
+         r"'species' is polynominal; here it would be numeric")),
     "code too long for SQL": (
         [["dataset", "x" * 64, "sex"], ["h-3", 1.0, "M"]],
         [FIELDS[0], {"name": "x" * 64, "type": "number"}, FIELDS[2]],

@@ -169,13 +169,14 @@ def test_cancel_stops_the_job_and_stores_the_reason(
 def test_a_crash_in_a_handler_stores_the_failure_and_replies_once(
     context: StubContext, spec: AlgorithmSpec, inbox: Inbox
 ) -> None:
-    context.backend.script(Refuse("no such image"))
+    context.backend.script(Refuse("no such image at registry.internal:5000 (password=s3cret)"))
     job_id, _ = run_job(context, job_plan(spec), inbox)
 
     ended = inbox.only()
     assert ended.state is JobState.FAILED
-    # The cause's type only: its message, which may name hosts or paths, is in the log.
-    assert "Woken failed to run the job (BackendError; see the log)" in ended.result.error
+    # The cause, with the host and the credentials it quoted taken out.
+    assert ended.result.error.endswith(
+        ": Woken failed to run the job: BackendError: no such image at <host> (password=<hidden>)")
     assert stored_state(context, job_id) == JobState.FAILED.value
     assert context.backend.cancelled == [job_id]
 
@@ -188,7 +189,8 @@ def test_a_backend_that_stops_answering_crashes_the_poll_into_one_failure(
 
     ended = inbox.only()
     assert ended.state is JobState.FAILED
-    assert "Woken failed to run the job (BackendError; see the log)" in ended.result.error
+    assert ended.result.error.endswith(
+        ": Woken failed to run the job: BackendError: connection refused")
     assert stored_state(context, job_id) == JobState.FAILED.value
 
 
@@ -201,7 +203,8 @@ def test_a_crash_that_cannot_be_stored_still_replies_once(
 
     ended = inbox.only()
     assert ended.job_id == job_id and ended.state is JobState.FAILED
-    assert ended.result.error.startswith("Woken failed to run the job (OperationalError;")
+    assert ended.result.error == (
+        "Woken failed to run the job: OperationalError: no such table: jobs")
     assert context.backend.submitted == []
     context.woken_db.dispose()
 

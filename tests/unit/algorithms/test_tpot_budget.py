@@ -129,21 +129,23 @@ class _Features:
     def dataset(self, code: str) -> None:
         assert code == "iris"
 
-    def dataset_tables(self) -> dict[str, str]:
-        return {"iris": "iris"}
+    def dataset_tables(self) -> dict[str, tuple[str, ...]]:
+        return {"iris": ("iris",)}
 
-    def variables(self, datasets: list[str]) -> list[VariableMeta]:
+    def variables(self, datasets: list[str], table: str | None = None) -> list[VariableMeta]:
         return list(self.metas.values())
 
-    def count(self, dataset: str, filters: Any) -> int:
+    def count(self, dataset: str, filters: Any, table: str | None = None) -> int:
         return 2
 
-    def resolve(self, datasets: list[str], codes: list[str]) -> list[VariableMeta]:
+    def resolve(
+        self, datasets: list[str], codes: list[str], table: str | None = None
+    ) -> list[VariableMeta]:
         return [self.metas[c] for c in codes]
 
     def select(
         self, datasets: list[str], codes: list[str], filters: Any, keep_missing: bool = False,
-        required: Any = (),
+        required: Any = (), table: str | None = None,
     ) -> SelectedData:
         return SelectedData(columns=list(codes), rows=[["a", 1.0], ["b", 2.0]])
 

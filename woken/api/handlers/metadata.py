@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from woken import __version__
+from woken.api.handlers.federation import central_datasets, central_variables
 from woken.api.keys import SERVICES
 from woken.errors import BadRequest
 from woken.features.metadata_answers import datasets_answer, variables_answer
@@ -53,18 +54,35 @@ async def algorithms(request: web.Request) -> web.Response:
 
 
 async def datasets(request: web.Request) -> web.Response:
+    """Every dataset, or those of the table ``?table=``, each with every table it is in."""
+    if request.app[SERVICES].config.federation.is_central:
+        # A central lists every site's datasets, each with its location.
+        return await central_datasets(request)
     features = request.app[SERVICES].features
-    found = await asyncio.to_thread(features.datasets)
+    found = await asyncio.to_thread(features.datasets, _table(request))
     return web.json_response(datasets_answer(found))
 
 
 async def variables(request: web.Request) -> web.Response:
+    """The variables of ``?datasets=a,b`` (default: every dataset), as 2019 lists them.
+
+    The union over the datasets (each variable with the datasets that have it), or with
+    ``?exhaustive=true`` only those every dataset has; ``?table=`` reads that table only.
+    """
     services = request.app[SERVICES]
+    if services.config.federation.is_central:
+        return await central_variables(request)
     requested = request.query.get("datasets", "")
-    codes = [c.strip() for c in requested.split(",") if c.strip()] or [
-        services.config.default_dataset
-    ]
+    codes = [c.strip() for c in requested.split(",") if c.strip()]
     if len(codes) != len(set(codes)):
         raise BadRequest("a dataset is listed twice")
-    found = await asyncio.to_thread(services.features.variables, codes)
-    return web.json_response(variables_answer(found, codes))
+    exhaustive = request.query.get("exhaustive", "false").lower()
+    if exhaustive not in ("true", "false"):
+        raise BadRequest(f"exhaustive is true or false, not {exhaustive!r}")
+    found = await asyncio.to_thread(
+        services.features.listing, codes, _table(request), exhaustive == "true")
+    return web.json_response(variables_answer(found))
+
+
+def _table(request: web.Request) -> str | None:
+    return request.query.get("table", "").strip() or None

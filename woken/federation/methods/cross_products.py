@@ -1,0 +1,97 @@
+"""correlationHeatmap and pca, federated: from the sites' summed centred cross-products.
+
+Round 1: each site's count and column sums; the central's overall means. Round 2:
+each site's cross-products of its columns centred on the overall means. Their sum,
+over n - 1, is the pooled covariance matrix: exact, and without the cancellation of
+raw sums of squares. PCA is the eigen-decomposition of the correlation matrix
+(``standardize``, the default) or of the covariance matrix; its components' signs
+are fixed (largest loading positive). Row scores are not computed: they are rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from woken.errors import BadRequest
+from woken.federation.local_data import LocalData
+from woken.federation.methods.base import (
+    Aggregates,
+    LocalStep,
+    MethodRequest,
+    Policy,
+    Rounds,
+    as_json,
+    request_params,
+    total,
+)
+
+SUMS, CENTRED = "crossProducts.sums", "crossProducts.centred"
+
+
+def _matrix(data: LocalData, params: dict[str, Any]) -> tuple[list[str], np.ndarray]:
+    codes = [*params["variables"], *params["covariables"]]
+    return codes, np.column_stack([data.numeric(code) for code in codes])
+
+
+def local_sums(data: LocalData, params: dict[str, Any], _policy: Policy) -> Aggregates:
+    codes, x = _matrix(data, params)
+    return {"names": codes, "n": len(x), "sums": as_json(x.sum(axis=0))}
+
+
+def local_centred(data: LocalData, params: dict[str, Any], _policy: Policy) -> Aggregates:
+    _, x = _matrix(data, params)
+    centred = x - np.asarray(params["means"])
+    return {"cross_products": as_json(centred.T @ centred)}
+
+
+def covariance(rounds: Rounds, request: MethodRequest) -> tuple[list[str], int, np.ndarray]:
+    """The variables' names, the pooled row count and the pooled covariance matrix."""
+    params = request_params(request)
+    answers = rounds.ask(SUMS, params)
+    names = answers[0]["names"]
+    n = int(sum(a["n"] for a in answers))
+    if len(names) < 2:
+        raise BadRequest("give at least two numeric variables")
+    if n < 2:
+        raise BadRequest("fewer than two rows")
+    means = total(answers, "sums") / n
+    answers = rounds.ask(CENTRED, {**params, "means": as_json(means)})
+    return names, n, total(answers, "cross_products") / (n - 1)
+
+
+def correlation_of(cov: np.ndarray) -> np.ndarray:
+    scale = np.sqrt(np.diag(cov))
+    return np.asarray(cov / np.outer(scale, scale))
+
+
+class Correlation:
+    """correlationHeatmap: the pooled covariance and correlation matrices."""
+
+    code: str = "correlationHeatmap"
+    local_steps: dict[str, LocalStep] = {SUMS: local_sums, CENTRED: local_centred}
+
+    def run(self, rounds: Rounds, request: MethodRequest) -> dict[str, Any]:
+        names, n, cov = covariance(rounds, request)
+        return {"names": names, "n": n, "covariance": as_json(cov),
+                "correlation": as_json(correlation_of(cov))}
+
+
+class Pca:
+    """pca: eigen-decomposition of the pooled correlation (or covariance) matrix."""
+
+    code: str = "pca"
+    local_steps: dict[str, LocalStep] = {SUMS: local_sums, CENTRED: local_centred}
+
+    def run(self, rounds: Rounds, request: MethodRequest) -> dict[str, Any]:
+        names, n, cov = covariance(rounds, request)
+        matrix = correlation_of(cov) if request.parameter("standardize", True) else cov
+        values, vectors = np.linalg.eigh(matrix)
+        order = np.argsort(values)[::-1]
+        values, vectors = values[order], vectors[:, order]
+        signs = np.sign(vectors[np.abs(vectors).argmax(axis=0), range(len(values))])
+        vectors = vectors * np.where(signs == 0, 1, signs)
+        return {"names": names, "n": n, "eigenvalues": as_json(values),
+                "explained_variance_ratio": as_json(values / values.sum()),
+                "components": as_json(vectors.T)}

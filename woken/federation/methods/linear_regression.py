@@ -1,0 +1,100 @@
+"""linearRegression, federated: ordinary least squares from XᵀX, Xᵀy and n.
+
+Round 1: each site's XᵀX, Xᵀy and n; the central solves the normal equations.
+Round 2: the coefficients go back; each site answers its sum of squared residuals
+and its sum of squares around the overall mean of y. From them: standard errors,
+t statistics, p values, R², adjusted R² and the F statistic.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from woken.errors import BadRequest
+from woken.federation.local_data import LocalData
+from woken.federation.methods.base import (
+    Aggregates,
+    LocalStep,
+    MethodRequest,
+    Policy,
+    Rounds,
+    as_json,
+    request_params,
+    same_across_sites,
+    total,
+)
+
+FIT, RESIDUALS = "linearRegression.fit", "linearRegression.residuals"
+
+
+def _xy(data: LocalData, params: dict[str, Any]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    names, x = data.design(params["covariables"])
+    return names, x, data.numeric(params["variables"][0])
+
+
+def local_fit(data: LocalData, params: dict[str, Any], _policy: Policy) -> Aggregates:
+    names, x, y = _xy(data, params)
+    return {"names": names, "n": len(y), "xtx": as_json(x.T @ x), "xty": as_json(x.T @ y)}
+
+
+def local_residuals(data: LocalData, params: dict[str, Any], _policy: Policy) -> Aggregates:
+    _, x, y = _xy(data, params)
+    residuals = y - x @ np.asarray(params["coefficients"])
+    return {"sse": float(residuals @ residuals),
+            "sst": float(((y - params["mean_y"]) ** 2).sum())}
+
+
+class LinearRegression:
+    """linearRegression: normal equations, then residual sums."""
+
+    code: str = "linearRegression"
+    problem: str = "regression"
+    local_steps: dict[str, LocalStep] = {FIT: local_fit, RESIDUALS: local_residuals}
+
+    def run(self, rounds: Rounds, request: MethodRequest) -> dict[str, Any]:
+        params = request_params(request)
+        answers = rounds.ask(FIT, params)
+        names = same_across_sites(answers, "names")
+        n = int(sum(a["n"] for a in answers))
+        xtx, xty = total(answers, "xtx"), total(answers, "xty")
+        p = len(names)
+        if n <= p:
+            raise BadRequest(f"linearRegression: {n} rows for {p} coefficients")
+        if np.linalg.matrix_rank(xtx) < p:
+            raise BadRequest("linearRegression: the covariables are collinear "
+                             "(XᵀX is singular over the pooled rows)")
+        beta = np.linalg.solve(xtx, xty)
+        mean_y = float(xty[0] / n)
+        answers = rounds.ask(RESIDUALS, {**params, "coefficients": as_json(beta),
+                                         "mean_y": mean_y})
+        sse, sst = float(total(answers, "sse")), float(total(answers, "sst"))
+        df = n - p
+        sigma2 = sse / df
+        se = np.sqrt(np.diag(np.linalg.inv(xtx)) * sigma2)
+        t = beta / se
+        pvalues = 2 * stats.t.sf(np.abs(t), df)
+        r2 = 1 - sse / sst if sst > 0 else math.nan
+        f = ((sst - sse) / (p - 1)) / sigma2 if p > 1 else math.nan
+        return {
+            "coefficients": [
+                {"name": name, "estimate": float(b), "std_error": float(s), "t_value": float(tv),
+                 "p_value": float(pv)}
+                for name, b, s, tv, pv in zip(names, beta, se, t, pvalues, strict=True)
+            ],
+            "n": n, "df_residual": df, "residual_std_error": math.sqrt(sigma2),
+            "r_squared": r2, "adjusted_r_squared": 1 - (1 - r2) * (n - 1) / df,
+            "f_statistic": f,
+            "f_p_value": float(stats.f.sf(f, p - 1, df)) if p > 1 else math.nan,
+            "model": {"names": names, "coefficients": as_json(beta)},
+        }
+
+    def predict(self, model: dict[str, Any], data: LocalData, request: MethodRequest
+                ) -> np.ndarray:
+        names, x = data.design(request.covariables)
+        if names != model["names"]:
+            raise BadRequest("the model's terms differ from this site's design")
+        return np.asarray(x @ np.asarray(model["coefficients"], dtype=np.float64))

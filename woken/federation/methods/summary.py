@@ -1,0 +1,73 @@
+"""statisticsSummary, federated: count, mean, standard deviation, min, max; category counts.
+
+Each site sends, per numeric variable, its count, mean, sum of squared deviations,
+min and max; per nominal variable, its count of each category (masked under the
+cell threshold). Quantiles are not exact from sums and are not given.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from woken.federation.local_data import LocalData
+from woken.federation.methods.base import (
+    Aggregates,
+    LocalStep,
+    MethodRequest,
+    Policy,
+    Rounds,
+    masked,
+    moments,
+    pooled_moments,
+    request_params,
+)
+
+STEP = "statisticsSummary.moments"
+
+
+def local_moments(data: LocalData, params: dict[str, Any], policy: Policy) -> Aggregates:
+    numeric: dict[str, Any] = {}
+    nominal: dict[str, Any] = {}
+    for code in [*params["variables"], *params["covariables"]]:
+        if data.metas[code].is_numeric:
+            values = data.columns[code]
+            n, mean, m2 = moments(values)
+            numeric[code] = {"n": n, "mean": mean, "m2": m2,
+                             "min": float(values.min()), "max": float(values.max())}
+        else:
+            levels, index = data.indicator(code)
+            counts = np.bincount(index, minlength=len(levels))
+            nominal[code] = {level: masked(int(c), policy) for level, c in zip(levels, counts,
+                                                                             strict=True)}
+    return {"numeric": numeric, "nominal": nominal}
+
+
+class StatisticsSummary:
+    """statisticsSummary: moments and category counts, pooled."""
+
+    code: str = "statisticsSummary"
+    local_steps: dict[str, LocalStep] = {STEP: local_moments}
+
+    def run(self, rounds: Rounds, request: MethodRequest) -> dict[str, Any]:
+        answers = rounds.ask(STEP, request_params(request))
+        result: dict[str, Any] = {}
+        for code in answers[0]["numeric"]:
+            parts = [a["numeric"][code] for a in answers]
+            n, mean, m2 = pooled_moments(*(np.array([p[k] for p in parts], dtype=np.float64)
+                                           for k in ("n", "mean", "m2")))
+            result[code] = {
+                "count": int(n), "mean": float(mean),
+                "std": math.sqrt(m2 / (n - 1)) if n > 1 else None,
+                "min": min(p["min"] for p in parts), "max": max(p["max"] for p in parts),
+            }
+        for code in answers[0]["nominal"]:
+            counts: dict[str, int | None] = {}
+            for level in answers[0]["nominal"][code]:
+                cells = [a["nominal"][code][level] for a in answers]
+                # A cell masked at one site cannot be summed exactly: it is masked here too.
+                counts[level] = None if None in cells else int(sum(cells))
+            result[code] = {"counts": counts}
+        return {"statistics": result}
