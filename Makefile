@@ -10,12 +10,12 @@ STAMP := $(VENV)/.installed
 # `make serve PORT=9000`; without it, WOKEN_PORT or the configured port (8087).
 PORT ?=
 
-.PHONY: serve test lint install browser clean benchmark benchmark-automl
+.PHONY: serve test lint install browser kube clean benchmark benchmark-automl
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[automl,dask,test,bench]'
+	$(BIN)/pip install --quiet -e '.[automl,dask,kubernetes,test,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -33,7 +33,13 @@ browser:
 	    apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
-test: lint browser
+# The Kubernetes tests' control plane: etcd from Debian, kube-apiserver and
+# kube-controller-manager built from Debian's sources once per machine, kept outside the
+# repository (scripts/build-kube.sh says where; about 7 minutes the first time).
+kube:
+	scripts/build-kube.sh >/dev/null
+
+test: lint browser kube
 	$(BIN)/pytest
 
 clean:

@@ -26,6 +26,9 @@ class DaskSettings:
     # place. '' = each job's files travel with its task, and its outputs come back.
     shared_volumes_dir: str = ""
     monitor_interval_s: float = 0.05
+    # Each worker keeps a warm interpreter (a fork server) and forks each job from it
+    # (woken.backends.dask_warm); false: each job execs its entrypoint.
+    warm_workers: bool = True
     # How often a running task asks whether it was cancelled, and its kill grace period.
     cancel_poll_s: float = 0.25
     kill_grace_s: float = 3.0

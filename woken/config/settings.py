@@ -20,6 +20,7 @@ from typing import Any, get_type_hints
 from woken.config.chronos import ChronosSettings
 from woken.config.dask import DaskSettings
 from woken.config.federation import FederationSettings
+from woken.config.kubernetes import KubernetesSettings
 from woken.config.limits import RequestLimits
 from woken.errors import ConfigurationError
 
@@ -95,6 +96,8 @@ class Config:
     chronos: ChronosSettings = field(default_factory=ChronosSettings)
     # The Dask backend's settings (backend = "dask", `pip install woken[dask]`).
     dask: DaskSettings = field(default_factory=DaskSettings)
+    # The Kubernetes backend's settings (backend = "kubernetes", `pip install woken[kubernetes]`).
+    kubernetes: KubernetesSettings = field(default_factory=KubernetesSettings)
     # This node's part in a federation: a site (its token), a central (its sites), or
     # neither (woken.config.federation; the README's federation section).
     federation: FederationSettings = field(default_factory=FederationSettings)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, MetaData, String, Text, func
+from sqlalchemy import JSON, DateTime, Float, Integer, MetaData, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -85,6 +85,9 @@ class Job(Base):
     # renews the lease while it works; another instance adopts the work once it expired.
     owner: Mapped[str | None] = mapped_column(String(32))
     lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime())
+    # The lease's fencing token: one more at each claim (woken.storage.fencing); a write
+    # of the owner's is refused once another instance has claimed the row since.
+    fence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
     @classmethod
     def pending(
@@ -137,5 +140,8 @@ class Experiment(Base):
     # renews the lease while it works; another instance adopts the work once it expired.
     owner: Mapped[str | None] = mapped_column(String(32))
     lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime())
+    # The lease's fencing token: one more at each claim (woken.storage.fencing); a write
+    # of the owner's is refused once another instance has claimed the row since.
+    fence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
