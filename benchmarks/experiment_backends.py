@@ -46,10 +46,10 @@ from tests.support.kube_cluster import KubeCluster
 from tests.support.kube_nodes import TestKubelet, algorithm_images, create_volumes_claim
 from woken.backends.base import Backend
 from woken.backends.dask_backend import DaskBackend
-from woken.backends.dask_settings import DaskSettings
 from woken.backends.kubernetes_backend import KubernetesBackend
-from woken.backends.kubernetes_settings import KubernetesSettings
 from woken.backends.local import LocalBackend
+from woken.config.dask import DaskSettings
+from woken.config.kubernetes import KubernetesSettings
 
 
 def job_overhead(backend: Backend, volumes: Path, jobs: int, tag: str) -> tuple[float, float]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from woken.experiment_2019 import EXPERIMENT_TYPE, experiment_2019, is_2019_request
+from woken.results.experiment_2019 import EXPERIMENT_TYPE, experiment_2019, is_2019_request
 
 PFA = {"name": "kNN", "method": "map", "input": {"type": "record", "name": "Input",
                                                   "fields": []},

@@ -19,7 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from woken.errors import LeaseLost
-from woken.storage.models import Experiment, Job
+from woken.storage.tables import Experiment, Job
 
 Owned = type[Experiment] | type[Job]
 

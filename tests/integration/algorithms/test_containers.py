@@ -34,8 +34,8 @@ from tests.unit.algorithms.volumes import (
 )
 from woken.algorithms.common.estimators import scaled
 from woken.algorithms.common.pfa.document import model_description
+from woken.catalogue.registry import Registry
 from woken.features.variables import VariableMeta
-from woken.registry import Registry
 
 PREDICTIVE = (
     "linearRegression", "knn", "naiveBayes", "tpot", "sgdLinearModel", "sgdNeuralNetwork",
