@@ -138,3 +138,26 @@ async def test_a_2019_experiment_answers_whole_results_with_pfa_models(
     same_envelope(ours, theirs)
     assert len(ours["data"]) == len(theirs["data"]) == 1
     same_experiment_entry(ours["data"][0], theirs["data"][0])
+
+
+async def test_the_2019_catalogue_route_answers_in_2019_form(client: TestClient) -> None:
+    theirs = reference("list_algorithms.json")
+    ours = await (await client.get("/mining/methods")).json()
+    same_structure(ours["validations"], theirs["validations"], "validations")
+    same_structure(ours["metrics"], theirs["metrics"], "metrics")
+    assert set(ours["metrics"]) == set(theirs["metrics"])
+    example = next(a for a in theirs["algorithms"] if a["code"] == "anova")
+    for algorithm in ours["algorithms"]:
+        where = algorithm["code"]
+        missing = {k for k in example if k != "parameters"} - set(algorithm)
+        assert not missing, f"{where}: missing {sorted(missing)}"
+        assert isinstance(algorithm["type"], list), where
+        same_structure(algorithm["constraints"]["variable"],
+                       example["constraints"]["variable"], where)
+        for parameter in algorithm["parameters"]:
+            assert {"code", "label", "type", "default_value", "description"} <= set(parameter)
+            if parameter["type"] in ("int", "number"):
+                assert set(parameter["constraints"]) == {"min", "max"}, where
+    by_code = {a["code"]: a for a in ours["algorithms"]}
+    assert "design" in {p["code"] for p in by_code["anova"]["parameters"]}
+    assert by_code["knn"]["parameters"][0]["constraints"]["min"] == 1
