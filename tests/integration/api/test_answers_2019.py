@@ -161,3 +161,27 @@ async def test_the_2019_catalogue_route_answers_in_2019_form(client: TestClient)
     by_code = {a["code"]: a for a in ours["algorithms"]}
     assert "design" in {p["code"] for p in by_code["anova"]["parameters"]}
     assert by_code["knn"]["parameters"][0]["constraints"]["min"] == 1
+
+
+async def test_linear_regression_and_anova_with_covariables_run_in_one_2019_experiment(
+    client: TestClient,
+) -> None:
+    """2019 accepted real covariables for anova; both results come back as whole results.
+
+    The models differ in form from 2019's on purpose: the linear regression is a PFA
+    document (2019: a JSON table of coefficients), the anova this Woken's tables.
+    """
+    theirs = reference("lr_and_anova_experiment.json")
+    ours = await ask(client, "/mining/experiment", theirs["query"])
+    same_envelope(ours, theirs)
+    assert [e["algorithmSpec"]["code"] for e in ours["data"]] == ["linearRegression", "anova"]
+    for entry, example in zip(ours["data"], theirs["data"], strict=True):
+        assert set(ENTRY) <= set(entry), entry.keys()
+        same_structure({k: entry[k] for k in ENTRY if k not in ("data", "query", "type")},
+                       {k: example[k] for k in ENTRY if k not in ("data", "query", "type")})
+    regression, anova = ours["data"]
+    assert regression["type"] == "application/pfa+json"
+    assert anova["type"] == "application/json" == theirs["data"][1]["type"]
+    terms = [row["source"] for row in anova["data"]["type_ii"]]
+    # 2019's factorial terms, in 2019's order.
+    assert terms == ["score_test1", "college_math", "score_test1:college_math", "Residual"]
