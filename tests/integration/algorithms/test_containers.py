@@ -41,7 +41,7 @@ PREDICTIVE = (
     "linearRegression", "knn", "naiveBayes", "tpot", "sgdLinearModel", "sgdNeuralNetwork",
     "gradientBoosting",
 )
-FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans")
+FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans", "ggparci")
 # For each algorithm, a data set it accepts: (target, covariables) columns.
 DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "statisticsSummary": wine,
@@ -59,6 +59,7 @@ DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "pca": lambda: (iris()[1][0], iris()[1][1:]),
     "tSNE": lambda: (iris()[1][0], iris()[1][1:]),
     "kmeans": lambda: (iris()[1][0], iris()[1][1:]),
+    "ggparci": lambda: (iris()[0], iris()[1]),
 }
 REFERENCE_MODELS: dict[str, Callable[[], Any]] = {
     "linearRegression": LinearRegression,
