@@ -41,7 +41,7 @@ PREDICTIVE = (
     "linearRegression", "knn", "naiveBayes", "tpot", "sgdLinearModel", "sgdNeuralNetwork",
     "gradientBoosting",
 )
-FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans", "ggparci")
+FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans", "ggparci", "heatmaply")
 # For each algorithm, a data set it accepts: (target, covariables) columns.
 DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "statisticsSummary": wine,
@@ -60,6 +60,7 @@ DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "tSNE": lambda: (iris()[1][0], iris()[1][1:]),
     "kmeans": lambda: (iris()[1][0], iris()[1][1:]),
     "ggparci": lambda: (iris()[0], iris()[1]),
+    "heatmaply": lambda: (iris()[1][0], iris()[1][1:]),
 }
 REFERENCE_MODELS: dict[str, Callable[[], Any]] = {
     "linearRegression": LinearRegression,

@@ -186,3 +186,14 @@ async def test_linear_regression_and_anova_with_covariables_run_in_one_2019_expe
     terms = [row["source"] for row in anova["data"]["type_ii"]]
     # 2019's factorial terms, in 2019's order.
     assert terms == ["score_test1", "college_math", "score_test1:college_math", "Residual"]
+
+
+async def test_the_heatmaply_query_answers_a_clustered_heat_map(client: TestClient) -> None:
+    """2019's heatmaply answered an htmlwidget page (text/html embedding plotly.js); this
+    Woken answers the plotly figure itself, which the portal draws without a page."""
+    theirs = reference("heatmaply_data_mining.json")
+    ours = await ask(client, "/mining/job", theirs["query"])
+    assert theirs["type"] == "text/html"
+    same_envelope(ours, {**theirs, "type": "application/vnd.plotly.v1+json"})
+    (trace,) = ours["data"]["data"]
+    assert trace["type"] == "heatmap" and len(trace["x"]) == 3
