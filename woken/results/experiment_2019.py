@@ -85,9 +85,8 @@ def entry_2019(entry: dict[str, Any] | None, spec: dict[str, Any], result: dict[
         "dataProvenance": result.get("dataProvenance", []),
         "feedback": result.get("feedback", []),
         "timestamp": result.get("timestamp"),
+        "error": entry.get("error"),
     }
-    if entry.get("error"):
-        answer["error"] = entry["error"]
     return answer
 
 

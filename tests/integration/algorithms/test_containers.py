@@ -7,6 +7,7 @@ import json
 import os
 import re
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ PREDICTIVE = (
     "linearRegression", "knn", "naiveBayes", "tpot", "sgdLinearModel", "sgdNeuralNetwork",
     "gradientBoosting",
 )
-FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans", "ggparci", "heatmaply")
+FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans", "ggparci", "heatmaply", "hedwig")
 # For each algorithm, a data set it accepts: (target, covariables) columns.
 DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "statisticsSummary": wine,
@@ -61,6 +62,7 @@ DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "kmeans": lambda: (iris()[1][0], iris()[1][1:]),
     "ggparci": lambda: (iris()[0], iris()[1]),
     "heatmaply": lambda: (iris()[1][0], iris()[1][1:]),
+    "hedwig": iris,
 }
 REFERENCE_MODELS: dict[str, Callable[[], Any]] = {
     "linearRegression": LinearRegression,
@@ -138,7 +140,8 @@ def test_the_images_pin_the_libraries_the_tests_ran_with() -> None:
     lines = (ALGORITHMS_DIR / "common" / "requirements.txt").read_text().splitlines()
     pins = dict(line.split("==") for line in lines if line and not line.startswith("#"))
     assert pins == {"numpy": np.__version__, "scipy": scipy.__version__,
-                    "scikit-learn": sklearn.__version__, "joblib": joblib.__version__}
+                    "scikit-learn": sklearn.__version__, "joblib": joblib.__version__,
+                    "pandas": version("pandas"), "pysubgroup": version("pysubgroup")}
 
 
 @pytest.mark.parametrize("code", ALGORITHM_CODES)

@@ -145,7 +145,8 @@ async def test_train_on_two_datasets_validate_on_a_third(client) -> None:
     })
     assert status == 200, result
     assert set(result) >= FIELDS_2017 | FIELDS_2019
-    assert result["shape"] == "json" and result["type"] == "application/json"
+    # A 2019 request (trainingDatasets) gets the 2019 experiment type and entries.
+    assert result["type"] == "application/vnd.hbp.mip.experiment.pfa+json"
     assert result["query"]["trainingDatasets"] == [{"code": "desd-synthdata"},
                                                    {"code": "nida-synthdata"}]
     assert result["query"]["validationDatasets"] == [{"code": "ppmi-synthdata"}]

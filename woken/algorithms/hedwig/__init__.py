@@ -1,0 +1,1 @@
+"""The ``hedwig`` container: subgroup discovery, rules as text."""
