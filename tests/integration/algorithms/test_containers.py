@@ -42,7 +42,8 @@ PREDICTIVE = (
     "linearRegression", "knn", "naiveBayes", "tpot", "sgdLinearModel", "sgdNeuralNetwork",
     "gradientBoosting",
 )
-FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans", "ggparci", "heatmaply", "hedwig")
+FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans", "ggparci", "heatmaply", "hedwig",
+                       "hinmine")
 # For each algorithm, a data set it accepts: (target, covariables) columns.
 DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "statisticsSummary": wine,
@@ -63,6 +64,7 @@ DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "ggparci": lambda: (iris()[0], iris()[1]),
     "heatmaply": lambda: (iris()[1][0], iris()[1][1:]),
     "hedwig": iris,
+    "hinmine": iris,
 }
 REFERENCE_MODELS: dict[str, Callable[[], Any]] = {
     "linearRegression": LinearRegression,
@@ -141,7 +143,8 @@ def test_the_images_pin_the_libraries_the_tests_ran_with() -> None:
     pins = dict(line.split("==") for line in lines if line and not line.startswith("#"))
     assert pins == {"numpy": np.__version__, "scipy": scipy.__version__,
                     "scikit-learn": sklearn.__version__, "joblib": joblib.__version__,
-                    "pandas": version("pandas"), "pysubgroup": version("pysubgroup")}
+                    "pandas": version("pandas"), "pysubgroup": version("pysubgroup"),
+                    "networkx": version("networkx")}
 
 
 @pytest.mark.parametrize("code", ALGORITHM_CODES)
