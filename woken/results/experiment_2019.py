@@ -53,7 +53,7 @@ def kfold_2019(data: Any) -> Any:
 
 def validation_2019(validation: dict[str, Any], spec: dict[str, Any] | None) -> dict[str, Any]:
     """One validation of a model's cell as 2019 wrote it, with the spec it was asked with."""
-    answer = {key: value for key, value in validation.items() if key != "name"}
+    answer = dict(validation)
     if "data" in answer:
         answer["data"] = kfold_2019(answer["data"])
     answer["validationSpec"] = spec or {"code": validation.get("code"), "parameters": []}
