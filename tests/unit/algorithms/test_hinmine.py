@@ -26,7 +26,8 @@ def test_features_are_personalized_pagerank_over_the_nearest_rows(tmp_path: Path
     graph.add_edges_from((i, int(j)) for i, row in enumerate(neighbours) for j in row[1:])
     expected = nx.pagerank(graph, alpha=0.85, personalization={3: 1.0})
     record = resource["data"][3]
-    assert record["id"] == 4 and len(record) == 1 + len(rows)
+    assert record["id"] == 4 and len(record) == 2 + len(rows)
+    assert record["class"] == species.values[rows[3]]
     assert [record[f"f_{j + 1}"] for j in range(len(rows))] == pytest.approx(
         [expected[j] for j in range(len(rows))], rel=1e-6)
     assert resource["schema"]["primaryKey"] == "id"

@@ -4,7 +4,8 @@ The rows are the nodes; each is linked to its ``NEIGHBOURS`` nearest rows by
 Euclidean distance over the numeric covariables (scaled to [-1, 1] when
 ``normalize``). A row's features are the personalized PageRank (networkx) of every
 row when the walk restarts at that row: ``f_j`` of row ``i`` is how often a walk
-from ``i`` visits ``j``. The answer is a tabular data resource, one record per row.
+from ``i`` visits ``j``. The answer is a tabular data resource, one record per row
+with its variable's value (``class``), ready for a learner (propositionalization).
 """
 
 from __future__ import annotations
@@ -50,18 +51,24 @@ def features(inputs: JobInputs) -> dict[str, Any]:
     if inputs.str_param("normalize") == "true":
         low, span = X.min(axis=0), np.ptp(X, axis=0)
         X = 2 * (X - low) / np.where(span > 0, span, 1.0) - 1
+    target = inputs.target
+    labels = (inputs.table.nominal(target) if target.is_nominal
+              else inputs.table.numeric(target).tolist())
     graph = row_network(X)
     damping = inputs.float_param("damping")
     names = [f"f_{j + 1}" for j in range(n)]
     records = []
     for i in range(n):
         rank = nx.pagerank(graph, alpha=damping, personalization={i: 1.0})
-        records.append({"id": i + 1, **{names[j]: float(rank[j]) for j in range(n)}})
+        records.append({"id": i + 1, "class": labels[i],
+                        **{names[j]: float(rank[j]) for j in range(n)}})
     return {
         "name": "hinmine_features",
         "profile": "tabular-data-resource",
         "data": records,
         "schema": {"fields": [{"name": "id", "type": "integer"},
+                              {"name": "class",
+                               "type": "string" if target.is_nominal else "number"},
                               *({"name": name, "type": "number"} for name in names)],
                    "primaryKey": "id"},
     }
