@@ -42,8 +42,7 @@ PREDICTIVE = (
     "linearRegression", "knn", "naiveBayes", "tpot", "sgdLinearModel", "sgdNeuralNetwork",
     "gradientBoosting",
 )
-FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans", "ggparci", "heatmaply", "hedwig",
-                       "hinmine")
+FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans", "ggparci", "heatmaply", "hinmine")
 # For each algorithm, a data set it accepts: (target, covariables) columns.
 DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "statisticsSummary": wine,
@@ -63,7 +62,6 @@ DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "kmeans": lambda: (iris()[1][0], iris()[1][1:]),
     "ggparci": lambda: (iris()[0], iris()[1]),
     "heatmaply": lambda: (iris()[1][0], iris()[1][1:]),
-    "hedwig": iris,
     "hinmine": iris,
 }
 REFERENCE_MODELS: dict[str, Callable[[], Any]] = {
@@ -143,7 +141,6 @@ def test_the_images_pin_the_libraries_the_tests_ran_with() -> None:
     pins = dict(line.split("==") for line in lines if line and not line.startswith("#"))
     assert pins == {"numpy": np.__version__, "scipy": scipy.__version__,
                     "scikit-learn": sklearn.__version__, "joblib": joblib.__version__,
-                    "pandas": version("pandas"), "pysubgroup": version("pysubgroup"),
                     "networkx": version("networkx")}
 
 

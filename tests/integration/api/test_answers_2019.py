@@ -80,7 +80,6 @@ OMITTED_CELLS = {"multinomialModel"}
 
 @pytest.mark.parametrize("name", ["histograms", "summary_statistics", "tsne_data_mining",
                                   "hinmine_data_mining",
-                                  "hedwig_data_mining",
                                   "ggparci_data_mining",
                                   "correlation_heatmap_data_mining", "pca_data_mining"])
 async def test_a_2019_statistics_query_is_answered_in_2019_shape(client: TestClient,

@@ -1,1 +1,0 @@
-"""The ``hedwig`` container: subgroup discovery, rules as text."""
