@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # `make serve PORT=9000`; without it, WOKEN_PORT or the configured port (8087).
 PORT ?=
 
-.PHONY: serve test lint install browser kube clean benchmark benchmark-automl
+.PHONY: serve test lint install browser faketime kube clean benchmark benchmark-automl
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +33,19 @@ browser:
 	    apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
+# The fencing test runs an instance whose clock is a few seconds off: libfaketime.
+faketime:
+	@ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || { \
+	    apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends faketime; }
+
 # The Kubernetes tests' control plane: etcd from Debian, kube-apiserver and
 # kube-controller-manager built from Debian's sources once per machine, kept outside the
 # repository (scripts/build-kube.sh says where; about 7 minutes the first time).
 kube:
 	scripts/build-kube.sh >/dev/null
 
-test: lint browser kube
+test: lint browser faketime kube
 	$(BIN)/pytest
 
 clean:

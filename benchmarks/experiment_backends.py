@@ -49,12 +49,12 @@ from tests.support.kube_cluster import KubeCluster
 from tests.support.kube_nodes import TestKubelet, algorithm_images, create_volumes_claim
 from woken.backends.base import Backend
 from woken.backends.dask_backend import DaskBackend
-from woken.backends.dask_settings import DaskSettings
 from woken.backends.kubernetes_backend import KubernetesBackend
-from woken.backends.kubernetes_settings import KubernetesSettings
 from woken.backends.local import LocalBackend
+from woken.catalogue.registry import Registry
 from woken.config import ALGORITHMS_DIR
-from woken.registry import Registry
+from woken.config.dask import DaskSettings
+from woken.config.kubernetes import KubernetesSettings
 
 # The image the test kubelet knows as knn's (the tests' knn job names another).
 KNN_IMAGE = Registry.load(ALGORITHMS_DIR).get("knn").docker_image

@@ -53,9 +53,9 @@ from distributed.security import Security
 
 from woken.backends import dask_warm, job_process
 from woken.backends.base import JobSpec, JobStatus, notify_change, runtime_so_far
-from woken.backends.dask_settings import DaskSettings
 from woken.backends.launch import FORK_SERVER_ALLOCATOR, SERVER_SCRIPT, forkable_module
 from woken.backends.logs import tail
+from woken.config.dask import DaskSettings
 from woken.errors import BackendError
 from woken.states import JobState
 

@@ -57,9 +57,9 @@ from woken.backends.kubernetes_manifest import (
     job_name,
     node_selector,
 )
-from woken.backends.kubernetes_settings import KubernetesSettings
 from woken.backends.kubernetes_watch import ResourceWatch
 from woken.backends.logs import tail
+from woken.config.kubernetes import KubernetesSettings
 from woken.errors import BackendError, ConfigurationError
 from woken.states import JobState
 
