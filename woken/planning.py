@@ -98,8 +98,9 @@ def resolve_selection(
 ) -> ResolvedSelection:
     if query.execution_plan is not None:
         raise BadRequest(
-            f"executionPlan {query.execution_plan!r} is not implemented: Woken runs a query "
-            "on this node's data only (send no executionPlan)"
+            f"executionPlan {query.execution_plan!r} is not run here: this route computes on "
+            "this node's data only; a federated run over several sites is POST "
+            "/mining/federated on a central (send no executionPlan here)"
         )
     # Before any work that grows with the request: its size is bounded first.
     check_selection_size(query.variables, query.covariables, query.grouping,

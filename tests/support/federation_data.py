@@ -50,6 +50,9 @@ def hospital_rows(seed: int = 7) -> dict[str, list[list[Any]]]:
     return rows
 
 
+ROWS_BY_SITE = hospital_rows()
+
+
 def write_csv(path: Path, dataset: str, rows: list[list[Any]]) -> Path:
     """One hospital's rows as a CSV with its ``dataset`` column (for ``woken load-data``)."""
     with path.open("w", newline="") as handle:

@@ -54,6 +54,7 @@ ROUTES = [
     web.get("/docs/init.js", docs.docs_init),
     web.get("/metrics", metrics),
     web.post("/mining/federated", federation.federated_run),
+    web.get("/mining/federated/algorithms", federation.federated_algorithms),
     web.get("/federation/datasets", federation.site_datasets),
     web.get("/federation/variables", federation.site_variables),
     web.post("/federation/step", federation.site_step),

@@ -19,6 +19,7 @@ from woken.api.middleware import Unauthorized
 from woken.errors import BadRequest
 from woken.features.metadata_answers import datasets_answer, variables_answer
 from woken.federation.central import Central
+from woken.federation.methods.catalogue import catalogue_answer
 from woken.federation.query import parse_query
 from woken.federation.settings import FederationSettings
 from woken.federation.site import NotASite, check_token, run_step
@@ -46,8 +47,14 @@ async def site_step(request: web.Request) -> web.Response:
     _as_site(request)
     body = await _json(request)
     services = request.app[SERVICES]
-    answer = await asyncio.to_thread(run_step, services.features, services.config.federation,
-                                     body)
+    # A local step takes one of the site's job slots: a busy site answers 503, which
+    # its central reports naming the site, rather than queueing without bound.
+    release = services.job_admission.admit()
+    try:
+        answer = await asyncio.to_thread(run_step, services.features,
+                                         services.config.federation, body)
+    finally:
+        release()
     body = json.dumps(answer).encode()
     request.app[METRICS].federation_bytes(len(body))
     return web.Response(body=body, content_type="application/json")
@@ -90,6 +97,10 @@ async def _with_central(request: web.Request, work: Any, *args: Any) -> dict[str
 async def federated_run(request: web.Request) -> web.Response:
     query = parse_query(await _json(request))
     return web.json_response(await _with_central(request, Central.run, query))
+
+
+async def federated_algorithms(_: web.Request) -> web.Response:
+    return web.json_response(catalogue_answer())
 
 
 async def central_datasets(request: web.Request) -> web.Response:

@@ -180,6 +180,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         other_bodies={JSON: {"type": "object", "description": "variables, covariables, "
                              "datasets, validationDatasets, algorithms, validations, seed, "
                              "filters, executionPlan (README: running a federation)"}}),
+    ("GET", "/mining/federated/algorithms"): Operation(
+        "The algorithms that federate", "federation",
+        {200: Answer("their codes, and whether each is predictive", None)}),
     ("GET", "/federation/datasets"): Operation(
         "A site's datasets, for its central (bearer token)", "federation",
         {200: Answer("the datasets", None), 401: Answer("no or wrong token",

@@ -107,15 +107,21 @@ class Central:
     def variables_answer(self, datasets: Sequence[str], exhaustive: bool) -> dict[str, Any]:
         """The variables of the datasets over their sites: union, or intersection (exhaustive)."""
         placements = self.place(list(datasets) or self._all_datasets())
-        per_site = [p.site.variables(p.datasets) for p in placements]
+        per_site = [p.site.variables(p.datasets, exhaustive) for p in placements]
         codes_per_site = [{v["code"] for v in variables} for variables in per_site]
         keep = set.intersection(*codes_per_site) if exhaustive else set.union(*codes_per_site)
-        seen: dict[str, dict[str, Any]] = {}
+        merged: dict[str, dict[str, Any]] = {}
         for variables in per_site:
             for variable in variables:
-                if variable["code"] in keep and variable["code"] not in seen:
-                    seen[variable["code"]] = variable
-        return {"variables": list(seen.values()), "exhaustive": exhaustive}
+                if variable["code"] not in keep:
+                    continue
+                if variable["code"] in merged:
+                    # The same variable at another site: its datasets are added.
+                    merged[variable["code"]]["datasets"] += variable.get("datasets", [])
+                else:
+                    merged[variable["code"]] = {**variable,
+                                                "datasets": list(variable.get("datasets", []))}
+        return {"variables": list(merged.values()), "exhaustive": exhaustive}
 
     def _all_datasets(self) -> list[str]:
         return [str(d.get("code")) for _, found in self.catalogue() for d in found]

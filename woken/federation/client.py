@@ -58,8 +58,9 @@ class SiteClient:
             raise SiteUnavailable(self.name, "answered datasets in an unknown shape")
         return list(answer["datasets"])
 
-    def variables(self, datasets: list[str]) -> list[dict[str, Any]]:
-        answer = self._call("GET", "/federation/variables", params={"datasets": ",".join(datasets)})
+    def variables(self, datasets: list[str], exhaustive: bool) -> list[dict[str, Any]]:
+        answer = self._call("GET", "/federation/variables", params={
+            "datasets": ",".join(datasets), "exhaustive": str(exhaustive).lower()})
         return list(answer.get("variables", []))
 
     def step(self, step: str, datasets: list[str], params: dict[str, Any], filters: Any
@@ -96,6 +97,8 @@ class SiteClient:
                               bool(isinstance(details, dict) and details.get("refused")))
         if response.status_code in {401, 403}:
             raise SiteUnavailable(self.name, "refused this central's credentials")
+        if response.status_code == 503:
+            raise SiteUnavailable(self.name, "is busy or starting (HTTP 503): try again later")
         if response.status_code != 200 or not isinstance(answer, dict):
             raise SiteUnavailable(self.name, f"answered HTTP {response.status_code}")
         return answer

@@ -11,85 +11,32 @@ import json
 import logging
 import socket
 import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 import requests
 from sklearn.naive_bayes import GaussianNB
 
+from tests.support.federation_cluster import (
+    TIMEOUT_S,
+    WOKEN,
+    Federation,
+    central_env,
+)
 from tests.support.federation_data import (
     COLUMNS,
-    METAS,
+    ROWS_BY_SITE,
     close,
     column,
     design,
     fold_parts,
-    hospital_rows,
     pooled_ols,
-    write_csv,
 )
 from tests.support.server import free_port, woken_server
 
-ROWS = hospital_rows()
+ROWS = ROWS_BY_SITE
 POOLED = [row for rows in ROWS.values() for row in rows]
-TIMEOUT_S = 120
-WOKEN = Path(sys.executable).parent / "woken"
-
-
-@dataclass(frozen=True)
-class Federation:
-    central: str
-    sites: dict[str, str]
-    tokens: dict[str, str]
-
-
-def _site_env(token: str) -> dict[str, str]:
-    return {"WOKEN_LOAD_SAMPLE_DATA": "false", "WOKEN_FEDERATION_SITE_TOKEN": token,
-            "WOKEN_MAX_CONCURRENT_JOBS": "1", "WOKEN_VALIDATION_POOL_SIZE": "1"}
-
-
-def _central_env(sites: list[dict[str, Any]]) -> dict[str, str]:
-    return {"WOKEN_LOAD_SAMPLE_DATA": "false", "WOKEN_FEDERATION_SITES": json.dumps(sites),
-            "WOKEN_FEDERATION_SITE_TIMEOUT_S": "20", "WOKEN_VALIDATION_POOL_SIZE": "1"}
-
-
-def _load_hospital(root: Path, name: str) -> Path:
-    data_dir = root / name / "var"
-    data_dir.mkdir(parents=True)
-    metadata = root / name / "variables.json"
-    metadata.write_text(json.dumps([
-        {"code": m.code, "label": m.label, "type": m.type,
-         "enumerations": list(m.enumerations)} for m in METAS]))
-    csv_path = write_csv(root / name / f"{name}.csv", name, ROWS[name])
-    subprocess.run([str(WOKEN), "--data-dir", str(data_dir), "load-data", str(csv_path),
-                    "--metadata", str(metadata)], check=True, timeout=TIMEOUT_S,
-                   capture_output=True, env={"WOKEN_LOAD_SAMPLE_DATA": "false",
-                                             "PATH": str(WOKEN.parent)})
-    return data_dir
-
-
-@pytest.fixture(scope="module")
-def federation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Federation]:
-    root = tmp_path_factory.mktemp("federation")
-    tokens = {name: f"token-of-{name}-{i}" for i, name in enumerate(ROWS)}
-    with ExitStack() as stack:
-        sites = {}
-        for name in ROWS:
-            running = stack.enter_context(
-                woken_server(_load_hospital(root, name), _site_env(tokens[name])))
-            sites[name] = running.url
-        listed = [{"name": name, "url": url, "token": tokens[name], "verify_tls": False}
-                  for name, url in sites.items()]
-        central_dir = root / "central" / "var"
-        central_dir.mkdir(parents=True)
-        central = stack.enter_context(woken_server(central_dir, _central_env(listed)))
-        yield Federation(central.url, sites, tokens)
 
 
 def federated(federation: Federation, body: dict[str, Any], status: int = 200
@@ -126,6 +73,7 @@ def test_the_central_lists_every_site_dataset_with_its_location(federation: Fede
                              params={"datasets": ",".join(ROWS), "exhaustive": "true"},
                              timeout=TIMEOUT_S).json()["variables"]
     assert {v["code"] for v in variables} == set(COLUMNS)
+    assert all({d["code"] for d in v["datasets"]} == set(ROWS) for v in variables)
 
 
 def test_a_site_answers_only_its_central(federation: Federation) -> None:
@@ -315,7 +263,7 @@ def test_a_site_down_or_silent_fails_the_query_in_time_naming_it(
                   "token": "t", "timeout_s": 2}]
         data_dir = tmp_path / "var"
         data_dir.mkdir()
-        with woken_server(data_dir, _central_env(sites)) as central:
+        with woken_server(data_dir, central_env(sites)) as central:
             other = Federation(central.url, federation.sites, federation.tokens)
             body = query("statisticsSummary", ["y"], [])
             body["datasets"] = [{"code": "hospital_a"}, {"code": "hospital_b"}]

@@ -7,23 +7,19 @@ tests/artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.support.browser import chromium, new_page
 from tests.support.server import woken_server
 from woken.config import REPOSITORY_ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 ARTIFACTS = REPOSITORY_ROOT / "tests" / "artifacts"
 IRIS_FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
 EXPERIMENT_TIMEOUT_MS = 180_000
-UI_TIMEOUT_MS = 20_000
 
 
 @pytest.fixture(scope="module")
@@ -34,24 +30,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert shutil.which(CHROMIUM), "Debian's chromium is needed (.ci/run installs it)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              headless=True, timeout=60_000)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1200, "height": 1000})
-    context.set_default_timeout(UI_TIMEOUT_MS)
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    context.close()
-    assert not errors, errors
+    with new_page(browser) as opened:
+        yield opened
 
 
 def test_submit_watch_and_read_the_leaderboard(server: str, page: Page) -> None:

@@ -1,8 +1,10 @@
-// The page's router: #/ experiments, #/experiments/ID one experiment, #/new the form.
+// The page's router: #/ experiments, #/experiments/ID one experiment, #/new the form,
+// #/federated a federated run (on a central).
 import { h } from "./dom.js";
 import { experimentPage } from "./experiment.js";
 import { listPage } from "./list.js";
 import { formPage } from "./form.js";
+import { federatedPage } from "./federated.js";
 
 const main = document.getElementById("main");
 let stop = () => {};
@@ -16,6 +18,7 @@ async function route() {
     const match = hash.match(/^#\/experiments\/([^/]+)$/);
     if (match) stop = await experimentPage(main, decodeURIComponent(match[1]));
     else if (hash.startsWith("#/new")) await formPage(main);
+    else if (hash.startsWith("#/federated")) await federatedPage(main);
     else stop = await listPage(main, hash);
   } catch (error) {
     main.replaceChildren(h("p", { class: "error" }, String(error.message || error)));

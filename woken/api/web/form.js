@@ -1,6 +1,17 @@
 // A form that builds an experiment from the metadata and the catalogue, then submits it.
 import { api, h } from "./dom.js";
 
+// The target (a select) and the covariables (check boxes) of a request, from the metadata.
+export function variablePickers(variables) {
+  return [
+    h("fieldset", {}, h("legend", {}, "Target"),
+      h("select", { id: "target", name: "target" },
+        variables.map((v) => h("option", { value: v.code }, `${v.label} (${v.type})`)))),
+    h("fieldset", { id: "covariables" }, h("legend", {}, "Covariables"),
+      variables.map((v) => h("label", {}, h("input", { type: "checkbox", name: "covariable",
+        value: v.code }), ` ${v.label}`)))];
+}
+
 export async function formPage(main) {
   const [{ datasets }, catalogue] = await Promise.all([
     api("/metadata/datasets"), api("/mining/algorithms")]);
@@ -17,13 +28,7 @@ export async function formPage(main) {
     if (!chosen.length) { variablesBox.replaceChildren(); return; }
     ({ variables } = await api(
       `/metadata/variables?datasets=${encodeURIComponent(chosen.join(","))}`));
-    variablesBox.replaceChildren(
-      h("fieldset", {}, h("legend", {}, "Target"),
-        h("select", { id: "target", name: "target" },
-          variables.map((v) => h("option", { value: v.code }, `${v.label} (${v.type})`)))),
-      h("fieldset", { id: "covariables" }, h("legend", {}, "Covariables"),
-        variables.map((v) => h("label", {}, h("input", { type: "checkbox", name: "covariable",
-          value: v.code }), ` ${v.label}`))));
+    variablesBox.replaceChildren(...variablePickers(variables));
   }
 
   const algorithms = catalogue.algorithms.map((a) => h("div", { class: "algorithm-choice" },

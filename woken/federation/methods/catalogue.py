@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from woken.errors import BadRequest
 from woken.federation.methods.anova import Anova
 from woken.federation.methods.base import FederatedMethod, LocalStep, PredictiveMethod
@@ -42,6 +44,12 @@ def federated_method(code: str) -> FederatedMethod:
                          "patient row may leave its site")
     raise BadRequest(f"algorithm '{code}' has no federated version; those that do: "
                      f"{', '.join(sorted(METHODS))}")
+
+
+def catalogue_answer() -> dict[str, Any]:
+    """The federated algorithms, as ``GET /mining/federated/algorithms`` lists them."""
+    return {"algorithms": [{"code": code, "predictive": hasattr(method, "predict")}
+                           for code, method in METHODS.items() if code == method.code]}
 
 
 def predictive_method(code: str) -> PredictiveMethod:

@@ -1,0 +1,76 @@
+"""Three hospitals, each a `woken serve` with its own features database, and their central.
+
+Started with ``running_federation``; the tests' pooled references use the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.support.federation_data import METAS, ROWS_BY_SITE, write_csv
+from tests.support.server import woken_server
+
+ROWS = ROWS_BY_SITE
+TIMEOUT_S = 120
+WOKEN = Path(sys.executable).parent / "woken"
+
+
+@dataclass(frozen=True)
+class Federation:
+    """The running central's URL, and each site's URL and token by hospital."""
+
+    central: str
+    sites: dict[str, str]
+    tokens: dict[str, str]
+
+
+def site_env(token: str) -> dict[str, str]:
+    return {"WOKEN_LOAD_SAMPLE_DATA": "false", "WOKEN_FEDERATION_SITE_TOKEN": token,
+            "WOKEN_MAX_CONCURRENT_JOBS": "1", "WOKEN_VALIDATION_POOL_SIZE": "1"}
+
+
+def central_env(sites: list[dict[str, Any]]) -> dict[str, str]:
+    return {"WOKEN_LOAD_SAMPLE_DATA": "false", "WOKEN_FEDERATION_SITES": json.dumps(sites),
+            "WOKEN_FEDERATION_SITE_TIMEOUT_S": "20", "WOKEN_VALIDATION_POOL_SIZE": "1"}
+
+
+def load_hospital(root: Path, name: str) -> Path:
+    data_dir = root / name / "var"
+    data_dir.mkdir(parents=True)
+    metadata = root / name / "variables.json"
+    metadata.write_text(json.dumps([
+        {"code": m.code, "label": m.label, "type": m.type,
+         "enumerations": list(m.enumerations)} for m in METAS]))
+    csv_path = write_csv(root / name / f"{name}.csv", name, ROWS[name])
+    subprocess.run([str(WOKEN), "--data-dir", str(data_dir), "load-data", str(csv_path),
+                    "--metadata", str(metadata)], check=True, timeout=TIMEOUT_S,
+                   capture_output=True, env={"WOKEN_LOAD_SAMPLE_DATA": "false",
+                                             "PATH": str(WOKEN.parent)})
+    return data_dir
+
+
+@contextmanager
+def running_federation(root: Path) -> Iterator[Federation]:
+    """Three sites (one hospital's rows each, loaded by `woken load-data`) and a central."""
+    tokens = {name: f"token-of-{name}-{i}" for i, name in enumerate(ROWS)}
+    with ExitStack() as stack:
+        sites = {}
+        for name in ROWS:
+            running = stack.enter_context(
+                woken_server(load_hospital(root, name), site_env(tokens[name])))
+            sites[name] = running.url
+        listed = [{"name": name, "url": url, "token": tokens[name], "verify_tls": False}
+                  for name, url in sites.items()]
+        central_dir = root / "central" / "var"
+        central_dir.mkdir(parents=True)
+        central = stack.enter_context(woken_server(central_dir, central_env(listed)))
+        yield Federation(central.url, sites, tokens)
+
+
