@@ -221,9 +221,18 @@ def _checked(block: bytes, source: BulkFile) -> pd.DataFrame:
         )
     except (ValueError, TypeError, pd.errors.ParserError) as error:
         raise NotFast(str(error)) from None
+    if not _whole_rows(block, len(frame), len(source.columns)):
+        raise NotFast("a row of another width")
     for column in source.columns:
         _check_column(frame[column.name], column)
     return frame
+
+
+def _whole_rows(block: bytes, rows: int, width: int) -> bool:
+    """Whether every row has ``width`` cells (pandas fills a short row in silence)."""
+    if b'"' in block:  # commas may be inside quoted cells: count cells the slow way
+        return all(len(row) == width for row in csv.reader(io.StringIO(block.decode("utf-8"))))
+    return block.count(b",") == rows * (width - 1)
 
 
 def _check_column(values: pd.Series, column: Column) -> None:
