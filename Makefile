@@ -10,12 +10,13 @@ STAMP := $(VENV)/.installed
 # `make serve PORT=9000`; without it, WOKEN_PORT or the configured port (8087).
 PORT ?=
 
-.PHONY: serve test lint install browser clean benchmark benchmark-automl benchmark-load
+.PHONY: serve test lint install browser faketime kube clean benchmark benchmark-automl \
+	benchmark-load
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[automl,dask,test,bench]'
+	$(BIN)/pip install --quiet -e '.[automl,dask,kubernetes,test,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -33,7 +34,19 @@ browser:
 	    apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
-test: lint browser
+# The fencing test runs an instance whose clock is a few seconds off: libfaketime.
+faketime:
+	@ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || { \
+	    apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends faketime; }
+
+# The Kubernetes tests' control plane: etcd from Debian, kube-apiserver and
+# kube-controller-manager built from Debian's sources once per machine, kept outside the
+# repository (scripts/build-kube.sh says where; about 7 minutes the first time).
+kube:
+	scripts/build-kube.sh >/dev/null
+
+test: lint browser faketime kube
 	$(BIN)/pytest
 
 clean:

@@ -33,9 +33,16 @@ from tests.support.dask_cluster import DaskCluster
 from tests.support.server import woken_server
 
 
-def time_woken(env: dict[str, str], body: dict, repeat: int) -> list[float]:
+def time_woken(env: dict[str, str], body: dict, repeat: int,
+               data_dir: Path | None = None) -> list[float]:
+    """The experiment's times on a fresh `woken serve` (in `data_dir`, or a temporary one)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return _time_in(data_dir or Path(tmp) / "var", env, body, repeat)
+
+
+def _time_in(data_dir: Path, env: dict[str, str], body: dict, repeat: int) -> list[float]:
     times = []
-    with tempfile.TemporaryDirectory() as tmp, woken_server(Path(tmp) / "var", env) as woken:
+    with woken_server(data_dir, env) as woken:
         requests.post(f"{woken.url}/mining/experiment", json=body, timeout=900)  # warm-up
         for _ in range(repeat):
             started = time.perf_counter()

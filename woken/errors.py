@@ -46,3 +46,11 @@ class UnsupportedMediaType(BadRequest):
 
 class DatabaseUnavailable(ServiceUnavailable):
     """A database (features or woken-db) cannot be reached; the message names which, no host."""
+
+
+class LeaseLost(ServiceUnavailable):
+    """Another instance claimed the experiment or job since this one did: its write is refused.
+
+    The instance stops its copy of the work without writing (woken.storage.fencing); a
+    request about it is for the instance that holds it now.
+    """

@@ -36,14 +36,15 @@ from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
 from woken.actors.messages import Cancel, JobChanged, JobEnded, PollStatus, StartJob
 from woken.algorithms.common.volume import read_json, result_path
 from woken.backends.base import JobSpec, JobStatus
-from woken.job_environment import job_environment
-from woken.job_errors import crash_message, server_directories, user_error
-from woken.job_plan import JobPlan
+from woken.container.job_environment import job_environment
+from woken.container.job_errors import crash_message, server_directories, user_error
+from woken.container.volumes import write_inputs
+from woken.errors import LeaseLost
+from woken.planning.job_plan import JobPlan
 from woken.states import JobState
 from woken.storage.database import ResultRow, StoredResult
 from woken.storage.leases import lease_expiry
-from woken.storage.models import Job, utc_now
-from woken.volumes import write_inputs
+from woken.storage.tables import Job, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -188,9 +189,12 @@ class CoordinatorActor(FsmActor):
                            message=crash_message("job", error, self.services.config))
         try:
             self.services.backend.cancel(self.job_id)
+            if isinstance(error, LeaseLost):
+                raise error  # adopted by another instance: this copy writes nothing more
             self._finish(status)
-        except Exception:
-            log.exception("%s: could not store the failure of job %s", self.name, self.job_id)
+        except Exception as failed:
+            if not isinstance(failed, LeaseLost):
+                log.exception("%s: could not store the failure of job %s", self.name, self.job_id)
             self._send_reply(JobEnded(self.job_id, JobState.FAILED, StoredResult(
                 job_id=self.job_id, node=self.node, timestamp=utc_now(),
                 function=self.plan.algorithm.code, shape=ERROR_SHAPE, data=None,

@@ -26,9 +26,10 @@ from woken.actors.algorithm import AlgorithmActor
 from woken.actors.context import ActorContext
 from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
 from woken.actors.messages import AlgorithmCompleted, Cancel, Start
-from woken.experiment_plan import ExperimentPlan
-from woken.experiment_result import algorithm_entry, experiment_result
-from woken.job_errors import crash_message
+from woken.container.job_errors import crash_message
+from woken.errors import LeaseLost
+from woken.planning.experiment_plan import ExperimentPlan
+from woken.results.experiment import algorithm_entry, experiment_result
 from woken.states import ExperimentState, JobState
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,10 @@ class ExperimentActor(FsmActor):
         for child in self._children.values():
             tell_quietly(child, Cancel("the experiment crashed"))
         message = crash_message("experiment", error, self.services.config)
+        if isinstance(error, LeaseLost):
+            # Adopted by another instance, which now writes its state: this copy only stops.
+            self._send_reply(self._result(message))
+            return
         try:
             self._end_unstarted_jobs(JobState.SKIPPED, f"not run: {message}")
             self.services.woken_db.update_experiment(

@@ -29,6 +29,7 @@ import pykka
 
 from woken.actors.runtime import PooledActor
 from woken.actors.timers import TimerHandle, timers
+from woken.errors import LeaseLost
 
 log = logging.getLogger(__name__)
 
@@ -153,10 +154,14 @@ class FsmActor(PooledActor):
         traceback: TracebackType | None,
     ) -> None:
         self._cancel_timers()
-        # The traceback in the log: what a user is told of a crash is only its kind.
-        log.error("%s crashed in state %s: %r", self.name, self.state, exception_value,
-                  exc_info=(exception_type, exception_value, traceback)
-                  if exception_type and exception_value else None)
+        if isinstance(exception_value, LeaseLost):
+            # Not a fault of this actor's: another instance adopted its work (fencing).
+            log.warning("%s stops in state %s: %s", self.name, self.state, exception_value)
+        else:
+            # The traceback in the log; the user is told the cause without hosts or paths.
+            log.error("%s crashed in state %s: %r", self.name, self.state, exception_value,
+                      exc_info=(exception_type, exception_value, traceback)
+                      if exception_type and exception_value else None)
         try:
             self.on_crash(exception_value or RuntimeError("unknown failure"))
         except Exception:

@@ -1,8 +1,11 @@
 """The Dask backend: each job is one Dask task running the algorithm's entrypoint on a worker.
 
-The task (`woken.backends.job_process.run_entrypoint`, standard library only,
-shipped by value so workers need no Woken) runs the entrypoint as a subprocess
-with the job's command and environment, as the local backend does. Its volume:
+Warm workers (`warm_workers`, the default): a worker plugin keeps a fork server on
+each worker, and the task of a Python algorithm (`woken.backends.dask_warm.run_forked`)
+forks its process from it, as the local backend's fork launcher does. Otherwise the
+task (`woken.backends.job_process.run_entrypoint`, standard library only) runs the
+entrypoint as a subprocess with the job's command and environment. Both are
+shipped by value, so workers need the algorithms, not Woken. Its volume:
 
 - by default the input files travel with the task: Woken reads the job's volume
   into the task's arguments, the worker recreates it in a fresh temporary
@@ -48,17 +51,21 @@ import cloudpickle
 from distributed import Client, Event, Future
 from distributed.security import Security
 
-from woken.backends import job_process
+from woken.backends import dask_warm, job_process
 from woken.backends.base import JobSpec, JobStatus
-from woken.backends.dask_settings import DaskSettings
+from woken.backends.launch import FORK_SERVER_ALLOCATOR, SERVER_SCRIPT, forkable_module
 from woken.backends.logs import tail
+from woken.config.dask import DaskSettings
 from woken.errors import BackendError
 from woken.states import JobState
 
 log = logging.getLogger(__name__)
 
-# Workers get the task's module by value: they need the algorithms, not Woken.
+# Workers get the task's modules by value: they need the algorithms, not Woken.
 cloudpickle.register_pickle_by_value(job_process)
+cloudpickle.register_pickle_by_value(dask_warm)
+# The folder holding Woken's `algorithms` package: an entrypoint under it can be forked.
+ALGORITHMS_ROOT = Path(__file__).resolve().parents[2]
 
 # The manifest's resources a worker may declare (``dask worker --resources "cpus=4,mem=8192"``).
 RESOURCE_NAMES = ("cpus", "mem")
@@ -88,6 +95,8 @@ class _DaskJob:
     started: float | None = None
     runtime_s: float | None = None
     resubmitted: bool = False
+    # How its process was started on the worker: "fork" (a warm worker) or "exec".
+    launcher: str | None = None
     # Why it was resubmitted (said in its final message).
     history: list[str] = field(default_factory=list)
 
@@ -186,6 +195,12 @@ class DaskBackend:
 
     # What tests look at
 
+    def launcher_of(self, job_id: str) -> str | None:
+        """How the job's process was started on its worker: "fork", "exec" (None before)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            return None if job is None else job.launcher
+
     def worker_of(self, job_id: str) -> str | None:
         with self._lock:
             job = self._jobs.get(job_id)
@@ -216,8 +231,19 @@ class DaskBackend:
                 log.error("%s", reason)
                 raise BackendError(reason) from error
             self._client, self._unreachable, self._lost_since = client, None, None
+            if self.settings.warm_workers:
+                self._warm(client)
             log.info("connected to the Dask scheduler at %s", address)
             return client
+
+    def _warm(self, client: Client) -> None:
+        """Each worker, present and future, keeps a fork server (`dask_warm`)."""
+        plugin = dask_warm.WarmWorkers(SERVER_SCRIPT.read_text(encoding="utf-8"),
+                                       FORK_SERVER_ALLOCATOR)
+        try:
+            client.register_plugin(plugin, name=dask_warm.PLUGIN_NAME)
+        except Exception as error:  # the jobs are exec'd instead: slower, not wrong
+            log.warning("the Dask workers could not be warmed (jobs are exec'd): %s", error)
 
     def _workers(self, client: Client) -> dict[str, dict[str, Any]]:
         identity = _ask(client, "identity", self.settings.connect_timeout_s, n_workers=-1)
@@ -227,7 +253,10 @@ class DaskBackend:
 
     def _send(self, client: Client, job: _DaskJob, pin: str | None) -> None:
         spec, settings = job.spec, self.settings
-        workers = self._workers(client)
+        # The workers' identities only matter to a pinned job, or one that asks resources
+        # (a request to the scheduler spared for the others).
+        wanted = {k for k in spec.resources if k in RESOURCE_NAMES}
+        workers = self._workers(client) if pin or wanted else {}
         placement: dict[str, Any] = {}
         if pin and pin in workers:
             placement = {"workers": [pin], "allow_other_workers": False}
@@ -236,8 +265,13 @@ class DaskBackend:
         resources = _dask_resources(spec.resources, workers)
         workdir = self._shared_workdir(spec.volume)
         inputs = None if workdir is not None else _read_files(spec.volume)
+        module = (forkable_module(spec.entrypoint, ALGORITHMS_ROOT)
+                  if settings.warm_workers else None)
+        task: tuple[Any, ...] = (
+            (dask_warm.run_forked, spec.job_id, module) if module else
+            (job_process.run_entrypoint, spec.job_id))
         future = client.submit(
-            job_process.run_entrypoint, spec.job_id, str(spec.entrypoint), spec.command,
+            *task, str(spec.entrypoint), spec.command,
             spec.environment, spec.timeout_s, inputs=inputs, workdir=workdir,
             should_stop=Event(_stop_event(spec.job_id), client=client).is_set,
             stop_poll_s=settings.cancel_poll_s, kill_grace_s=settings.kill_grace_s,
@@ -338,7 +372,9 @@ class DaskBackend:
         if future.status == "finished":
             try:
                 result = future.result(timeout=timeout)
-                worker = _holder(client, future, timeout) or job.worker
+                # A warm worker says who it is; for the others, ask who holds the result.
+                worker = (result.get("worker") if isinstance(result, dict) else None) or (
+                    _holder(client, future, timeout) or job.worker)
             except Exception as error:
                 self._fail(job, f"its result could not be fetched from Dask: {error}")
                 return
@@ -369,9 +405,12 @@ class DaskBackend:
             if job.state.is_terminal:
                 return
             job.worker, job.runtime_s = worker, float(result["runtime_s"])
+            job.launcher = result.get("launcher")
             if ending == "timed_out":
                 self._end(job, JobState.TIMED_OUT, code,
                           f"killed after its timeout of {spec.timeout_s:g} s")
+            elif code is None:
+                self._end(job, JobState.FAILED, None, ending)
             elif code == 0:
                 self._end(job, JobState.SUCCEEDED, 0, "")
             else:

@@ -130,6 +130,7 @@ def run_entrypoint(
                 "stderr": _tail(stderr, tail_bytes),
                 "hostname": socket.gethostname(),
                 "pid": process.pid,
+                "launcher": "exec",
             }
     finally:
         if scratch is not None:

@@ -11,13 +11,13 @@ import hmac
 import logging
 from typing import Any
 
+from woken.config.federation import FederationSettings
 from woken.errors import BadRequest, WokenError
 from woken.features.database import FeaturesDatabase
 from woken.federation.folds import rows_of_part
 from woken.federation.local_data import LocalData
 from woken.federation.methods.base import Policy
 from woken.federation.methods.catalogue import LOCAL_STEPS
-from woken.federation.settings import FederationSettings
 
 log = logging.getLogger(__name__)
 

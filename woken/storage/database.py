@@ -11,10 +11,11 @@ from sqlalchemy import create_engine, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from woken.database_errors import report_unavailable
+from woken._guards.database_errors import report_unavailable
 from woken.shapes import mime_type
 from woken.states import ExperimentState, JobState
-from woken.storage.models import Experiment, Job, JobResult, utc_now
+from woken.storage.fencing import Fences, fenced_row
+from woken.storage.tables import Experiment, Job, JobResult, utc_now
 from woken.storage.urls import engine_url
 
 
@@ -53,6 +54,19 @@ class StoredResult:
         }
 
 
+# A transaction of Woken's never waits between its statements: one left open that long is
+# an instance that stalled mid-write (a long pause, SIGSTOP, a frozen VM). PostgreSQL ends
+# it, so that its row locks do not stop another instance from adopting its work (its
+# commit then fails: woken.storage.fencing); and a database that does not answer a
+# connection is an error, not a hang.
+IDLE_IN_TRANSACTION_S = 10
+CONNECT_TIMEOUT_S = 10
+POSTGRES_SESSION = {
+    "connect_timeout": CONNECT_TIMEOUT_S,
+    "options": f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_S * 1000}",
+}
+
+
 def create_database_engine(url: str) -> Engine:
     """An engine tuned for concurrent use by actor threads on SQLite and PostgreSQL."""
     engine = _create_engine(url)
@@ -78,7 +92,7 @@ def _create_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(engine_url(url), pool_pre_ping=True)
+    return create_engine(engine_url(url), pool_pre_ping=True, connect_args=POSTGRES_SESSION)
 
 
 class WokenDatabase:
@@ -88,6 +102,9 @@ class WokenDatabase:
         self.url = url
         self.engine = create_database_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # The fencing tokens of the experiments and single jobs this process owns: every
+        # write for one of them is refused once another instance claimed it since.
+        self.fences = Fences()
 
     def session(self) -> Session:
         return self._sessions()
@@ -99,8 +116,12 @@ class WokenDatabase:
 
     def add_job(self, job: Job) -> None:
         """Insert a job, or replace the row of one written earlier (an experiment's plan)."""
+        model, row_id = fenced_row(job)
         with self.session() as session, session.begin():
+            self.fences.check(session, model, row_id)
             session.merge(job)
+        if model is Job and self.fences.token(row_id) is None:
+            self.fences.hold(row_id, 0)  # a new single job: this process owns it
 
     def get_job(self, job_id: str) -> Job | None:
         with self.session() as session:
@@ -116,7 +137,7 @@ class WokenDatabase:
         host: str | None = None,
     ) -> None:
         with self.session() as session, session.begin():
-            _update_job(session, job_id, state, exit_code, message, host)
+            self._update_job(session, job_id, state, exit_code, message, host)
 
     def finish_job(
         self,
@@ -131,8 +152,8 @@ class WokenDatabase:
         """Store a job's result and its final state in one transaction (one commit per job end)."""
         row = result.row()
         with self.session() as session, session.begin():
+            self._update_job(session, job_id, state, exit_code, message, host)
             session.merge(row)
-            _update_job(session, job_id, state, exit_code, message, host)
         return _decoded(row)
 
     def end_unstarted_jobs(
@@ -150,6 +171,11 @@ class WokenDatabase:
         if job_ids:
             query = query.where(Job.id.in_(job_ids))
         with self.session() as session, session.begin():
+            if experiment_id is not None:
+                self.fences.check(session, Experiment, experiment_id)
+            jobs = session.scalars(select(Job).where(Job.id.in_(job_ids))).all() if job_ids else ()
+            for owned in {fenced_row(job) for job in jobs}:
+                self.fences.check(session, *owned)
             ended = session.execute(
                 query.values(state=state.value, message=reason, finished_at=utc_now())
             )
@@ -185,6 +211,7 @@ class WokenDatabase:
         with self.session() as session, session.begin():
             session.add(experiment)
             session.add_all(jobs)
+        self.fences.hold(experiment.id, experiment.fence or 0)
 
     def get_experiment(self, experiment_id: str) -> Experiment | None:
         with self.session() as session:
@@ -199,6 +226,7 @@ class WokenDatabase:
         error: str | None = None,
     ) -> None:
         with self.session() as session, session.begin():
+            self.fences.check(session, Experiment, experiment_id)
             experiment = session.get(Experiment, experiment_id)
             if experiment is None:
                 raise KeyError(experiment_id)
@@ -244,6 +272,9 @@ class WokenDatabase:
         """Insert or replace the result of a job on a node."""
         row = ResultRow(job_id, node, function, shape, data, error, parameters).row()
         with self.session() as session, session.begin():
+            job = session.get(Job, job_id)
+            if job is not None:
+                self.fences.check(session, *fenced_row(job))
             session.merge(row)
         return _decoded(row)
 
@@ -251,6 +282,21 @@ class WokenDatabase:
         with self.session() as session:
             row = session.get(JobResult, (job_id, node))
             return None if row is None else _decoded(row)
+
+    def _update_job(
+        self,
+        session: Session,
+        job_id: str,
+        state: JobState,
+        exit_code: int | None,
+        message: str | None,
+        host: str | None,
+    ) -> None:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise KeyError(job_id)
+        self.fences.check(session, *fenced_row(job))
+        _set_state(job, state, exit_code, message, host)
 
 
 @dataclass(frozen=True)
@@ -278,17 +324,9 @@ class ResultRow:
         )
 
 
-def _update_job(
-    session: Session,
-    job_id: str,
-    state: JobState,
-    exit_code: int | None,
-    message: str | None,
-    host: str | None,
+def _set_state(
+    job: Job, state: JobState, exit_code: int | None, message: str | None, host: str | None,
 ) -> None:
-    job = session.get(Job, job_id)
-    if job is None:
-        raise KeyError(job_id)
     job.state = state.value
     if state is JobState.RUNNING and job.started_at is None:
         job.started_at = utc_now()

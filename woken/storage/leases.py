@@ -9,7 +9,10 @@ A claim is one atomic `UPDATE … WHERE <lease expired>`: on PostgreSQL two inst
 claiming the same row serialize on its row lock, and the second one re-reads the
 row, sees the fresh lease and updates nothing; on SQLite writes are serialized.
 The jobs of an experiment follow their experiment and carry no lease of their own.
-Times are the instances' own UTC clocks: keep them in sync (NTP) well within `lease_s`.
+Times are the instances' own UTC clocks: a clock that runs ahead may adopt work early,
+but each claim takes a new fencing token (woken.storage.fencing), so the instance it was
+taken from can no longer write: correctness does not depend on the clocks, only the
+moment of an adoption does.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, true, update
 
 from woken.states import ExperimentState, JobState
 from woken.storage.database import WokenDatabase
-from woken.storage.models import Experiment, Job, utc_now
+from woken.storage.tables import Experiment, Job, utc_now
 
 UNFINISHED_EXPERIMENTS = (ExperimentState.PENDING.value, ExperimentState.RUNNING.value)
 UNFINISHED_JOBS = (JobState.PENDING.value, JobState.QUEUED.value, JobState.RUNNING.value)
@@ -98,13 +101,21 @@ class Leases:
         self, model: type[Experiment] | type[Job], row_id: str, unfinished: tuple[str, ...],
         claim: Claim,
     ) -> bool:
+        # Each claim takes the next fencing token: the previous holder's writes are refused
+        # from now on, however long it stalled (woken.storage.fencing).
         query = (
             update(model)
             .where(model.id == row_id, model.state.in_(unfinished), self._claimable(model, claim))
-            .values(owner=self.owner, lease_expires_at=lease_expiry(self.lease_s))
+            .values(owner=self.owner, lease_expires_at=lease_expiry(self.lease_s),
+                    fence=model.fence + 1)
+            .returning(model.fence)
         )
         with self.woken_db.session() as session, session.begin():
-            return bool(getattr(session.execute(query), "rowcount", 0))
+            token = session.execute(query).scalar_one_or_none()
+        if token is None:
+            return False
+        self.woken_db.fences.hold(row_id, token)
+        return True
 
     def _claimable(
         self, model: type[Experiment] | type[Job], claim: Claim

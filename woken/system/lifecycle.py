@@ -12,11 +12,11 @@ from woken.actors.running import RunningActors, RunningExperiments
 from woken.actors.validation_pool import ValidationPool
 from woken.backends.base import Backend
 from woken.backends.local import LAUNCHERS, LocalBackend
+from woken.catalogue.registry import Registry
 from woken.config import Config
 from woken.errors import ConfigurationError
 from woken.features.database import FeaturesDatabase
 from woken.features.loading import load_datasets
-from woken.registry import Registry
 from woken.storage.database import WokenDatabase
 from woken.storage.leases import Leases
 from woken.system.admission import Admission
@@ -59,11 +59,23 @@ def dask_backend(config: Config) -> Backend:
     return DaskBackend(settings)
 
 
+def kubernetes_backend(config: Config) -> Backend:
+    # Imported here: the `kubernetes` client is an extra (`pip install woken[kubernetes]`).
+    from woken.backends.kubernetes_backend import KubernetesBackend
+
+    settings = dataclasses.replace(
+        config.kubernetes, node=config.node, logs_dir=config.logs_dir,
+        volumes_dir=config.volumes_dir, stderr_tail_chars=config.stderr_tail_chars,
+    )
+    return KubernetesBackend(settings)
+
+
 # The backends by name: `backend` in the configuration picks one.
 BACKENDS: dict[str, Callable[[Config], Backend]] = {
     "local": local_backend,
     "chronos": chronos_backend,
     "dask": dask_backend,
+    "kubernetes": kubernetes_backend,
 }
 
 

@@ -1,0 +1,67 @@
+"""Fencing tokens: a stalled owner's writes are refused once another instance adopted its work.
+
+A lease alone does not stop an instance that stalled past it (a long pause, SIGSTOP, a
+frozen VM) from writing when it wakes up, after another instance adopted its experiment.
+Each claim of an experiment or a single job therefore adds one to the row's `fence`,
+and the claimant keeps the new value as its token. Every write the instance makes for
+that experiment (or single job) runs, in its own transaction, a conditional
+``UPDATE … SET fence = fence WHERE id = :row AND fence = :token`` first: it locks the row
+(a concurrent claim waits for the write's commit, or the write for the claim's) and
+matches nothing once the row was claimed again, and then the whole write is refused
+with :class:`LeaseLost`. No clock is involved: only the order of the claims in woken-db.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from woken.errors import LeaseLost
+from woken.storage.tables import Experiment, Job
+
+Owned = type[Experiment] | type[Job]
+
+
+class Fences:
+    """The tokens this process holds, by experiment id or single job id."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def hold(self, row_id: str, token: int) -> None:
+        with self._lock:
+            self._tokens[row_id] = token
+
+    def token(self, row_id: str) -> int | None:
+        with self._lock:
+            return self._tokens.get(row_id)
+
+    def check(self, session: Session, model: Owned, row_id: str) -> None:
+        """Raise LeaseLost, in the write's transaction, if the row was claimed since our token.
+
+        Rows this process never created nor claimed carry no token here and are not checked
+        (a tool's or a test's writes).
+        """
+        token = self.token(row_id)
+        if token is None:
+            return
+        kept = session.execute(
+            update(model).where(model.id == row_id, model.fence == token)
+            .values(fence=model.fence)
+            .execution_options(synchronize_session=False)
+        )
+        if not getattr(kept, "rowcount", 0):
+            # The token is kept: every later write of this copy is refused the same way.
+            what = "experiment" if model is Experiment else "job"
+            raise LeaseLost(f"{what} {row_id} was adopted by another instance "
+                            f"(its fencing token is past {token}): this copy stops")
+
+
+def fenced_row(job: Job) -> tuple[Owned, str]:
+    """Whose lease covers a job: its experiment's, or its own for a single job."""
+    if job.experiment_id is not None:
+        return Experiment, job.experiment_id
+    return Job, job.id
