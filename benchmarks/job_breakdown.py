@@ -41,7 +41,7 @@ from woken.backends.base import JobSpec  # noqa: E402
 from woken.backends.local import LocalBackend  # noqa: E402
 from woken.states import JobState  # noqa: E402
 from woken.storage.database import ResultRow, WokenDatabase  # noqa: E402
-from woken.storage.models import Job  # noqa: E402
+from woken.storage.tables import Job  # noqa: E402
 
 ENTRYPOINT = ROOT / "woken" / "algorithms" / "knn" / "entrypoint.sh"
 

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from tests.unit.algorithms.volumes import iris, write_volume  # noqa: E402
 from woken.backends.base import JobSpec  # noqa: E402
 from woken.backends.local import LocalBackend  # noqa: E402
-from woken.storage.models import JobState  # noqa: E402
+from woken.storage.tables import JobState  # noqa: E402
 
 ENTRYPOINT = ROOT / "woken" / "algorithms" / "knn" / "entrypoint.sh"
 POLL_S = 0.001

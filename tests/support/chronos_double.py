@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from woken.registry import Registry
+from woken.catalogue.registry import Registry
 
 NAME_PATTERN = re.compile(r"[\w.-]+")
 SCHEDULE = re.compile(r"R(\d*)/([^/]*)/(P.+)")

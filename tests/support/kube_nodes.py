@@ -15,8 +15,8 @@ from typing import Any
 
 from tests.support.kube_cluster import KubeCluster, free_port
 from woken.backends.job_process import base_environment
+from woken.catalogue.registry import Registry
 from woken.config import ALGORITHMS_DIR
-from woken.registry import Registry
 
 REPO = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_S = 60.0

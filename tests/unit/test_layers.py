@@ -13,14 +13,10 @@ PACKAGE = REPOSITORY_ROOT / "woken"
 
 
 def contract_modules() -> set[str]:
+    """The packages and modules of the one layered chain."""
     parser = configparser.ConfigParser()
     parser.read(CONTRACT_FILE)
-    listed: set[str] = set()
-    for section in parser.sections():
-        for key in ("layers", "source_modules"):
-            if parser.has_option(section, key):
-                listed.update(parser.get(section, key).split())
-    return listed
+    return set(parser.get("importlinter:contract:layers", "layers").split())
 
 
 def top_modules() -> set[str]:

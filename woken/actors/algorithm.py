@@ -36,11 +36,11 @@ from woken.actors.messages import (
     ValidationCompleted,
 )
 from woken.actors.steps import batch_step, derived_id, model_step
-from woken.experiment_plan import AlgorithmPlan, ExperimentPlan
-from woken.experiment_result import algorithm_entry
-from woken.job_errors import crash_message
-from woken.registry import BATCHED_COMMAND
-from woken.volumes import volume_path
+from woken.catalogue.registry import BATCHED_COMMAND
+from woken.container.job_errors import crash_message
+from woken.container.volumes import volume_path
+from woken.planning.experiment_plan import AlgorithmPlan, ExperimentPlan
+from woken.results.experiment import algorithm_entry
 
 
 class AlgorithmState(StrEnum):

@@ -13,7 +13,7 @@ import dataclasses
 from typing import Any
 
 from woken.actors.messages import FoldPredicted, JobEnded
-from woken.experiment_plan import ValidationPlan
+from woken.planning.experiment_plan import ValidationPlan
 from woken.states import JobState
 
 

@@ -36,15 +36,15 @@ from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
 from woken.actors.messages import Cancel, JobChanged, JobEnded, PollStatus, StartJob
 from woken.algorithms.common.volume import read_json, result_path
 from woken.backends.base import JobSpec, JobStatus
+from woken.container.job_environment import job_environment
+from woken.container.job_errors import crash_message, server_directories, user_error
+from woken.container.volumes import write_inputs
 from woken.errors import WorkInterrupted
-from woken.job_environment import job_environment
-from woken.job_errors import crash_message, server_directories, user_error
-from woken.job_plan import JobPlan
+from woken.planning.job_plan import JobPlan
 from woken.states import JobState
 from woken.storage.database import ResultRow, StoredResult
 from woken.storage.leases import lease_expiry
-from woken.storage.models import Job, utc_now
-from woken.volumes import write_inputs
+from woken.storage.tables import Job, utc_now
 
 log = logging.getLogger(__name__)
 

@@ -47,9 +47,9 @@ from woken.actors.messages import (
     ValidationCompleted,
 )
 from woken.actors.steps import fold_step
-from woken.experiment_plan import AlgorithmPlan, ExperimentPlan, ValidationPlan
-from woken.experiment_result import dataset_score, validation_entry
-from woken.job_errors import crash_message
+from woken.container.job_errors import crash_message
+from woken.planning.experiment_plan import AlgorithmPlan, ExperimentPlan, ValidationPlan
+from woken.results.experiment import dataset_score, validation_entry
 from woken.validation.folds import Fold
 
 SCORING_TIMEOUT_S = 120.0

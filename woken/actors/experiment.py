@@ -26,10 +26,10 @@ from woken.actors.algorithm import AlgorithmActor
 from woken.actors.context import ActorContext
 from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
 from woken.actors.messages import AlgorithmCompleted, Cancel, Start
+from woken.container.job_errors import crash_message
 from woken.errors import WorkInterrupted
-from woken.experiment_plan import ExperimentPlan
-from woken.experiment_result import algorithm_entry, experiment_result
-from woken.job_errors import crash_message
+from woken.planning.experiment_plan import ExperimentPlan
+from woken.results.experiment import algorithm_entry, experiment_result
 from woken.states import ExperimentState, JobState
 
 log = logging.getLogger(__name__)

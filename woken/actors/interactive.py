@@ -29,10 +29,10 @@ from woken.actors.jobs import start_job, stored_success
 from woken.actors.messages import Cancel, FoldPredicted, JobEnded, Start
 from woken.actors.steps import command_step, derived_id
 from woken.algorithms.common.volume import MODEL_DIR
-from woken.job_errors import crash_message
-from woken.job_plan import JobPlan
+from woken.container.job_errors import crash_message
+from woken.container.volumes import volume_path
+from woken.planning.job_plan import JobPlan
 from woken.states import JobState
-from woken.volumes import volume_path
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from woken.actors.context import ActorContext
 from woken.actors.coordinator import CoordinatorActor
 from woken.actors.fsm import tell_quietly
 from woken.actors.messages import JobEnded, StartJob
-from woken.job_plan import JobPlan
+from woken.planning.job_plan import JobPlan
 from woken.states import JobState
 
 

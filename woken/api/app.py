@@ -7,16 +7,16 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from woken.api import handlers_docs as docs
-from woken.api import handlers_experiments as experiments
-from woken.api import handlers_federation as federation
-from woken.api import handlers_jobs as jobs
-from woken.api import handlers_leaderboard as leaderboard
-from woken.api import handlers_logs as logs
-from woken.api import handlers_metadata as metadata
-from woken.api import handlers_mining as mining
-from woken.api import handlers_models as models
-from woken.api import handlers_page as page
+from woken.api.handlers import docs as docs
+from woken.api.handlers import experiments as experiments
+from woken.api.handlers import federation as federation
+from woken.api.handlers import jobs as jobs
+from woken.api.handlers import leaderboard as leaderboard
+from woken.api.handlers import logs as logs
+from woken.api.handlers import metadata as metadata
+from woken.api.handlers import mining as mining
+from woken.api.handlers import models as models
+from woken.api.handlers import page as page
 from woken.api.keys import CONFIG, METRICS, SERVICES
 from woken.api.metrics_middleware import metrics, metrics_middleware
 from woken.api.middleware import basic_auth_middleware, error_middleware

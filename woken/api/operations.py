@@ -13,7 +13,7 @@ from typing import Any
 from marshmallow import Schema
 
 from woken.api import schemas
-from woken.queries import ExperimentSchema, MiningJobSchema
+from woken.planning.queries import ExperimentSchema, MiningJobSchema
 
 JSON = "application/json"
 

@@ -1,6 +1,6 @@
 """The answers' shapes as marshmallow schemas: the OpenAPI document is generated from them.
 
-The requests' schemas live with the domain (`woken.queries`); these describe what the
+The requests' schemas live with the domain (`woken.planning.queries`); these describe what the
 handlers answer. The schemathesis test checks every live answer against them, so a
 handler that drifts from its schema fails the suite.
 """

@@ -33,12 +33,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from woken.backends.base import JobSpec, JobStatus
-from woken.backends.chronos_settings import ChronosSettings
 from woken.backends.logs import tail
 from woken.chronos.client import ChronosClient
 from woken.chronos.errors import ChronosError, InvalidJob
 from woken.chronos.model import ChronosJob, Constraint, Container, Volume, job_name
 from woken.chronos.status import ChronosJobStatus, ChronosState
+from woken.config.chronos import ChronosSettings
 from woken.errors import BackendError
 from woken.states import JobState
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from woken.backends.base import JobSpec
-from woken.backends.kubernetes_settings import KubernetesSettings
+from woken.config.kubernetes import KubernetesSettings
 from woken.errors import BackendError
 
 MANAGED_BY = "app.kubernetes.io/managed-by"

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from woken.backends.base import JobSpec, JobStatus
+from woken.backends.base import JobSpec, JobStatus, notify_change
 from woken.backends.launch import (
     ForkServer,
     ForkServerGone,
@@ -91,12 +91,7 @@ class _LocalJob:
 
 
 def _notify(job: _LocalJob) -> None:
-    if job.on_change is None:
-        return
-    try:
-        job.on_change()
-    except Exception:
-        log.exception("job %s: its change callback failed", job.spec.job_id)
+    notify_change(job.spec.job_id, job.on_change)
 
 
 class LocalBackend:

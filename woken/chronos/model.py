@@ -23,35 +23,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from woken.algorithms.common.volume import COMMANDS as CONTAINER_COMMANDS
+from woken.catalogue.docker_images import IMAGE_PATTERN
 from woken.chronos.errors import InvalidJob
-from woken.docker_images import IMAGE_PATTERN
 
+# The API versions are a setting (woken.config.chronos); the model validates by them.
+from woken.config.chronos import ApiVersion
 
-class ApiVersion(StrEnum):
-    """The Chronos REST API spoken: 3.x (`/v1/scheduler`) or 2.5 (`/scheduler`)."""
-
-    V3 = "3"
-    V2_5 = "2.5"
-
-    @property
-    def prefix(self) -> str:
-        return "/v1/scheduler" if self is ApiVersion.V3 else "/scheduler"
-
-    @property
-    def name_pattern(self) -> re.Pattern[str]:
-        return NAME_PATTERNS[self]
-
-
-# Chronos 3.x accepts `[\w.-]+` only; 2.5 accepted `[\w\s#_-]+` (no dot). Woken's own names
-# keep to the intersection (letters, digits, `_` and `-`) so they are valid for both.
-NAME_PATTERNS = {
-    ApiVersion.V3: re.compile(r"[\w.-]+", re.ASCII),
-    ApiVersion.V2_5: re.compile(r"[\w\s#-]+", re.ASCII),
-}
 MAX_NAME_LENGTH = 200
 # ISO 8601 repeating interval: R<n>/<start or empty>/<period>.
 SCHEDULE_PATTERN = re.compile(r"R(\d*)/([^/]*)/(P[^/]+)")

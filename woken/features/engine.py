@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from woken.database_errors import report_unavailable
+from woken._guards.database_errors import report_unavailable
 from woken.storage.urls import engine_url
 
 CONNECT_TIMEOUT_S = 10

@@ -15,8 +15,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from woken._guards.plain_text import check_strings
 from woken.errors import BadRequest
-from woken.plain_text import check_strings
 
 # Deep enough for any filter a person builds, shallow enough that a hostile one
 # cannot exhaust the recursion limit.

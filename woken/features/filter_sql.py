@@ -27,10 +27,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from woken._guards.strict_numbers import parse_number
 from woken.errors import BadRequest
 from woken.features.filter_rules import NO_VALUE, Filter, Group, Rule
 from woken.features.variables import NOMINAL_TYPES, VariableMeta
-from woken.strict_numbers import parse_number
 
 Column = ColumnElement[Any]
 Condition = ColumnElement[bool]

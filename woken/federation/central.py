@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from woken.config.federation import FederationSettings
 from woken.errors import BadRequest
 from woken.federation.client import SiteClient, SiteUnavailable
 from woken.federation.methods.base import Aggregates, MethodRequest
@@ -24,7 +25,6 @@ from woken.federation.methods.catalogue import SCORE, federated_method, predicti
 from woken.federation.methods.naive_bayes import SiteMasked
 from woken.federation.methods.scoring import scores_of
 from woken.federation.query import FederatedQuery
-from woken.federation.settings import FederationSettings
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import requests
 
+from woken.config.federation import SiteSettings
 from woken.errors import BackendError, BadRequest
-from woken.federation.settings import SiteSettings
 
 log = logging.getLogger(__name__)
 

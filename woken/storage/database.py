@@ -13,12 +13,12 @@ from sqlalchemy import create_engine, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from woken.database_errors import report_unavailable
+from woken._guards.database_errors import report_unavailable
 from woken.errors import WokenDbUnavailable
 from woken.shapes import mime_type
 from woken.states import ExperimentState, JobState
 from woken.storage.fencing import OWNED, Fences, fenced_row
-from woken.storage.models import Experiment, Job, JobResult, utc_now
+from woken.storage.tables import Experiment, Job, JobResult, utc_now
 from woken.storage.urls import engine_url
 
 

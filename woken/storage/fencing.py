@@ -24,7 +24,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from woken.errors import LeaseLost, WorkInterrupted
-from woken.storage.models import Experiment, Job
+from woken.storage.tables import Experiment, Job
 
 Owned = type[Experiment] | type[Job]
 # The key of Session.info naming the row a write transaction is for.

@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, true, update
 
 from woken.states import ExperimentState, JobState
 from woken.storage.database import WokenDatabase
-from woken.storage.models import Experiment, Job, utc_now
+from woken.storage.tables import Experiment, Job, utc_now
 
 UNFINISHED_EXPERIMENTS = (ExperimentState.PENDING.value, ExperimentState.RUNNING.value)
 UNFINISHED_JOBS = (JobState.PENDING.value, JobState.QUEUED.value, JobState.RUNNING.value)

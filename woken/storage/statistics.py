@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from woken.storage.database import WokenDatabase
-from woken.storage.models import Experiment, Job
+from woken.storage.tables import Experiment, Job
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,17 @@ from woken.actors.steps import (
     model_step,
     parse_step,
 )
+from woken.catalogue.registry import BATCHED_COMMAND
+from woken.container.volumes import volume_path
 from woken.errors import ServiceUnavailable, WokenError
-from woken.experiment_plan import ExperimentPlan, plan_experiment
-from woken.job_plan import JobPlan
-from woken.queries import ExperimentQuery, ExperimentSchema, load_body
-from woken.registry import BATCHED_COMMAND
+from woken.planning.experiment_plan import ExperimentPlan, plan_experiment
+from woken.planning.job_plan import JobPlan
+from woken.planning.queries import ExperimentQuery, ExperimentSchema, load_body
 from woken.states import ExperimentState, JobState
 from woken.storage.leases import lease_expiry
-from woken.storage.models import Experiment, Job
+from woken.storage.tables import Experiment, Job
 from woken.system.admission import Release
 from woken.system.services import Services
-from woken.volumes import volume_path
 
 log = logging.getLogger(__name__)
 

@@ -7,16 +7,16 @@ from typing import Any
 
 from woken.actors.coordinator import CoordinatorActor
 from woken.actors.messages import Cancel, JobEnded, StartJob
+from woken.container.volumes import create_volume
 from woken.errors import BadRequest, ServiceUnavailable
 from woken.features.selection import SelectedData
-from woken.planning import DATA_ALGORITHM, plan_job, select_data
-from woken.provenance import ResultContext
-from woken.queries import MiningQuery
+from woken.planning.planner import DATA_ALGORITHM, plan_job, select_data
+from woken.planning.provenance import ResultContext
+from woken.planning.queries import MiningQuery
 from woken.states import JobState
 from woken.storage.database import StoredResult
-from woken.storage.models import Job
+from woken.storage.tables import Job
 from woken.system.services import Services
-from woken.volumes import create_volume
 
 
 def is_data_request(query: MiningQuery) -> bool:

@@ -12,11 +12,11 @@ from woken.actors.running import RunningActors, RunningExperiments
 from woken.actors.validation_pool import ValidationPool
 from woken.backends.base import Backend
 from woken.backends.local import LAUNCHERS, LocalBackend
+from woken.catalogue.registry import Registry
 from woken.config import Config
 from woken.errors import ConfigurationError
 from woken.features.database import FeaturesDatabase
 from woken.features.loading import load_datasets
-from woken.registry import Registry
 from woken.storage.database import WokenDatabase
 from woken.storage.leases import Leases
 from woken.system.admission import Admission

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from woken.container.volumes import remove_expired
 from woken.states import JobState
-from woken.storage.models import Job
+from woken.storage.tables import Job
 from woken.system.services import Services
-from woken.volumes import remove_expired
 
 log = logging.getLogger(__name__)
 

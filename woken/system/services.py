@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from woken.actors.running import RunningActors, RunningExperiments
 from woken.actors.validation_pool import ValidationPool
 from woken.backends.base import Backend
+from woken.catalogue.registry import Registry
 from woken.config import Config
 from woken.features.database import FeaturesDatabase
-from woken.registry import Registry
 from woken.storage.database import WokenDatabase
 from woken.storage.leases import Leases
 from woken.system.admission import Admission

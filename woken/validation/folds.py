@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.model_selection import KFold, StratifiedKFold
 
+from woken._guards.strict_numbers import parse_int
 from woken.errors import BadRequest
-from woken.strict_numbers import parse_int
 
 # Bounds of the `k` parameter of the `kfold` validation: defined here, published by
-# the catalogue (`GET /mining/algorithms`, woken.registry.VALIDATIONS).
+# the catalogue (`GET /mining/algorithms`, woken.catalogue.registry.VALIDATIONS).
 K_MIN = 2
 K_MAX = 20
 K_DEFAULT = 5

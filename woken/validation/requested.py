@@ -1,7 +1,7 @@
 """A k-fold validation as named: 2017 `kfold`/`k` or 2019 `kFoldCrossValidation`/`fold`.
 
 The 2019 catalogue renamed the validation and its parameter; both spellings mean
-the same k-fold here, and the catalogue (`woken.registry.VALIDATIONS`) lists both.
+the same k-fold here, and the catalogue (`woken.catalogue.registry.VALIDATIONS`) lists both.
 """
 
 from __future__ import annotations

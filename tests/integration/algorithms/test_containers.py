@@ -33,8 +33,8 @@ from tests.unit.algorithms.volumes import (
     write_volume,
 )
 from woken.algorithms.common.estimators import scaled
+from woken.catalogue.registry import Registry
 from woken.features.variables import VariableMeta
-from woken.registry import Registry
 
 PREDICTIVE = (
     "linearRegression", "knn", "naiveBayes", "tpot", "sgdLinearModel", "sgdNeuralNetwork",

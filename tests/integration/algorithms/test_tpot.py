@@ -34,7 +34,7 @@ from woken.algorithms.common.runner import dispatch
 from woken.algorithms.tpot import portfolio, search
 from woken.algorithms.tpot.algorithm import HANDLERS
 from woken.algorithms.tpot.model import library_versions
-from woken.registry import Registry
+from woken.catalogue.registry import Registry
 
 FAST = {"generations": "2", "population_size": "8", "cv": "3", "search_space": "linear-light"}
 TRAIN = list(range(0, 150, 2))

@@ -19,8 +19,8 @@ from tests.support.chronos_double import ChronosDouble, images_of
 from tests.support.postgres import create_database
 from tests.support.woken_app import woken_test_config
 from woken.api.app import create_app
-from woken.backends.chronos_settings import ChronosSettings
-from woken.backends.dask_settings import DaskSettings
+from woken.config.chronos import ChronosSettings
+from woken.config.dask import DaskSettings
 
 _numbers = itertools.count()
 

@@ -26,7 +26,7 @@ from tests.support.postgres import create_database
 from tests.support.woken_app import woken_test_config
 from woken.api.app import create_app
 from woken.api.keys import SERVICES
-from woken.backends.dask_settings import DaskSettings
+from woken.config.dask import DaskSettings
 from woken.states import TERMINAL_JOB_STATES
 
 _numbers = itertools.count()

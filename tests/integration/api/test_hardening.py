@@ -22,7 +22,7 @@ from tests.support.woken_app import woken_test_config
 from woken.api.app import create_app
 from woken.api.keys import SERVICES
 from woken.features.engine import create_features_engine
-from woken.request_limits import RequestLimits
+from woken.planning.limits import RequestLimits
 
 TARGET, FEATURE = "cognitive_task2", "score_test1"
 _numbers = itertools.count()

@@ -17,7 +17,7 @@ from tests.integration.backends.test_local_backend import is_alive, script, spec
 from tests.support.dask_cluster import DaskCluster, free_port
 from woken.backends.base import JobStatus
 from woken.backends.dask_backend import DaskBackend
-from woken.backends.dask_settings import DaskSettings
+from woken.config.dask import DaskSettings
 from woken.states import JobState
 
 WAIT_S = 30

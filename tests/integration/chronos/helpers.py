@@ -10,7 +10,7 @@ from tests.support.chronos_double import ChronosDouble
 from tests.support.woken_app import TEST_ALGORITHMS
 from woken.backends.base import JobSpec, JobStatus
 from woken.backends.chronos import ChronosBackend
-from woken.backends.chronos_settings import ChronosSettings
+from woken.config.chronos import ChronosSettings
 
 IMAGES = {
     "woken-test/envdump:0": Path(__file__).parent / "images" / "envdump.sh",

@@ -257,7 +257,7 @@ def test_a_table_schema_beside_a_csv_is_used(empty_url: str, tmp_path: Path) -> 
 def test_the_cli_says_what_is_wrong_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from woken.cli import main
+    from woken.cli.main import main
 
     url = f"sqlite:///{tmp_path / 'features.db'}"
     path = write_csv(tmp_path / "bad.csv", [["a", "b"], ["1", "x"], ["2", "y"], ["z", "y"]])

@@ -22,7 +22,7 @@ from tests.support.kube_nodes import SCRIPT_IMAGE, create_namespace, create_volu
 from woken.backends.base import JobSpec, JobStatus
 from woken.backends.kubernetes_backend import KubernetesBackend
 from woken.backends.kubernetes_manifest import job_name
-from woken.backends.kubernetes_settings import KubernetesSettings
+from woken.config.kubernetes import KubernetesSettings
 from woken.errors import BackendError
 from woken.states import JobState
 

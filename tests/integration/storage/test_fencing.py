@@ -18,7 +18,7 @@ from woken.states import ExperimentState, JobState
 from woken.storage.database import ResultRow, WokenDatabase
 from woken.storage.leases import Claim, Leases, lease_expiry
 from woken.storage.migrate import upgrade_to_head
-from woken.storage.models import Experiment, utc_now
+from woken.storage.tables import Experiment, utc_now
 
 __all__ = ["database_url"]  # the fixture, PostgreSQL and SQLite
 

@@ -12,7 +12,7 @@ from woken.states import JobState
 from woken.storage.database import WokenDatabase
 from woken.storage.leases import Claim, Leases, lease_expiry
 from woken.storage.migrate import check_models_match_migrations, upgrade_to_head
-from woken.storage.models import Experiment, Job, utc_now
+from woken.storage.tables import Experiment, Job, utc_now
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])

@@ -13,8 +13,8 @@ import pytest
 from tests.support.stub_backend import StubBackend
 from tests.unit.actors.support import Inbox, StubContext, algorithm_spec
 from woken.actors.validation_pool import ValidationPool
+from woken.catalogue.registry import AlgorithmSpec
 from woken.config import Config
-from woken.registry import AlgorithmSpec
 from woken.storage.database import WokenDatabase
 from woken.storage.migrate import upgrade_to_head
 

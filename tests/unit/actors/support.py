@@ -17,12 +17,12 @@ from tests.support.stub_backend import StubBackend
 from woken.actors.running import RunningExperiments
 from woken.actors.steps import derived_id
 from woken.actors.validation_pool import ValidationPool
+from woken.catalogue.registry import AlgorithmSpec
 from woken.config import Config
-from woken.experiment_plan import AlgorithmPlan, ExperimentPlan, ValidationPlan
 from woken.features.selection import SelectedData
 from woken.features.variables import VariableMeta
-from woken.job_plan import JobPlan
-from woken.registry import AlgorithmSpec
+from woken.planning.experiment_plan import AlgorithmPlan, ExperimentPlan, ValidationPlan
+from woken.planning.job_plan import JobPlan
 from woken.storage.database import WokenDatabase
 from woken.validation.folds import make_folds
 

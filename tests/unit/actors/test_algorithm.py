@@ -21,8 +21,8 @@ from woken.actors.algorithm import AlgorithmActor
 from woken.actors.messages import AlgorithmCompleted, Cancel, Start
 from woken.algorithms.common.volume import FOLDS_FILE, read_json
 from woken.backends.base import JobSpec
-from woken.experiment_plan import ExperimentPlan
-from woken.registry import AlgorithmSpec
+from woken.catalogue.registry import AlgorithmSpec
+from woken.planning.experiment_plan import ExperimentPlan
 
 
 def start_algorithm(context: StubContext, plan: ExperimentPlan, inbox: Inbox) -> pykka.ActorRef:

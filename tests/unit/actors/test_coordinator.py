@@ -13,11 +13,11 @@ from woken.actors import coordinator as coordinator_module
 from woken.actors.coordinator import CoordinatorActor
 from woken.actors.messages import Cancel, JobEnded, StartJob
 from woken.algorithms.common.volume import DATA_FILE, JOB_FILE, read_json
-from woken.job_plan import JobPlan
-from woken.registry import AlgorithmSpec
+from woken.catalogue.registry import AlgorithmSpec
+from woken.container.volumes import create_volume
+from woken.planning.job_plan import JobPlan
 from woken.states import JobState
 from woken.storage.database import WokenDatabase
-from woken.volumes import create_volume
 
 
 def run_job(context: StubContext, plan: JobPlan, inbox: Inbox) -> tuple[str, Path]:

@@ -25,8 +25,8 @@ from woken.actors.messages import (
     Start,
     ValidationCompleted,
 )
-from woken.experiment_plan import ExperimentPlan
-from woken.registry import AlgorithmSpec
+from woken.catalogue.registry import AlgorithmSpec
+from woken.planning.experiment_plan import ExperimentPlan
 from woken.validation.folds import Fold
 
 

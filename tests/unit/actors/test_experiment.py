@@ -23,8 +23,8 @@ from tests.unit.actors.support import (
 from woken.actors import experiment as experiment_module
 from woken.actors.experiment import ExperimentActor
 from woken.actors.messages import AlgorithmCompleted, Cancel, Start
-from woken.experiment_plan import ExperimentPlan
-from woken.registry import AlgorithmSpec
+from woken.catalogue.registry import AlgorithmSpec
+from woken.planning.experiment_plan import ExperimentPlan
 from woken.system.experiments import persist_experiment
 
 

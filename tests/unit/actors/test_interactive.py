@@ -13,8 +13,8 @@ from woken.actors.interactive import InteractiveActor
 from woken.actors.messages import Cancel, FoldPredicted, Start
 from woken.actors.steps import command_step, derived_id
 from woken.algorithms.common.volume import MODEL_DIR, TEST_DATA_FILE
-from woken.experiment_plan import ExperimentPlan
-from woken.registry import AlgorithmSpec
+from woken.catalogue.registry import AlgorithmSpec
+from woken.planning.experiment_plan import ExperimentPlan
 
 FOLD_STEP = "a0.v0.f1"
 

@@ -11,8 +11,8 @@ import pytest
 
 from tests.unit.algorithms.volumes import ALGORITHMS_DIR, Column, read_result
 from woken.algorithms.common.runner import dispatch
+from woken.catalogue.registry import AlgorithmSpec, Registry
 from woken.errors import BadRequest
-from woken.registry import AlgorithmSpec, Registry
 
 
 def matrix(columns: list[Column]) -> np.ndarray:

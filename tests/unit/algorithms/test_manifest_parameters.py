@@ -9,8 +9,8 @@ import pytest
 from woken.algorithms.common.errors import InputError
 from woken.algorithms.common.manifest import parameter_rules
 from woken.algorithms.common.parameters import Parameters
+from woken.catalogue.registry import Registry
 from woken.config import ALGORITHMS_DIR
-from woken.registry import Registry
 
 REGISTRY = Registry.load(ALGORITHMS_DIR)
 PARAMETERS = [(code, p) for code in REGISTRY.codes() for p in REGISTRY.get(code).parameters]

@@ -17,8 +17,8 @@ from tests.unit.algorithms.volumes import (
     write_volume,
 )
 from woken.algorithms.statisticsSummary.algorithm import HANDLERS
+from woken.catalogue.registry import Registry
 from woken.config import ALGORITHMS_DIR
-from woken.registry import Registry
 
 
 def _compute(volume: Path) -> dict:

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from tests.unit.algorithms.volumes import ALGORITHMS_DIR
+from woken.catalogue.registry import Registry, parse_manifest
 from woken.errors import BadRequest, ConfigurationError
 from woken.features.selection import SelectedData
 from woken.features.variables import VariableMeta
-from woken.planning import plan_job
-from woken.queries import AlgorithmRequest, MiningQuery
-from woken.registry import Registry, parse_manifest
-from woken.request_limits import RequestLimits
+from woken.planning.limits import RequestLimits
+from woken.planning.planner import plan_job
+from woken.planning.queries import AlgorithmRequest, MiningQuery
 
 REGISTRY = Registry.load(ALGORITHMS_DIR)
 TPOT = REGISTRY.get("tpot")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from woken.backends.base import JobSpec
 from woken.backends.chronos import ChronosBackend
-from woken.backends.chronos_settings import ChronosSettings
+from woken.config.chronos import ChronosSettings
 
 VOLUMES = Path("/var/lib/woken/volumes")
 COMPUTE_ID = "3f2c9d1e-0b7a-4c36-9d55-8a1f0e6b2c47"

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from woken.config import load_config
+from woken.config.federation import FederationSettings
 from woken.errors import BadRequest, ConfigurationError
 from woken.federation.folds import fold_of_rows, rows_of_part
 from woken.federation.query import parse_query
-from woken.federation.settings import FederationSettings
 from woken.federation.site import NotASite, check_token
 
 SITES = [{"name": "a", "url": "https://a.example:8087", "token": "secret-a"},

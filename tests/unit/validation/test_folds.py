@@ -10,8 +10,8 @@ import pytest
 from sklearn.datasets import load_iris, load_wine
 
 from woken.api.middleware import status_for
+from woken.catalogue.registry import VALIDATIONS
 from woken.errors import BadRequest
-from woken.registry import VALIDATIONS
 from woken.validation import K_DEFAULT, K_MAX, K_MIN, Fold, check_k, make_folds
 
 

@@ -13,7 +13,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from woken.config import load_config
-from woken.storage.models import Base
+from woken.storage.tables import Base
 from woken.storage.urls import engine_url
 
 config = context.config

@@ -1,0 +1,130 @@
+"""The experiment routes: run (synchronously or not), read, list, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from woken._guards.strict_numbers import parse_int
+from woken.api.bridge import reply_future
+from woken.api.handlers.mining import read_json_body, wants_async
+from woken.api.keys import SERVICES
+from woken.errors import BadRequest, NotFound
+from woken.planning.queries import ExperimentSchema, load_body
+from woken.states import ExperimentState
+from woken.storage.tables import Experiment
+from woken.system.experiments import cancel_experiment as cancel_experiment_actor
+from woken.system.experiments import progress, submit_experiment
+from woken.system.trained_models import experiment_models
+
+MAX_PAGE = 100
+# Far past any real list, well within the 64-bit integers the databases bind.
+MAX_OFFSET = 10**9
+
+
+def location(experiment_id: str) -> str:
+    return f"/mining/experiments/{experiment_id}"
+
+
+async def run_experiment(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    query = load_body(ExperimentSchema(), await read_json_body(request))
+    if wants_async(request):
+        plan = await asyncio.to_thread(submit_experiment, services, query)
+        headers = {"Location": location(plan.experiment_id)}
+        return web.json_response(
+            {"experimentId": plan.experiment_id, "state": ExperimentState.PENDING.value,
+             "location": headers["Location"]},
+            status=202, headers={**headers, "Preference-Applied": "respond-async"},
+        )
+
+    future: asyncio.Future[dict[str, Any]]
+    future, reply = reply_future(asyncio.get_running_loop())
+    plan = await asyncio.to_thread(submit_experiment, services, query, reply)
+    headers = {"Location": location(plan.experiment_id)}
+    try:
+        result = await asyncio.wait_for(future, services.config.request_timeout_s)
+    except TimeoutError:
+        return web.json_response(
+            {"message": f"the experiment did not end within "
+                        f"{services.config.request_timeout_s:g} s; it goes on: poll "
+                        f"{headers['Location']}", "experimentId": plan.experiment_id},
+            status=504, headers=headers,
+        )
+    return web.json_response(result, headers=headers)
+
+
+async def get_experiment(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    experiment = await _experiment(request)
+    jobs = await asyncio.to_thread(services.woken_db.jobs_of_experiment, experiment.id)
+    models = await asyncio.to_thread(experiment_models, services, experiment)
+    return web.json_response({
+        **_summary(experiment),
+        "progress": progress(jobs),
+        "result": experiment.result,
+        "models": models,
+    })
+
+
+async def list_experiments(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    limit = _int_query(request, "limit", 20, 1, MAX_PAGE)
+    offset = _int_query(request, "offset", 0, 0, MAX_OFFSET)
+    experiments, total = await asyncio.to_thread(
+        services.woken_db.list_experiments, limit, offset
+    )
+    return web.json_response({
+        "items": [_summary(e) for e in experiments],
+        "total": total, "limit": limit, "offset": offset,
+    })
+
+
+async def cancel_experiment(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    experiment = await _experiment(request)
+    if ExperimentState(experiment.state).is_terminal:
+        return web.json_response({**_summary(experiment), "message": "already ended"})
+    cancel_experiment_actor(services, experiment)
+    return web.json_response(
+        {**_summary(experiment), "state": "cancelling"}, status=202,
+        headers={"Location": location(experiment.id)},
+    )
+
+
+async def _experiment(request: web.Request) -> Experiment:
+    services = request.app[SERVICES]
+    experiment_id = request.match_info["experiment_id"]
+    experiment = await asyncio.to_thread(services.woken_db.get_experiment, experiment_id)
+    if experiment is None:
+        raise NotFound(f"no experiment {experiment_id}")
+    return experiment
+
+
+def _summary(experiment: Experiment) -> dict[str, Any]:
+    request = experiment.request or {}
+    return {
+        "experimentId": experiment.id,
+        "state": experiment.state,
+        "createdAt": experiment.created_at.isoformat(),
+        "finishedAt": experiment.finished_at.isoformat() if experiment.finished_at else None,
+        "algorithms": [a.get("code") for a in request.get("algorithms", [])],
+        "user": request.get("user"),
+        "error": experiment.error,
+    }
+
+
+def _int_query(request: web.Request, name: str, default: int, low: int, high: int | None) -> int:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    try:
+        value = parse_int(raw)
+    except ValueError:
+        raise BadRequest(f"query parameter '{name}' must be an integer, got {raw!r}") from None
+    if value < low or (high is not None and value > high):
+        bounds = f">= {low}" if high is None else f"between {low} and {high}"
+        raise BadRequest(f"query parameter '{name}' must be {bounds}, got {value}")
+    return value

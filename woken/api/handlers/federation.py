@@ -1,0 +1,114 @@
+"""Federation routes: a site's local steps (bearer token), a central's federated runs.
+
+``/federation/*`` answers a central only (the site's bearer token, compared in
+constant time); ``POST /mining/federated`` is a central's federated run, guarded
+like every mining route. The work runs in a thread: the site's selection and local
+step, or the central's synchronous calls to its sites.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from aiohttp import web
+
+from woken.api.keys import METRICS, SERVICES
+from woken.api.middleware import Unauthorized
+from woken.config.federation import FederationSettings
+from woken.errors import BadRequest
+from woken.features.metadata_answers import datasets_answer, variables_answer
+from woken.federation.central import Central
+from woken.federation.methods.catalogue import catalogue_answer
+from woken.federation.query import parse_query
+from woken.federation.site import NotASite, check_token, run_step
+
+
+def _settings(request: web.Request) -> FederationSettings:
+    return request.app[SERVICES].config.federation
+
+
+def _as_site(request: web.Request) -> None:
+    try:
+        check_token(_settings(request), request.headers.get("Authorization", ""))
+    except NotASite as error:
+        raise Unauthorized(str(error)) from None
+
+
+async def _json(request: web.Request) -> Any:
+    try:
+        return await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise BadRequest(f"the body is not JSON: {error}") from None
+
+
+async def site_step(request: web.Request) -> web.Response:
+    _as_site(request)
+    body = await _json(request)
+    services = request.app[SERVICES]
+    # A local step takes one of the site's job slots: a busy site answers 503, which
+    # its central reports naming the site, rather than queueing without bound.
+    release = services.job_admission.admit()
+    try:
+        answer = await asyncio.to_thread(run_step, services.features,
+                                         services.config.federation, body)
+    finally:
+        release()
+    body = json.dumps(answer).encode()
+    request.app[METRICS].federation_bytes(len(body))
+    return web.Response(body=body, content_type="application/json")
+
+
+async def site_datasets(request: web.Request) -> web.Response:
+    _as_site(request)
+    found = await asyncio.to_thread(request.app[SERVICES].features.datasets)
+    return web.json_response(datasets_answer(found))
+
+
+async def site_variables(request: web.Request) -> web.Response:
+    _as_site(request)
+    codes = [c for c in request.query.get("datasets", "").split(",") if c]
+    if not codes:
+        raise BadRequest("give datasets=...")
+    exhaustive = request.query.get("exhaustive", "false").lower() == "true"
+    found = await asyncio.to_thread(request.app[SERVICES].features.listing, codes, None,
+                                    exhaustive)
+    return web.json_response(variables_answer(found))
+
+
+def central_of(request: web.Request) -> Central:
+    settings = _settings(request)
+    if not settings.is_central:
+        raise BadRequest("this Woken is not a central: its configuration lists no "
+                         "federation sites")
+    return Central(settings)
+
+
+async def _with_central(request: web.Request, work: Any, *args: Any) -> dict[str, Any]:
+    central = central_of(request)
+    try:
+        result: dict[str, Any] = await asyncio.to_thread(work, central, *args)
+        return result
+    finally:
+        central.close()
+
+
+async def federated_run(request: web.Request) -> web.Response:
+    query = parse_query(await _json(request))
+    return web.json_response(await _with_central(request, Central.run, query))
+
+
+async def federated_algorithms(_: web.Request) -> web.Response:
+    return web.json_response(catalogue_answer())
+
+
+async def central_datasets(request: web.Request) -> web.Response:
+    return web.json_response(await _with_central(request, Central.datasets_answer))
+
+
+async def central_variables(request: web.Request) -> web.Response:
+    codes = [c for c in request.query.get("datasets", "").split(",") if c]
+    exhaustive = request.query.get("exhaustive", "false").lower() == "true"
+    return web.json_response(
+        await _with_central(request, Central.variables_answer, codes, exhaustive))

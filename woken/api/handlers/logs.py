@@ -1,0 +1,34 @@
+"""`GET /mining/jobs/{job_id}/logs`: a job's stdout and stderr, whole, their tail, or a range."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from woken.api.handlers.experiments import _int_query
+from woken.api.keys import SERVICES
+from woken.errors import BadRequest
+from woken.system.job_logs import job_logs
+
+# Line numbers and counts fit in an SQL-free int, but a bound keeps the answer's size sane.
+MAX_LINES = 10**7
+
+
+def logs_location(job_id: str) -> str:
+    return f"/mining/jobs/{job_id}/logs"
+
+
+async def get_job_logs(request: web.Request) -> web.Response:
+    tail = _int_query(request, "tail", -1, 0, MAX_LINES)
+    start = _int_query(request, "start", 0, 0, MAX_LINES)
+    end = _int_query(request, "end", -1, 0, MAX_LINES)
+    if tail >= 0 and ("start" in request.query or "end" in request.query):
+        raise BadRequest("give either 'tail' or a range ('start', 'end'), not both")
+    if end >= 0 and end < start:
+        raise BadRequest(f"'end' ({end}) is before 'start' ({start})")
+    answer = await asyncio.to_thread(
+        job_logs, request.app[SERVICES], request.match_info["job_id"],
+        tail if tail >= 0 else None, start, end if end >= 0 else None,
+    )
+    return web.json_response(answer)

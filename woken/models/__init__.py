@@ -1,1 +1,0 @@
-"""Models an experiment keeps: their cards, and the rows they may be asked to predict."""
