@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from tests.integration.api.test_experiments import IRIS_FEATURES, experiment
-from tests.integration.test_restart import PER_FOLD
+from tests.integration.system.test_restart import PER_FOLD
 from tests.support.postgres import PostgresServer, create_database, postgres_server
 from tests.support.server import RunningWoken, woken_server
 
