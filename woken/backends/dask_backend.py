@@ -52,7 +52,7 @@ from distributed import Client, Event, Future
 from distributed.security import Security
 
 from woken.backends import dask_warm, job_process
-from woken.backends.base import JobSpec, JobStatus
+from woken.backends.base import JobSpec, JobStatus, notify_change, runtime_so_far
 from woken.backends.launch import FORK_SERVER_ALLOCATOR, SERVER_SCRIPT, forkable_module
 from woken.backends.logs import tail
 from woken.config.dask import DaskSettings
@@ -151,9 +151,7 @@ class DaskBackend:
             job = self._jobs.get(job_id)
             if job is None:
                 return JobStatus(JobState.LOST, message=f"the dask backend has no job {job_id}")
-            runtime = job.runtime_s
-            if runtime is None and job.started is not None:
-                runtime = time.monotonic() - job.started
+            runtime = runtime_so_far(job.runtime_s, job.started)
             return JobStatus(job.state, job.exit_code, job.message, host=job.worker,
                              runtime_s=runtime)
 
@@ -500,12 +498,7 @@ class DaskBackend:
 
 
 def _notify(job: _DaskJob) -> None:
-    if job.on_change is None:
-        return
-    try:
-        job.on_change()
-    except Exception:
-        log.exception("job %s: its change callback failed", job.spec.job_id)
+    notify_change(job.spec.job_id, job.on_change)
 
 
 def _stop_event(job_id: str) -> str:

@@ -49,7 +49,7 @@ from kubernetes import config as kube_config
 from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
 
-from woken.backends.base import JobSpec, JobStatus
+from woken.backends.base import JobSpec, JobStatus, notify_change, runtime_so_far
 from woken.backends.kubernetes_manifest import (
     CONTAINER,
     JOB_ID_ANNOTATION,
@@ -184,9 +184,7 @@ class KubernetesBackend:
             if job is None:
                 return JobStatus(JobState.LOST,
                                  message=f"the kubernetes backend has no job {job_id}")
-            runtime = job.runtime_s
-            if runtime is None and job.started is not None:
-                runtime = time.monotonic() - job.started
+            runtime = runtime_so_far(job.runtime_s, job.started)
             return JobStatus(job.state, job.exit_code, job.message, host=job.node,
                              runtime_s=runtime)
 
@@ -455,12 +453,7 @@ def _job_finished(job: Any) -> bool:
 
 
 def _notify(job: _KubeJob) -> None:
-    if job.on_change is None:
-        return
-    try:
-        job.on_change()
-    except Exception:
-        log.exception("job %s: its change callback failed", job.spec.job_id)
+    notify_change(job.spec.job_id, job.on_change)
 
 
 __all__ = ["KubernetesBackend", "api_client", "job_name"]
