@@ -142,7 +142,10 @@ class LocalBackend:
         with self._lock:
             if self._closed:
                 raise BackendError("the local backend is shut down")
-            if spec.job_id in self._jobs:
+            known = self._jobs.get(spec.job_id)
+            # An ended job whose coordinator stopped before forgetting it (its copy of the
+            # experiment stopped, woken.storage.fencing) may run again when it is resumed.
+            if known is not None and not known.state.is_terminal:
                 raise BackendError(f"job {spec.job_id} was already submitted")
             self._jobs[spec.job_id] = _LocalJob(spec, on_change=on_change)
             self._queue.append(spec.job_id)
