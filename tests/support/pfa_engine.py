@@ -6,34 +6,21 @@
 
 from __future__ import annotations
 
-import functools
-import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = REPO_ROOT / "scripts" / "titus_venv.sh"
+from tests.support.side_venv import run_json, venv_python
+
 SCORER = Path(__file__).with_name("titus_score.py")
-INSTALL_TIMEOUT_S = 900
-SCORE_TIMEOUT_S = 300
 
 
-@functools.cache
 def titus_python() -> Path:
     """The titus2 virtualenv's Python, installed on first use."""
-    done = subprocess.run([str(SCRIPT), str(REPO_ROOT / ".venv-titus")], capture_output=True,
-                          text=True, timeout=INSTALL_TIMEOUT_S, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"installing titus2 failed:\n{done.stderr[-3000:]}")
-    return Path(done.stdout.strip().splitlines()[-1])
+    return venv_python("titus_venv.sh", ".venv-titus")
 
 
 def score(document: dict[str, Any], rows: list[dict[str, Any]]) -> list[Any]:
     """titus2's output for each row (input records), in order."""
-    done = subprocess.run([str(titus_python()), str(SCORER)],
-                          input=json.dumps({"document": document, "rows": rows}),
-                          capture_output=True, text=True, timeout=SCORE_TIMEOUT_S, check=False)
-    if done.returncode != 0:
-        raise AssertionError(f"titus2 refused the document:\n{done.stderr[-3000:]}")
-    return list(json.loads(done.stdout)["outputs"])
+    answer = run_json(titus_python(), SCORER, {"document": document, "rows": rows},
+                      "titus2 refused the document")
+    return list(answer["outputs"])

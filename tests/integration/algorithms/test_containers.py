@@ -42,7 +42,7 @@ PREDICTIVE = (
     "linearRegression", "knn", "naiveBayes", "tpot", "sgdLinearModel", "sgdNeuralNetwork",
     "gradientBoosting",
 )
-FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans", "ggparci", "heatmaply", "hinmine")
+FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans", "ggparci", "heatmaply", "hinmine", "hedwig")
 # For each algorithm, a data set it accepts: (target, covariables) columns.
 DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "statisticsSummary": wine,
@@ -63,6 +63,7 @@ DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "ggparci": lambda: (iris()[0], iris()[1]),
     "heatmaply": lambda: (iris()[1][0], iris()[1][1:]),
     "hinmine": iris,
+    "hedwig": iris,
 }
 REFERENCE_MODELS: dict[str, Callable[[], Any]] = {
     "linearRegression": LinearRegression,

@@ -10,6 +10,7 @@ the same.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,22 @@ async def test_the_hinmine_query_answers_a_data_resource_of_network_features(
         assert {f"f_{j}" for j in range(1, n + 1)} <= set(record)
         same_structure({k: record[k] for k in ("f_1", "f_2")},
                        {k: theirs["data"]["data"][0][k] for k in ("f_1", "f_2")})
+
+
+async def test_the_hedwig_query_answers_subgroup_rules_as_text(client: TestClient) -> None:
+    """2019's Hedwig answered its rules as text: a class of the (discretized) variable,
+    then each rule's conditions on the covariables with its coverage and precision.
+    This Woken's header and rules are its own beam search's (2019: Hedwig's p-values)."""
+    theirs = reference("hedwig_data_mining.json")
+    ours = await ask(client, "/mining/job", theirs["query"])
+    same_envelope(ours, theirs)
+    assert isinstance(ours["data"], str) and isinstance(theirs["data"], str)
+    rule = re.compile(r"^\tannotated_with\(X, [^)]*score_math_course[12][^)]*\)"
+                      r"(, annotated_with\(X, [^)]*\))* \[cov=\d+, pos=\d+, prec=[\d.]+, "
+                      r"lift=[\d.]+, ")
+    for text in (ours["data"], theirs["data"]):
+        lines = text.splitlines()
+        heads = [i for i, line in enumerate(lines)
+                 if re.fullmatch(r"'[^']*cognitive_task2[^']*'\(X\) <--", line)]
+        assert heads, text
+        assert all(rule.match(lines[i + 1]) for i in heads), text

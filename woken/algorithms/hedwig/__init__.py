@@ -1,0 +1,1 @@
+"""The ``hedwig`` container: subgroup discovery, its rules as plain text."""
