@@ -10,7 +10,8 @@ STAMP := $(VENV)/.installed
 # `make serve PORT=9000`; without it, WOKEN_PORT or the configured port (8087).
 PORT ?=
 
-.PHONY: serve test lint install browser faketime kube clean benchmark benchmark-automl
+.PHONY: serve test lint install browser faketime kube clean benchmark benchmark-automl \
+	benchmark-load
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +56,11 @@ clean:
 # memory), each against a baseline in the same run; writes benchmarks/results/perf.md.
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/perf_suite.py
+
+# woken load-data of 1,000,000 rows x 50 columns against psql \copy and sqlite3 .import
+# (needs psql and sqlite3; installs nothing). ROWS=50000 for a quick check.
+benchmark-load: $(STAMP)
+	$(BIN)/python benchmarks/load_data.py --rows $(or $(ROWS),1000000)
 
 # About half an hour on 2 cores; writes benchmarks/results/automl_vs_fixed.{md,png,json}.
 benchmark-automl: $(STAMP)

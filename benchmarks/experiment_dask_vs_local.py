@@ -2,8 +2,9 @@
 
 Same experiment as ``experiment_vs_sklearn.py`` (breast cancer, k-fold), in one run:
 scikit-learn in-process (the baseline), Woken on the local backend (fork launcher),
-Woken on a real Dask cluster on this machine (two ``--nthreads 1`` workers; each
-job a task that execs the entrypoint, inputs and outputs travelling with it).
+Woken on a real Dask cluster on this machine (two ``--nthreads 1`` workers, warm:
+each job a task that forks the algorithm from the worker's fork server, inputs and
+outputs travelling with it).
 Prints each one's ratio to the baseline and its overhead per job.
 
     .venv/bin/python benchmarks/experiment_dask_vs_local.py [--k 10] [--repeat 3]

@@ -48,9 +48,21 @@ class DatabaseUnavailable(ServiceUnavailable):
     """A database (features or woken-db) cannot be reached; the message names which, no host."""
 
 
-class LeaseLost(ServiceUnavailable):
+class WorkInterrupted(ServiceUnavailable):
+    """This instance cannot write the state of its work now: its copy stops, writing nothing.
+
+    woken-db keeps the work as it was last written, and it is resumed from there: by the
+    instance that adopted it, or by this one once woken-db answers again.
+    """
+
+
+class LeaseLost(WorkInterrupted):
     """Another instance claimed the experiment or job since this one did: its write is refused.
 
     The instance stops its copy of the work without writing (woken.storage.fencing); a
     request about it is for the instance that holds it now.
     """
+
+
+class WokenDbUnavailable(DatabaseUnavailable, WorkInterrupted):
+    """woken-db itself cannot be reached: nothing of the work's state can be written."""

@@ -24,7 +24,7 @@ import requests
 import sqlalchemy as sa
 
 from tests.integration.api.test_experiments import IRIS_FEATURES, experiment
-from tests.integration.test_restart import PER_FOLD, wait_until_ended
+from tests.integration.system.test_restart import PER_FOLD, wait_until_ended
 from tests.support.server import woken_server
 
 WAIT_S = 240

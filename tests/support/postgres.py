@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -44,6 +45,36 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass
+class PostgresServer:
+    """A PostgreSQL server of the tests' own, which a test may stop, start and restart."""
+
+    url: str
+    bin_dir: Path
+    data: Path
+    log_file: Path
+    options: str
+
+    def pg_ctl(self, *arguments: str) -> None:
+        subprocess.run(
+            _as_server_user([str(self.bin_dir / "pg_ctl"), "-D", str(self.data),
+                             "-l", str(self.log_file), "-o", self.options, "-w",
+                             "-t", str(START_TIMEOUT_S), *arguments]),
+            check=True, capture_output=True, timeout=START_TIMEOUT_S + 10,
+        )
+
+    def start(self) -> None:
+        self.pg_ctl("start")
+        _wait_ready(self.url)
+
+    def stop(self) -> None:
+        self.pg_ctl("-m", "fast", "stop")
+
+    def restart(self) -> None:
+        self.pg_ctl("-m", "fast", "restart")
+        _wait_ready(self.url)
+
+
 @contextmanager
 def throwaway_postgres() -> Iterator[str]:
     """Yield the URL of a fresh PostgreSQL server (superuser ``postgres``, trust on loopback)."""
@@ -51,6 +82,13 @@ def throwaway_postgres() -> Iterator[str]:
     if existing:
         yield existing
         return
+    with postgres_server() as server:
+        yield server.url
+
+
+@contextmanager
+def postgres_server() -> Iterator[PostgresServer]:
+    """A fresh PostgreSQL server, always a new one (a test may restart it)."""
     bin_dir = _bin_dir()
     root = Path(tempfile.mkdtemp(prefix="woken-pg-"))
     data, sockets = root / "data", root / "run"
@@ -67,14 +105,10 @@ def throwaway_postgres() -> Iterator[str]:
             check=True, capture_output=True, timeout=START_TIMEOUT_S,
         )
         options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
-            _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log_file),
-                             "-o", options, "-w", "-t", str(START_TIMEOUT_S), "start"]),
-            check=True, capture_output=True, timeout=START_TIMEOUT_S + 10,
-        )
-        url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-        _wait_ready(url)
-        yield url
+        server = PostgresServer(f"postgresql://postgres@127.0.0.1:{port}/postgres",
+                                bin_dir, data, log_file, options)
+        server.start()
+        yield server
     finally:
         if data.exists():
             subprocess.run(

@@ -21,8 +21,10 @@ from woken.errors import DatabaseUnavailable
 log = logging.getLogger(__name__)
 
 
-def report_unavailable(engine: sa.Engine, name: str) -> None:
-    """Errors connecting to ``engine`` (or losing its connection) raise DatabaseUnavailable."""
+def report_unavailable(
+    engine: sa.Engine, name: str, error: type[DatabaseUnavailable] = DatabaseUnavailable,
+) -> None:
+    """Errors connecting to ``engine`` (or losing its connection) raise ``error``."""
 
     def handle_error(context: ExceptionContext) -> BaseException | None:
         if context.is_pre_ping:
@@ -31,6 +33,6 @@ def report_unavailable(engine: sa.Engine, name: str) -> None:
         if not lost or not isinstance(context.sqlalchemy_exception, sa.exc.DBAPIError):
             return None
         log.error("%s unavailable: %s", name, context.original_exception)
-        return DatabaseUnavailable(f"the {name} is unavailable; try again later")
+        return error(f"the {name} is unavailable; try again later")
 
     event.listen(engine, "handle_error", handle_error)

@@ -1,7 +1,8 @@
 """Reading a batched `cross_validate` job's result: the model, and each fold's predictions.
 
-The result's data is ``{"model": <description>, "validations": [{"index", "folds":
-[{"fold", "predictions", "fit_time_s"} | {"fold", "error"}]}]}`` (see
+The result's data is ``{"model": <PFA document or description>, "model_shape",
+"validations": [{"index", "folds": [{"fold", "predictions", "fit_time_s"} |
+{"fold", "error"}]}]}`` (see
 `woken.algorithms.common.cross_validation`). The model becomes the algorithm's
 model outcome as a `compute` job's would be; each fold becomes the `FoldPredicted`
 its train/test pair would have sent, with the same checks on the predictions.
@@ -27,7 +28,10 @@ def model_outcome(ended: JobEnded) -> JobEnded:
         result = dataclasses.replace(ended.result, data=None,
                                      error="cross_validate wrote no model description")
         return dataclasses.replace(ended, state=JobState.FAILED, result=result)
-    return dataclasses.replace(ended, result=dataclasses.replace(ended.result, data=model))
+    # The model's own shape (pfa_json for a PFA document), not the batch envelope's.
+    shape = data.get("model_shape") or ended.result.shape
+    return dataclasses.replace(ended, result=dataclasses.replace(ended.result, data=model,
+                                                                 shape=str(shape)))
 
 
 def fold_outcomes(ended: JobEnded, validation: ValidationPlan) -> list[FoldPredicted]:

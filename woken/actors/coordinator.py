@@ -39,7 +39,7 @@ from woken.backends.base import JobSpec, JobStatus
 from woken.container.job_environment import job_environment
 from woken.container.job_errors import crash_message, server_directories, user_error
 from woken.container.volumes import write_inputs
-from woken.errors import LeaseLost
+from woken.errors import WorkInterrupted
 from woken.planning.job_plan import JobPlan
 from woken.states import JobState
 from woken.storage.database import ResultRow, StoredResult
@@ -189,11 +189,14 @@ class CoordinatorActor(FsmActor):
                            message=crash_message("job", error, self.services.config))
         try:
             self.services.backend.cancel(self.job_id)
-            if isinstance(error, LeaseLost):
-                raise error  # adopted by another instance: this copy writes nothing more
+            if isinstance(error, WorkInterrupted):
+                # Adopted by another instance, or woken-db away: this copy writes nothing
+                # more, and its job is killed (the one resuming it runs it again).
+                self.services.backend.forget(self.job_id)
+                raise error
             self._finish(status)
         except Exception as failed:
-            if not isinstance(failed, LeaseLost):
+            if not isinstance(failed, WorkInterrupted):
                 log.exception("%s: could not store the failure of job %s", self.name, self.job_id)
             self._send_reply(JobEnded(self.job_id, JobState.FAILED, StoredResult(
                 job_id=self.job_id, node=self.node, timestamp=utc_now(),

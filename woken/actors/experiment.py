@@ -27,7 +27,7 @@ from woken.actors.context import ActorContext
 from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
 from woken.actors.messages import AlgorithmCompleted, Cancel, Start
 from woken.container.job_errors import crash_message
-from woken.errors import LeaseLost
+from woken.errors import WorkInterrupted
 from woken.planning.experiment_plan import ExperimentPlan
 from woken.results.experiment import algorithm_entry, experiment_result
 from woken.states import ExperimentState, JobState
@@ -132,8 +132,11 @@ class ExperimentActor(FsmActor):
         for child in self._children.values():
             tell_quietly(child, Cancel("the experiment crashed"))
         message = crash_message("experiment", error, self.services.config)
-        if isinstance(error, LeaseLost):
-            # Adopted by another instance, which now writes its state: this copy only stops.
+        if isinstance(error, WorkInterrupted):
+            # Adopted by another instance, or woken-db did not answer: this copy only stops,
+            # and is no longer running here (pykka calls no on_stop after a crash), so that
+            # this instance resumes it from woken-db once it answers.
+            self.running.remove(self.experiment_id)
             self._send_reply(self._result(message))
             return
         try:

@@ -29,7 +29,7 @@ import pykka
 
 from woken.actors.runtime import PooledActor
 from woken.actors.timers import TimerHandle, timers
-from woken.errors import LeaseLost
+from woken.errors import WorkInterrupted
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ class FsmActor(PooledActor):
         traceback: TracebackType | None,
     ) -> None:
         self._cancel_timers()
-        if isinstance(exception_value, LeaseLost):
+        if isinstance(exception_value, WorkInterrupted):
             # Not a fault of this actor's: another instance adopted its work (fencing).
             log.warning("%s stops in state %s: %s", self.name, self.state, exception_value)
         else:

@@ -33,7 +33,7 @@ ROUTES = [
     web.get("/readiness", metadata.readiness),
     web.get("/mining/algorithms", metadata.algorithms),
     web.get("/mining/list-methods", metadata.algorithms),  # the 2017 name
-    web.get("/mining/methods", metadata.algorithms),  # the 2019 name
+    web.get("/mining/methods", metadata.methods),  # the 2019 name and form
     web.get("/metadata/datasets", metadata.datasets),
     web.get("/metadata/variables", metadata.variables),
     web.post("/mining/job", mining.run_job),

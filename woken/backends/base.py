@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from woken.states import JobState
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,3 +81,20 @@ class Backend(Protocol):
 
     def close(self) -> None:
         """Stop every job and release resources (service shutdown)."""
+
+
+def notify_change(job_id: str, on_change: Callable[[], None] | None) -> None:
+    """Call a job's change callback; its failure is logged, never raised into the backend."""
+    if on_change is None:
+        return
+    try:
+        on_change()
+    except Exception:
+        log.exception("job %s: its change callback failed", job_id)
+
+
+def runtime_so_far(final_s: float | None, started: float | None) -> float | None:
+    """A job's runtime: its final one when known, else the time since it started (monotonic)."""
+    if final_s is None and started is not None:
+        return time.monotonic() - started
+    return final_s

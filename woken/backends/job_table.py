@@ -9,17 +9,13 @@ state changes too.
 
 from __future__ import annotations
 
-import logging
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Generic, Protocol, TypeVar
 
-from woken.backends.base import JobSpec, JobStatus
+from woken.backends.base import JobSpec, JobStatus, notify_change, runtime_so_far
 from woken.errors import BackendError
 from woken.states import JobState
-
-log = logging.getLogger(__name__)
 
 
 class TrackedJob(Protocol):
@@ -51,12 +47,17 @@ class JobTable(Generic[J]):
         self.jobs: dict[str, J] = {}
         self.closed = False
 
-    def add(self, job: J) -> J:
-        """Take a submitted job; BackendError once closed, or for an id already taken."""
+    def add(self, job: J, replace_ended: bool = False) -> J:
+        """Take a submitted job; BackendError once closed, or for an id already taken.
+
+        With `replace_ended`, an id whose job has ended (and was not forgotten) is taken
+        again: the job runs anew.
+        """
         with self.lock:
             if self.closed:
                 raise BackendError(f"the {self.backend} backend is shut down")
-            if job.spec.job_id in self.jobs:
+            known = self.jobs.get(job.spec.job_id)
+            if known is not None and not (replace_ended and known.state.is_terminal):
                 raise BackendError(f"job {job.spec.job_id} was already submitted")
             self.jobs[job.spec.job_id] = job
             return job
@@ -95,24 +96,12 @@ class JobTable(Generic[J]):
         return iter(self.jobs.values())
 
 
-def elapsed(started: float | None, runtime_s: float | None) -> float | None:
-    """A job's run time: the final one once known, else the time since it started."""
-    if runtime_s is None and started is not None:
-        return time.monotonic() - started
-    return runtime_s
-
-
 def job_status(job: TimedJob, host: str | None) -> JobStatus:
     """What the backend says of a job it has (under its lock)."""
     return JobStatus(job.state, job.exit_code, job.message, host=host,
-                     runtime_s=elapsed(job.started, job.runtime_s))
+                     runtime_s=runtime_so_far(job.runtime_s, job.started))
 
 
 def notify(job: TrackedJob) -> None:
-    """Tell whoever waits on the job that it changed; a failing callback is logged, not raised."""
-    if job.on_change is None:
-        return
-    try:
-        job.on_change()
-    except Exception:
-        log.exception("job %s: its change callback failed", job.spec.job_id)
+    """Tell whoever waits on the job that it changed (`base.notify_change`)."""
+    notify_change(job.spec.job_id, job.on_change)

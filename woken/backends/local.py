@@ -136,7 +136,9 @@ class LocalBackend:
         if not spec.entrypoint.is_file():
             raise BackendError(f"algorithm {spec.algorithm}: no entrypoint at {spec.entrypoint}")
         with self._lock:
-            self._table.add(_LocalJob(spec, on_change=on_change))
+            # An ended job whose coordinator stopped before forgetting it (its copy of the
+            # experiment stopped, woken.storage.fencing) may run again when it is resumed.
+            self._table.add(_LocalJob(spec, on_change=on_change), replace_ended=True)
             self._queue.append(spec.job_id)
         self._wake()
 

@@ -13,9 +13,12 @@ that ``woken.features.variables`` stays cheap to import):
   datasets (:mod:`.bundled`: ``sample``, ``diabetes``, ``breast_cancer``, ``wine``,
   ``iris``), idempotently.
 - :mod:`.load_files`: ``open_sources(path)``, ``load_sources(engine, sources, options)``:
-  users' data packages and CSV files (read by :mod:`.frictionless_source`, checked
-  against :mod:`.metadata_file`, written by :mod:`.table_writer`), in one transaction.
-- :mod:`.schema`: the tables (``meta_datasets``, ``meta_variables``, one per dataset).
+  users' data packages and CSV files (older forms rewritten by :mod:`.descriptor_forms`,
+  read by :mod:`.frictionless_source`, checked against :mod:`.metadata_file`, datasets
+  described by :mod:`.dataset_meta`, written by :mod:`.table_writer`, in bulk by
+  :mod:`.bulk_load` and :mod:`.bulk_sinks` when the file allows), in one transaction.
+- :mod:`.schema`: the tables (``meta_datasets``, ``meta_dataset_tables``,
+  ``meta_variables``, the data tables), brought up to date by :mod:`.schema_upgrade`.
 - :mod:`.variables`: ``VariableMeta``, the variable types and the problem type.
 
 Internals: :mod:`.engine` (engine options shared by SQLite and PostgreSQL),

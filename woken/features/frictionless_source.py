@@ -40,6 +40,7 @@ from frictionless import Detector, Field, FrictionlessException, Package, Resour
 from frictionless.errors import Error
 
 from woken.errors import BadRequest
+from woken.features.bulk_load import bulk_file
 from woken.features.dataset_meta import DatasetMeta, merged, read_dataset_metas
 from woken.features.descriptor_forms import normalise_package
 from woken.features.schema import DATASET_COLUMN
@@ -142,6 +143,7 @@ def read_source(
         may_be_nominal=frozenset(may_be_nominal),
         notes=[*source.warnings, *notes],
         datasets=source.datasets,
+        bulk=bulk_file(resource, source.dataset_column),
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from woken.features.bulk_load import BulkFile
 from woken.features.dataset_meta import DatasetMeta
 from woken.features.variables import VariableMeta
 
@@ -38,3 +39,5 @@ class TableData:
     may_be_nominal: frozenset[str] = frozenset()
     notes: list[str] = field(default_factory=list)
     datasets: Mapping[str, DatasetMeta] = field(default_factory=dict)
+    # The same rows as a plain CSV the fast path may copy in bulk (see :mod:`.bulk_load`).
+    bulk: BulkFile | None = None

@@ -20,6 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from woken.errors import BadRequest
+from woken.features.bulk_errors import NotFast
+from woken.features.bulk_load import write_bulk
 from woken.features.dataset_meta import DatasetMeta
 from woken.features.load_summary import TableSummary
 from woken.features.nominal import NOMINAL_MAX_VALUES, DistinctValues, as_nominal
@@ -85,16 +87,8 @@ def write_table(
         table.create(connection)
         first_id = 1
 
-    nominal_candidates = {
-        code: DistinctValues(nominal_max_values) for code in sorted(data.may_be_nominal)
-    }
-    datasets: dict[str, int] = {}
-    rows = 0
-    for batch in _batches(_numbered(data, first_id, datasets, nominal_candidates), BATCH_ROWS):
-        connection.execute(table.insert(), batch)
-        rows += len(batch)
-        if progress is not None:
-            progress(len(batch))
+    rows, datasets, nominal_candidates = _write_rows(
+        connection, data, table, first_id, progress, nominal_max_values)
     if rows == 0:
         raise BadRequest(f"{data.source}: no rows to load (the file holds no data row)")
 
@@ -114,6 +108,37 @@ def write_table(
         datasets=datasets if data.shared else {data.table: rows},
         notes=(*data.notes, *notes),
     )
+
+
+def _write_rows(
+    connection: sa.Connection, data: TableData, table: sa.Table, first_id: int,
+    progress: Progress | None, nominal_max_values: int,
+) -> tuple[int, dict[str, int], dict[str, DistinctValues]]:
+    """Rows written, rows per dataset, distinct values: in bulk if it can, else row by row."""
+    def candidates() -> dict[str, DistinctValues]:
+        return {code: DistinctValues(nominal_max_values) for code in sorted(data.may_be_nominal)}
+
+    if data.bulk is not None:
+        savepoint = connection.begin_nested()
+        distinct = candidates()
+        try:
+            done = write_bulk(connection, table, data.bulk, first_id, distinct, progress)
+        except NotFast as why:
+            # Row by row from the start: frictionless names the bad row, if there is one.
+            log.info("%s: read row by row (%s)", data.source, why)
+            savepoint.rollback()
+        else:
+            savepoint.commit()
+            return done.rows, done.datasets, distinct
+    distinct = candidates()
+    datasets: dict[str, int] = {}
+    rows = 0
+    for batch in _batches(_numbered(data, first_id, datasets, distinct), BATCH_ROWS):
+        connection.execute(table.insert(), batch)
+        rows += len(batch)
+        if progress is not None:
+            progress(len(batch))
+    return rows, datasets, distinct
 
 
 def _check_codes(data: TableData) -> None:

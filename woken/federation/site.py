@@ -56,7 +56,8 @@ def run_step(features: FeaturesDatabase, settings: FederationSettings, body: Any
     variables, covariables = params.get("variables"), params.get("covariables", [])
     if not isinstance(variables, list) or not isinstance(covariables, list):
         raise BadRequest("variables and covariables must be lists of codes")
-    params.setdefault("parameters", {})
+    if not isinstance(params.setdefault("parameters", {}), dict):
+        raise BadRequest("params.parameters must be an object")
     codes = [*variables, *covariables]
     metas = features.resolve(datasets, codes)
     selected = features.select(datasets, codes, body.get("filters"))
@@ -66,7 +67,12 @@ def run_step(features: FeaturesDatabase, settings: FederationSettings, body: Any
     if data.n < settings.min_rows:
         raise Refused(f"{data.n} usable row(s), fewer than this site's min_rows "
                       f"({settings.min_rows})")
-    answer = LOCAL_STEPS[step](data, params, Policy(settings.min_cell_count))
+    try:
+        answer = LOCAL_STEPS[step](data, params, Policy(settings.min_cell_count))
+    except (KeyError, TypeError, ValueError, IndexError) as error:
+        # Only a central's malformed step gets here (a missing or misshapen parameter).
+        raise BadRequest(f"step {step}: malformed parameters ({type(error).__name__})"
+                         ) from None
     log.info("federated step %s on %s: %d rows summarised, 0 rows sent", step,
              ",".join(datasets), data.n)
     return {"rows": data.n, "aggregates": answer}

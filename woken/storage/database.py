@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,9 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from woken._guards.database_errors import report_unavailable
+from woken.errors import WokenDbUnavailable
 from woken.shapes import mime_type
 from woken.states import ExperimentState, JobState
-from woken.storage.fencing import Fences, fenced_row
+from woken.storage.fencing import OWNED, Fences, fenced_row
 from woken.storage.tables import Experiment, Job, JobResult, utc_now
 from woken.storage.urls import engine_url
 
@@ -70,7 +73,7 @@ POSTGRES_SESSION = {
 def create_database_engine(url: str) -> Engine:
     """An engine tuned for concurrent use by actor threads on SQLite and PostgreSQL."""
     engine = _create_engine(url)
-    report_unavailable(engine, "woken-db")
+    report_unavailable(engine, "woken-db", WokenDbUnavailable)
     return engine
 
 
@@ -109,6 +112,23 @@ class WokenDatabase:
     def session(self) -> Session:
         return self._sessions()
 
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        """A write, committed at the end.
+
+        If woken-db stops answering, the work it was for stops here (``Fences.interrupt``)
+        and is resumed from woken-db later.
+        """
+        session = self.session()
+        try:
+            with session, session.begin():
+                yield session
+        except WokenDbUnavailable:
+            owned = session.info.get(OWNED)
+            if owned is not None:
+                self.fences.interrupt(owned)
+            raise
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -117,7 +137,7 @@ class WokenDatabase:
     def add_job(self, job: Job) -> None:
         """Insert a job, or replace the row of one written earlier (an experiment's plan)."""
         model, row_id = fenced_row(job)
-        with self.session() as session, session.begin():
+        with self._transaction() as session:
             self.fences.check(session, model, row_id)
             session.merge(job)
         if model is Job and self.fences.token(row_id) is None:
@@ -136,7 +156,7 @@ class WokenDatabase:
         message: str | None = None,
         host: str | None = None,
     ) -> None:
-        with self.session() as session, session.begin():
+        with self._transaction() as session:
             self._update_job(session, job_id, state, exit_code, message, host)
 
     def finish_job(
@@ -151,7 +171,7 @@ class WokenDatabase:
     ) -> StoredResult:
         """Store a job's result and its final state in one transaction (one commit per job end)."""
         row = result.row()
-        with self.session() as session, session.begin():
+        with self._transaction() as session:
             self._update_job(session, job_id, state, exit_code, message, host)
             session.merge(row)
         return _decoded(row)
@@ -170,7 +190,7 @@ class WokenDatabase:
             query = query.where(Job.experiment_id == experiment_id)
         if job_ids:
             query = query.where(Job.id.in_(job_ids))
-        with self.session() as session, session.begin():
+        with self._transaction() as session:
             if experiment_id is not None:
                 self.fences.check(session, Experiment, experiment_id)
             jobs = session.scalars(select(Job).where(Job.id.in_(job_ids))).all() if job_ids else ()
@@ -208,7 +228,7 @@ class WokenDatabase:
 
     def add_experiment(self, experiment: Experiment, jobs: list[Job]) -> None:
         """Write an experiment and all its planned jobs in one transaction."""
-        with self.session() as session, session.begin():
+        with self._transaction() as session:
             session.add(experiment)
             session.add_all(jobs)
         self.fences.hold(experiment.id, experiment.fence or 0)
@@ -225,7 +245,7 @@ class WokenDatabase:
         result: Any = None,
         error: str | None = None,
     ) -> None:
-        with self.session() as session, session.begin():
+        with self._transaction() as session:
             self.fences.check(session, Experiment, experiment_id)
             experiment = session.get(Experiment, experiment_id)
             if experiment is None:
@@ -271,7 +291,7 @@ class WokenDatabase:
     ) -> StoredResult:
         """Insert or replace the result of a job on a node."""
         row = ResultRow(job_id, node, function, shape, data, error, parameters).row()
-        with self.session() as session, session.begin():
+        with self._transaction() as session:
             job = session.get(Job, job_id)
             if job is not None:
                 self.fences.check(session, *fenced_row(job))

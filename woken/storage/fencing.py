@@ -9,6 +9,11 @@ that experiment (or single job) runs, in its own transaction, a conditional
 (a concurrent claim waits for the write's commit, or the write for the claim's) and
 matches nothing once the row was claimed again, and then the whole write is refused
 with :class:`LeaseLost`. No clock is involved: only the order of the claims in woken-db.
+
+A write that fails because woken-db does not answer (a restart, an outage) stops the
+copy the same way: its later writes are refused here, without trying, so that nothing
+half-written follows the outage; the instance claims the work again and resumes it from
+woken-db once it answers (woken.system.adoption).
 """
 
 from __future__ import annotations
@@ -18,10 +23,12 @@ import threading
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from woken.errors import LeaseLost
+from woken.errors import LeaseLost, WorkInterrupted
 from woken.storage.tables import Experiment, Job
 
 Owned = type[Experiment] | type[Job]
+# The key of Session.info naming the row a write transaction is for.
+OWNED = "woken.owned"
 
 
 class Fences:
@@ -29,11 +36,20 @@ class Fences:
 
     def __init__(self) -> None:
         self._tokens: dict[str, int] = {}
+        # Rows whose write failed because woken-db did not answer: their copy here stops
+        # (every later write of it is refused) until this process claims them again.
+        self._interrupted: set[str] = set()
         self._lock = threading.Lock()
 
     def hold(self, row_id: str, token: int) -> None:
         with self._lock:
             self._tokens[row_id] = token
+            self._interrupted.discard(row_id)
+
+    def interrupt(self, row_id: str) -> None:
+        with self._lock:
+            if row_id in self._tokens:
+                self._interrupted.add(row_id)
 
     def token(self, row_id: str) -> int | None:
         with self._lock:
@@ -48,6 +64,12 @@ class Fences:
         token = self.token(row_id)
         if token is None:
             return
+        session.info[OWNED] = row_id  # what a failure of this transaction interrupts
+        with self._lock:
+            interrupted = row_id in self._interrupted
+        if interrupted:
+            raise WorkInterrupted(f"{row_id}: its copy here stopped when woken-db was "
+                                  "unavailable; it resumes from woken-db")
         kept = session.execute(
             update(model).where(model.id == row_id, model.fence == token)
             .values(fence=model.fence)

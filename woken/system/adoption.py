@@ -61,18 +61,46 @@ def end_lost_job(
     log.warning("job %s (%s) was left unfinished: marked lost", job_id, algorithm)
 
 
-def keep_leases(services: Services) -> None:
-    """One round: renew this instance's leases, then adopt the work of dead instances."""
+def resume_stopped(services: Services, seen_before: set[str]) -> set[str]:
+    """Resume this instance's own experiments that no actor runs here any more.
+
+    Their copy stopped when woken-db did not answer (a restart, an outage): once it
+    answers again, they are claimed anew and resumed from what woken-db holds. One is
+    resumed when it was seen stopped in the previous round too (an experiment being
+    started has its row a moment before its actor). Returns the ones seen this round.
+    """
+    node = services.config.node
+    stopped = {
+        experiment.id: experiment
+        for experiment in services.leases.orphaned_experiments(Claim(own=True))
+        if experiment.owner == node and services.experiments.get(experiment.id) is None
+    }
+    for experiment_id in sorted(stopped.keys() & seen_before):
+        if services.leases.claim_experiment(experiment_id, Claim(own=True)):
+            log.warning("experiment %s stopped here while woken-db was unavailable: resuming it",
+                        experiment_id)
+            resume_experiment(services, stopped.pop(experiment_id))
+    return set(stopped) - seen_before
+
+
+def keep_leases(services: Services, stopped: set[str] | None = None) -> set[str]:
+    """One round: renew the leases, adopt dead instances' work, resume this one's stopped.
+
+    ``stopped``: the experiments the previous round saw stopped; returns this round's.
+    """
     services.leases.renew()
     adopt_orphans(services, Claim())
+    return resume_stopped(services, stopped or set())
 
 
 async def keep_leases_periodically(services: Services) -> None:
     """A round every lease_s / 3 until cancelled: a lease is renewed twice before it expires."""
     interval = services.config.lease_s / 3
+    stopped: set[str] = set()
     while True:
         await asyncio.sleep(interval)
         try:
-            await asyncio.to_thread(keep_leases, services)
-        except Exception:
-            log.exception("renewing leases failed; trying again in %g s", interval)
+            stopped = await asyncio.to_thread(keep_leases, services, stopped)
+        except Exception as error:
+            # woken-db unavailable: one line each round, not a traceback.
+            log.warning("renewing leases failed (%s); trying again in %g s", error, interval)

@@ -20,6 +20,7 @@ from woken.actors.coordinator import CoordinatorActor
 from woken.actors.messages import JobEnded, StartJob
 from woken.actors.steps import batch_step, derived_id, model_step, parse_step
 from woken.algorithms.common.model_store import MODEL_FILE, VERSIONS_FILE
+from woken.algorithms.common.pfa.document import model_description
 from woken.algorithms.common.volume import JOB_FILE, MODEL_DIR, TEST_DATA_FILE
 from woken.catalogue.registry import BATCHED_COMMAND
 from woken.container.volumes import create_volume, write_json_atomically
@@ -147,8 +148,9 @@ def _description(result: StoredResult | None) -> dict[str, Any] | None:
     """The model's description: a compute job's result, or the `model` of a batched one's."""
     data = None if result is None else result.data
     if isinstance(data, dict) and isinstance(data.get("model"), dict) and "validations" in data:
-        return dict(data["model"])
-    return data if isinstance(data, dict) else None
+        data = data["model"]
+    description = model_description(data)
+    return dict(description) if isinstance(description, dict) else None
 
 
 def _meta(metadata: dict[str, Any], code: str) -> VariableMeta:

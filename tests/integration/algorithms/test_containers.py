@@ -7,6 +7,7 @@ import json
 import os
 import re
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from tests.unit.algorithms.volumes import (
     write_volume,
 )
 from woken.algorithms.common.estimators import scaled
+from woken.algorithms.common.pfa.document import model_description
 from woken.catalogue.registry import Registry
 from woken.features.variables import VariableMeta
 
@@ -40,7 +42,7 @@ PREDICTIVE = (
     "linearRegression", "knn", "naiveBayes", "tpot", "sgdLinearModel", "sgdNeuralNetwork",
     "gradientBoosting",
 )
-FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans")
+FEATURES_EXTRACTION = ("pca", "tSNE", "kmeans", "ggparci", "heatmaply", "hinmine")
 # For each algorithm, a data set it accepts: (target, covariables) columns.
 DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "statisticsSummary": wine,
@@ -58,6 +60,9 @@ DATASETS: dict[str, Callable[[], tuple[Column, list[Column]]]] = {
     "pca": lambda: (iris()[1][0], iris()[1][1:]),
     "tSNE": lambda: (iris()[1][0], iris()[1][1:]),
     "kmeans": lambda: (iris()[1][0], iris()[1][1:]),
+    "ggparci": lambda: (iris()[0], iris()[1]),
+    "heatmaply": lambda: (iris()[1][0], iris()[1][1:]),
+    "hinmine": iris,
 }
 REFERENCE_MODELS: dict[str, Callable[[], Any]] = {
     "linearRegression": LinearRegression,
@@ -100,8 +105,9 @@ def test_the_manifests_state_the_parameters_and_constraints_the_code_expects() -
     sex = VariableMeta("sex", "Sex", "binominal", ({"code": "F", "label": "F"},
                                                    {"code": "M", "label": "M"}))
     registry.get("anova").check_variables([real], [sex], [])
-    with pytest.raises(Exception, match="does not accept covariables 'age'"):
-        registry.get("anova").check_variables([real], [real], [])
+    registry.get("anova").check_variables([real], [real], [])  # 2019's anova took them too
+    with pytest.raises(Exception, match="does not accept variable 'sex'"):
+        registry.get("anova").check_variables([sex], [real], [])
     with pytest.raises(Exception, match="does not accept variable 'sex'"):
         registry.get("linearRegression").check_variables([sex], [real], [])
     with pytest.raises(Exception, match="does not accept variable 'age'"):
@@ -134,7 +140,8 @@ def test_the_images_pin_the_libraries_the_tests_ran_with() -> None:
     lines = (ALGORITHMS_DIR / "common" / "requirements.txt").read_text().splitlines()
     pins = dict(line.split("==") for line in lines if line and not line.startswith("#"))
     assert pins == {"numpy": np.__version__, "scipy": scipy.__version__,
-                    "scikit-learn": sklearn.__version__, "joblib": joblib.__version__}
+                    "scikit-learn": sklearn.__version__, "joblib": joblib.__version__,
+                    "networkx": version("networkx")}
 
 
 @pytest.mark.parametrize("code", ALGORITHM_CODES)
@@ -187,7 +194,7 @@ def test_train_then_test_predicts_as_scikit_learn_does(code: str, tmp_path: Path
         completed = run_entrypoint(code, volume, command)
         assert completed.returncode == 0, completed.stderr
     assert (volume / "model" / "model.joblib").is_file()
-    assert read_result(volume, "train")["data"]["n_training"] == len(train)
+    assert model_description(read_result(volume, "train")["data"])["n_training"] == len(train)
     predictions = read_result(volume, "test")["data"]["predictions"]
     X = np.column_stack([c.array for c in covariables])
     expected = REFERENCE_MODELS[code]().fit(X[train], target.array[train]).predict(X[test])

@@ -20,6 +20,7 @@ from tests.unit.algorithms.volumes import (
     run_entrypoint,
     write_volume,
 )
+from woken.algorithms.common.pfa.document import model_description
 
 
 def test_the_anova_entrypoint_computes_in_its_own_process(tmp_path: Path) -> None:
@@ -49,7 +50,7 @@ def test_the_knn_entrypoint_computes_in_its_own_process(tmp_path: Path) -> None:
     completed = run_entrypoint("knn", volume, "compute")
     assert completed.returncode == 0, completed.stderr
     result = read_result(volume, "compute")
-    assert result["shape"] == "json" and result["data"]["k"] == 3
+    assert result["shape"] == "pfa_json" and model_description(result["data"])["k"] == 3
 
 
 def test_the_linear_regression_entrypoint_computes_in_its_own_process(tmp_path: Path) -> None:
@@ -59,7 +60,7 @@ def test_the_linear_regression_entrypoint_computes_in_its_own_process(tmp_path: 
                           grouping=[nominal("site", ["a", "b"] * 10)])
     completed = run_entrypoint("linearRegression", volume, "compute")
     assert completed.returncode == 0, completed.stderr
-    data = read_result(volume, "compute")["data"]
+    data = model_description(read_result(volume, "compute")["data"])
     assert data["coefficients"]["x"] == pytest.approx(3.0)
     assert data["intercept"] == pytest.approx(1.0)
     assert data["coefficients"]["site=b"] == pytest.approx(0.0, abs=1e-9)
@@ -71,7 +72,8 @@ def test_the_naive_bayes_entrypoint_computes_in_its_own_process(tmp_path: Path) 
                           covariables=features)
     completed = run_entrypoint("naiveBayes", volume, "compute")
     assert completed.returncode == 0, completed.stderr
-    assert read_result(volume, "compute")["data"]["classes"] == ["benign", "malignant"]
+    assert model_description(read_result(volume, "compute")["data"])["classes"] == [
+        "benign", "malignant"]
 
 
 def test_the_statistics_summary_entrypoint_computes_in_its_own_process(tmp_path: Path) -> None:
@@ -81,4 +83,4 @@ def test_the_statistics_summary_entrypoint_computes_in_its_own_process(tmp_path:
     completed = run_entrypoint("statisticsSummary", volume, "compute")
     assert completed.returncode == 0, completed.stderr
     data = read_result(volume, "compute")["data"]
-    assert data["variables"][1]["mean"] == pytest.approx(features[0].array.mean())
+    assert data["data"][1]["mean"] == pytest.approx(features[0].array.mean())

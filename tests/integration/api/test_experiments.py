@@ -318,8 +318,8 @@ async def test_missing_covariables_reach_algorithms_that_all_handle_them(client)
     assert (used, left_out) == (1000, 0)
     assert "other missing values are passed to the algorithms" in message
     summary = kept["data"][0]["data"]
-    (stress,) = [v for v in summary["variables"] if v["code"] == "stress_before_test1"]
-    assert 10 < stress["missing"] < 100
+    (stress,) = [v for v in summary["data"] if v["index"] == "stress_before_test1"]
+    assert 10 < stress["null_count"] < 100
 
     # With an algorithm that cannot handle them, every algorithm gets the same complete rows.
     status, dropped = await post(client, experiment(
@@ -327,5 +327,5 @@ async def test_missing_covariables_reach_algorithms_that_all_handle_them(client)
         dataset="sample"))
     assert status == 200, dropped
     ((used, left_out, message),) = rows_of_experiment(dropped)
-    assert used + left_out == 1000 and left_out == stress["missing"]
+    assert used + left_out == 1000 and left_out == stress["null_count"]
     assert "rows missing a value of a requested variable are left out" in message

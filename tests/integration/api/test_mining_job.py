@@ -10,6 +10,8 @@ import numpy as np
 from sklearn.datasets import load_diabetes
 from sklearn.linear_model import LinearRegression
 
+from woken.algorithms.common.pfa.document import model_description
+
 
 def job(algorithm: str, variables: list[str], covariables: list[str], **extra: Any) -> dict:
     return {
@@ -55,7 +57,7 @@ async def test_linear_regression_on_diabetes_matches_scikit_learn(client) -> Non
     raw = load_diabetes(scaled=False)
     columns = [raw.feature_names.index(name) for name in features]
     expected = LinearRegression().fit(raw.data[:, columns], raw.target)
-    model = result["data"]
+    model = model_description(result["data"])
     got = [model["coefficients"][name] for name in features]
     np.testing.assert_allclose(got, expected.coef_, rtol=1e-8, atol=1e-8)
     assert abs(model["intercept"] - expected.intercept_) < 1e-6
@@ -223,13 +225,13 @@ async def test_statistics_summary_counts_missing_values_instead_of_hiding_them(c
         "statisticsSummary", ["cognitive_task2"], ["stress_before_test1"],
     ))
     assert status == 200, result
-    summary = {v["code"]: v for v in result["data"]["variables"]}
+    summary = {v["index"]: v for v in result["data"]["data"]}
     stress = summary["stress_before_test1"]
     # Every row of the sample reaches the job; about 4% miss their stress value.
     assert result["data"]["count"] == 1000
-    assert stress["count"] + stress["missing"] == 1000
-    assert 10 < stress["missing"] < 100
-    assert summary["cognitive_task2"]["missing"] == 0
+    assert stress["count"] + stress["null_count"] == 1000
+    assert 10 < stress["null_count"] < 100
+    assert summary["cognitive_task2"]["null_count"] == 0
 
 
 async def wait_for_job(client, location: str, states: set[str], wait_s: float = 60) -> dict:

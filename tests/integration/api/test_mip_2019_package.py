@@ -13,26 +13,14 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
-from tests.support.answers_2019 import PACKAGE, reference, same_structure
-from tests.support.postgres import create_database
-from tests.support.woken_app import woken_test_config
-from woken.api.app import create_app
-from woken.features.database import FeaturesDatabase
-from woken.features.load_files import LoadOptions, load_sources, open_sources
+from tests.support.answers_2019 import mip_client, reference, same_structure
 
 MIP = ["churn", "desd-synthdata", "nida-synthdata", "qqni-synthdata", "sample_data"]
 
 
 @pytest.fixture
 async def client(aiohttp_client, postgres_server: str, tmp_path: Path) -> TestClient:
-    features_url = f"sqlite:///{tmp_path / 'features.db'}"
-    database = FeaturesDatabase(features_url)
-    load_sources(database.engine, open_sources(PACKAGE), LoadOptions())
-    database.dispose()
-    config = woken_test_config(
-        tmp_path, woken_db_url=create_database(postgres_server, "api_mip_2019"),
-        features_db_url=features_url)
-    return await aiohttp_client(create_app(config))
+    return await mip_client(aiohttp_client, postgres_server, tmp_path, "api_mip_2019")
 
 
 async def get(client: TestClient, path: str, status: int = 200) -> dict:

@@ -16,6 +16,7 @@ from sklearn.linear_model import LinearRegression
 
 from tests.support.postgres import create_database
 from tests.support.woken_app import woken_test_config
+from woken.algorithms.common.pfa.document import model_description
 from woken.api.app import create_app
 from woken.features.database import FeaturesDatabase
 from woken.features.load_files import LoadOptions, load_sources, open_sources
@@ -62,7 +63,7 @@ async def test_linear_regression_on_a_loaded_package_matches_scikit_learn(client
     x, y = demo_rows(set(datasets))
     assert len(y) == 78  # 80 rows, 2 with a missing entorhinal area
     expected = LinearRegression().fit(x, y)
-    model = result["data"]
+    model = model_description(result["data"])
     np.testing.assert_allclose([model["coefficients"][c] for c in FEATURES], expected.coef_,
                                rtol=1e-8, atol=1e-10)
     assert abs(model["intercept"] - expected.intercept_) < 1e-8

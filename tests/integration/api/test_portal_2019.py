@@ -18,6 +18,7 @@ from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
 from tests.support.postgres import create_database
 from tests.support.woken_app import woken_test_config
+from woken.algorithms.common.pfa.document import model_description
 from woken.api.app import create_app
 from woken.features.database import FeaturesDatabase
 from woken.features.load_files import LoadOptions, load_sources, open_sources
@@ -77,8 +78,8 @@ async def test_a_2019_mining_query_runs_on_its_table_and_datasets(client) -> Non
     status, result = await post(client, "/mining/job", mining_query())
     assert status == 200, result
     assert set(result) >= FIELDS_2017 | FIELDS_2019
-    # Honest: the model is a JSON document, not PFA.
-    assert result["shape"] == "json" and result["type"] == "application/json"
+    # The model is a PFA document (its description in the document's metadata).
+    assert result["shape"] == "pfa_json" and result["type"] == "application/pfa+json"
     assert result["algorithm"] == result["function"] == "linearRegression"
     assert result["dataProvenance"] == [{"code": "desd-synthdata"}]
     x, y, left_out = rows_of("desd-synthdata")
@@ -87,7 +88,7 @@ async def test_a_2019_mining_query_runs_on_its_table_and_datasets(client) -> Non
     assert result["query"]["datasets"] == [{"code": "desd-synthdata"}]
     assert result["user"] == {"code": "user1"}
     expected = LinearRegression().fit(x, y)
-    coefficients = [result["data"]["coefficients"][c] for c in FEATURES]
+    coefficients = [model_description(result["data"])["coefficients"][c] for c in FEATURES]
     np.testing.assert_allclose(coefficients, expected.coef_, rtol=1e-8, atol=1e-10)
 
     # The job read back carries the same 2019 fields.
@@ -144,7 +145,8 @@ async def test_train_on_two_datasets_validate_on_a_third(client) -> None:
     })
     assert status == 200, result
     assert set(result) >= FIELDS_2017 | FIELDS_2019
-    assert result["shape"] == "json" and result["type"] == "application/json"
+    # A 2019 request (trainingDatasets) gets the 2019 experiment type and entries.
+    assert result["type"] == "application/vnd.hbp.mip.experiment.pfa+json"
     assert result["query"]["trainingDatasets"] == [{"code": "desd-synthdata"},
                                                    {"code": "nida-synthdata"}]
     assert result["query"]["validationDatasets"] == [{"code": "ppmi-synthdata"}]
@@ -202,5 +204,8 @@ async def test_the_2017_data_request_as_its_script_sent_it(client) -> None:
 async def test_mining_methods_is_the_catalogue(client) -> None:
     methods = await (await client.get("/mining/methods")).json()
     algorithms = await (await client.get("/mining/algorithms")).json()
-    assert methods == algorithms
-    assert {"kfold", "kFoldCrossValidation"} <= {v["code"] for v in methods["validations"]}
+    # The 2019 route answers the same algorithms in the 2019 form (test_answers_2019).
+    assert [a["code"] for a in methods["algorithms"]] == [
+        a["code"] for a in algorithms["algorithms"]]
+    assert [v["code"] for v in methods["validations"]] == ["kFoldCrossValidation"]
+    assert {"kfold", "kFoldCrossValidation"} <= {v["code"] for v in algorithms["validations"]}

@@ -90,6 +90,12 @@ def test_a_site_answers_only_its_central(federation: Federation) -> None:
                            timeout=TIMEOUT_S).json()
     assert answer["rows"] == len(ROWS["hospital_a"])
     assert set(answer["aggregates"]) == {"names", "n", "xtx", "xty"}
+    # A malformed step (coefficients missing) is a 400 naming the step, not a 500.
+    wrong = {**body, "step": "linearRegression.residuals"}
+    response = requests.post(f"{url}/federation/step", json=wrong, headers=good,
+                             timeout=TIMEOUT_S)
+    assert response.status_code == 400
+    assert "linearRegression.residuals: malformed parameters" in response.json()["message"]
 
 
 def test_summary_histograms_correlation_pca_and_anova_equal_the_pooled_ones(

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from tests.unit.algorithms.volumes import ALGORITHMS_DIR, Column, read_result
+from woken.algorithms.common.pfa.document import model_description
 from woken.algorithms.common.runner import dispatch
 from woken.catalogue.registry import AlgorithmSpec, Registry
 from woken.errors import BadRequest
@@ -24,7 +25,8 @@ def train_and_test(handlers: Mapping[str, Any], volume: Path) -> tuple[dict, lis
     """Run `train` then `test` in this process; returns the model and the predictions."""
     assert dispatch(dict(handlers), ["train"], volume) == 0, read_result(volume, "train")
     assert dispatch(dict(handlers), ["test"], volume) == 0, read_result(volume, "test")
-    return read_result(volume, "train")["data"], read_result(volume, "test")["data"]["predictions"]
+    return (model_description(read_result(volume, "train")["data"]),
+            read_result(volume, "test")["data"]["predictions"])
 
 
 def assert_same_predictions(predictions: list, expected: np.ndarray, target: Column) -> None:

@@ -63,7 +63,7 @@ def _crossed(replicates: list[int]) -> tuple:
 def test_type_ii_equals_one_way_in_a_balanced_design(tmp_path: Path) -> None:
     y, drug, sex = _crossed([10] * 6)
     data = _compute(write_volume(tmp_path, algorithm="anova", variables=[y],
-                                 covariables=[drug, sex]))
+                                 covariables=[drug, sex], parameters={"design": "additive"}))
     table = {row["source"]: row for row in data["type_ii"]}
     for one_way in data["one_way"]:
         effect = one_way["table"][0]
@@ -75,7 +75,8 @@ def test_type_ii_equals_one_way_in_a_balanced_design(tmp_path: Path) -> None:
 def test_type_ii_in_an_unbalanced_design_equals_nested_regressions(tmp_path: Path) -> None:
     y, drug, sex = _crossed([3, 9, 12, 4, 7, 5])
     data = _compute(write_volume(tmp_path, algorithm="anova", variables=[y],
-                                 covariables=[drug], grouping=[sex]))
+                                 covariables=[drug], grouping=[sex],
+                                 parameters={"design": "additive"}))
     dummies = {
         "drug": np.column_stack([drug.array == "b", drug.array == "c"]).astype(float),
         "sex": (sex.array == "y").astype(float).reshape(-1, 1),
@@ -111,12 +112,37 @@ def test_an_empty_category_costs_no_degree_of_freedom(tmp_path: Path) -> None:
                                     "mean": None, "std": None}
 
 
-def test_a_numeric_covariable_or_target_is_refused(tmp_path: Path) -> None:
-    species, features = iris()
-    volume = write_volume(tmp_path / "a", algorithm="anova", variables=[features[0]],
-                          covariables=[features[1]])
-    assert dispatch(HANDLERS, ["compute"], volume) == 1
-    assert "is numeric" in read_result(volume, "compute")["error"]
+def test_the_factorial_design_adds_each_interaction_after_its_main_effects(
+    tmp_path: Path,
+) -> None:
+    """2019's default: a numeric covariable and a factor, and their interaction, type II."""
+    y, drug, _ = _crossed([3, 9, 12, 4, 7, 5])
+    rng = np.random.default_rng(1)
+    age = real("age", rng.normal(50, 10, len(y.values)))
+    data = _compute(write_volume(tmp_path, algorithm="anova", variables=[y],
+                                 covariables=[age, drug]))
+    assert data["design"] == "factorial"
+    d = np.column_stack([drug.array == "b", drug.array == "c"]).astype(float)
+    a = age.array.reshape(-1, 1)
+    columns = {"age": a, "drug": d, "age:drug": a * d}
+
+    def rss(*names: str) -> float:
+        X = np.hstack([columns[n] for n in names])
+        residuals = y.array - LinearRegression().fit(X, y.array).predict(X)
+        return float(residuals @ residuals)
+
+    table = {row["source"]: row for row in data["type_ii"]}
+    assert list(table) == ["age", "drug", "age:drug", "Residual"]
+    assert table["age"]["sum_sq"] == pytest.approx(rss("drug") - rss("age", "drug"), rel=1e-9)
+    full = rss("age", "drug", "age:drug")
+    assert table["age:drug"]["sum_sq"] == pytest.approx(rss("age", "drug") - full, rel=1e-9)
+    assert table["age:drug"]["df"] == 2
+    assert table["Residual"]["sum_sq"] == pytest.approx(full, rel=1e-9)
+    assert [w["factor"] for w in data["one_way"]] == ["drug"]  # a number has no groups
+
+
+def test_a_nominal_target_is_refused(tmp_path: Path) -> None:
+    species, _ = iris()
     volume = write_volume(tmp_path / "b", algorithm="anova", variables=[species],
                           covariables=[species])
     assert dispatch(HANDLERS, ["compute"], volume) == 1

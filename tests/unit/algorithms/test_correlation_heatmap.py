@@ -25,10 +25,11 @@ def test_the_heatmap_holds_the_correlation_matrix_of_the_variables(tmp_path: Pat
     (trace,) = figure["data"]
     assert trace["type"] == "heatmap" and (trace["zmin"], trace["zmax"]) == (-1, 1)
     X = np.column_stack([f.array for f in features])
-    np.testing.assert_allclose(trace["z"], np.corrcoef(X, rowvar=False), rtol=1e-12)
+    # As 2019 drew it: the matrix's first row at the top (plotly draws z[0] at the bottom).
+    np.testing.assert_allclose(trace["z"][::-1], np.corrcoef(X, rowvar=False), rtol=1e-12)
     meta = figure["layout"]["meta"]
     assert meta["variables"] == [f.code for f in features]
-    assert trace["x"] == trace["y"] == [f.meta["label"] for f in features]
+    assert trace["x"] == trace["y"][::-1] == [f.meta["label"] for f in features]
     assert meta["n_rows"] == 150 and meta["method"] == "pearson" and meta["constant"] == []
 
 
@@ -37,7 +38,7 @@ def test_a_constant_variable_has_no_correlation(tmp_path: Path) -> None:
                           variables=[real("x", [1, 2, 3, 5])],
                           covariables=[real("c", [4, 4, 4, 4]), real("y", [2, 4, 5, 11])])
     figure = computed(HANDLERS, volume, PLOTLY)
-    z = figure["data"][0]["z"]
+    z = figure["data"][0]["z"][::-1]
     assert z[1] == [None, None, None] and z[0][1] is None
     assert z[0][2] == np.corrcoef([1, 2, 3, 5], [2, 4, 5, 11])[0, 1]
     assert figure["layout"]["meta"]["constant"] == ["c"]

@@ -15,6 +15,7 @@ from tests.unit.algorithms.checks import (
     train_and_test,
 )
 from tests.unit.algorithms.volumes import computed, diabetes, nominal, wine, write_volume
+from woken.algorithms.common.pfa.document import model_description
 from woken.algorithms.gradientBoosting.algorithm import HANDLERS
 
 
@@ -59,7 +60,7 @@ def test_compute_on_every_row_with_a_nominal_covariable(tmp_path: Path) -> None:
     site = nominal("site", ["a" if i % 3 else "b" for i in range(442)])
     volume = write_volume(tmp_path, algorithm="gradientBoosting", variables=[target],
                           covariables=[*features[:3], site], parameters={"n_estimators": "20"})
-    model = computed(HANDLERS, volume, "json")
+    model = model_description(computed(HANDLERS, volume, "pfa_json"))
     assert model["feature_names"] == ["age", "sex", "bmi", "site=a", "site=b"]
     X = np.column_stack([*(f.array for f in features[:3]), site.array == "a", site.array == "b"])
     reference = GradientBoostingRegressor(n_estimators=20, random_state=42).fit(X, target.array)

@@ -72,8 +72,11 @@ def test_a_bad_bins_parameter_fails_clearly(tmp_path: Path, bins: str, message: 
     assert message in read_result(volume, "compute")["error"]
 
 
-def test_a_numeric_covariable_is_refused(tmp_path: Path) -> None:
+def test_a_numeric_covariable_is_accepted_and_gets_no_chart(tmp_path: Path) -> None:
+    """As in 2019 (histograms.json): real covariables are not refused; the target is charted."""
     volume = write_volume(tmp_path, algorithm="histograms", variables=[real("x", [1, 2, 3])],
-                          covariables=[real("age", [4, 5, 6])])
-    assert dispatch(HANDLERS, ["compute"], volume) == 1
-    assert "age is numeric" in read_result(volume, "compute")["error"]
+                          covariables=[real("age", [4, 5, 6]), nominal("sex", ["F", "M", "F"])])
+    charts = computed(HANDLERS, volume, "highcharts_json")
+    assert [chart["title"]["text"] for chart in charts] == [
+        "Histogram of x", "Histogram of x by sex"]
+    assert all(chart["label"] == "Histogram" for chart in charts)

@@ -13,6 +13,7 @@ from tests.unit.algorithms.checks import (
     assert_refused_by_the_registry,
 )
 from tests.unit.algorithms.volumes import computed, iris, read_result, write_volume
+from woken.algorithms.common.pfa.document import model_description
 from woken.algorithms.common.runner import dispatch
 from woken.algorithms.kmeans.algorithm import HANDLERS
 
@@ -22,7 +23,7 @@ def test_counts_centres_and_inertia_equal_scikit_learns(tmp_path: Path) -> None:
     volume = write_volume(tmp_path, algorithm="kmeans", variables=[features[2]],
                           covariables=[features[0], features[3]],
                           parameters={"n_clusters": "4", "seed": "9"})
-    result = computed(HANDLERS, volume, "json")
+    result = model_description(computed(HANDLERS, volume, "pfa_json"))
     X = np.column_stack([features[2].array, features[0].array, features[3].array])
     scaler = StandardScaler().fit(X)
     reference = KMeans(n_clusters=4, n_init=10, random_state=9).fit(scaler.transform(X))

@@ -16,6 +16,7 @@ from tests.unit.algorithms.volumes import (
     read_result,
     write_volume,
 )
+from woken.algorithms.common.pfa.document import model_description
 from woken.algorithms.common.runner import dispatch
 from woken.algorithms.knn.algorithm import HANDLERS
 
@@ -26,7 +27,8 @@ TEST = list(range(1, 150, 2))
 def _train_and_test(volume: Path) -> tuple[dict, list]:
     assert dispatch(HANDLERS, ["train"], volume) == 0
     assert dispatch(HANDLERS, ["test"], volume) == 0
-    return read_result(volume, "train")["data"], read_result(volume, "test")["data"]["predictions"]
+    return (model_description(read_result(volume, "train")["data"]),
+            read_result(volume, "test")["data"]["predictions"])
 
 
 def test_classification_predictions_equal_scikit_learns_on_iris(tmp_path: Path) -> None:
@@ -75,7 +77,7 @@ def test_large_training_sets_are_described_without_their_points(tmp_path: Path) 
     diagnosis, features = breast_cancer()
     volume = write_volume(tmp_path, algorithm="knn", variables=[diagnosis], covariables=features)
     assert dispatch(HANDLERS, ["compute"], volume) == 0
-    model = read_result(volume, "compute")["data"]
+    model = model_description(read_result(volume, "compute")["data"])
     assert model["training_points"] is None
     assert model["n_training"] == 569 and len(model["feature_names"]) == 30
 

@@ -17,12 +17,13 @@ from tests.unit.algorithms.volumes import (
     real,
     write_volume,
 )
+from woken.algorithms.common.pfa.document import model_description
 from woken.algorithms.common.runner import dispatch
 from woken.algorithms.linearRegression.algorithm import HANDLERS
 
 
 def _compute(volume: Path) -> dict:
-    return computed(HANDLERS, volume, "json")
+    return model_description(computed(HANDLERS, volume, "pfa_json"))
 
 
 def test_coefficients_equal_scikit_learns_on_diabetes(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from tests.unit.algorithms.volumes import (
     wine,
     write_volume,
 )
+from woken.algorithms.common.pfa.document import model_description
 from woken.algorithms.common.runner import dispatch
 from woken.algorithms.naiveBayes.algorithm import HANDLERS
 
@@ -28,7 +29,7 @@ def test_model_and_predictions_equal_scikit_learns(tmp_path: Path, dataset) -> N
                           covariables=features, train_rows=train, test_rows=test)
     assert dispatch(HANDLERS, ["train"], volume) == 0
     assert dispatch(HANDLERS, ["test"], volume) == 0
-    model = read_result(volume, "train")["data"]
+    model = model_description(read_result(volume, "train")["data"])
     predictions = read_result(volume, "test")["data"]["predictions"]
 
     X = np.column_stack([f.array for f in features])
@@ -50,7 +51,7 @@ def test_var_smoothing_is_passed_on(tmp_path: Path) -> None:
     volume = write_volume(tmp_path, algorithm="naiveBayes", variables=[target],
                           covariables=features, parameters={"var_smoothing": "0.01"})
     assert dispatch(HANDLERS, ["compute"], volume) == 0
-    model = read_result(volume, "compute")["data"]
+    model = model_description(read_result(volume, "compute")["data"])
     X = np.column_stack([f.array for f in features])
     reference = GaussianNB(var_smoothing=0.01).fit(X, target.array)
     assert model["var_smoothing"] == 0.01

@@ -39,13 +39,17 @@ def test_components_variance_and_scatter_equal_scikit_learns(tmp_path: Path) -> 
     np.testing.assert_allclose(list(meta["scaling"]["scale"].values()), scaler.scale_,
                                rtol=1e-12)
 
-    (trace,) = figure["data"]
+    trace, scree, cumulative, *others = figure["data"]
     assert trace["type"] == "scatter" and trace["mode"] == "markers"
+    # The 2019 PCA's other traces: scree, cumulative, PC1 and PC2 loadings, one arrow each.
+    np.testing.assert_allclose(scree["y"], 100 * reference.explained_variance_ratio_)
+    assert abs(cumulative["y"][-1] - 100.0) < 1e-9
+    assert len(others) == 2 + len(meta["variables"])
     np.testing.assert_allclose(trace["x"], scores[:, 0], rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(trace["y"], scores[:, 1], rtol=1e-10, atol=1e-12)
     assert trace["marker"]["color"] == target.values
     ratio = reference.explained_variance_ratio_[0]
-    assert figure["layout"]["xaxis"]["title"]["text"] == f"PC1 ({ratio:.1%} of the variance)"
+    assert figure["layout"]["xaxis4"]["title"]["text"] == f"PC1 ({ratio:.1%} of the variance)"
 
 
 def test_one_variable_is_too_few_to_draw_two_components(tmp_path: Path) -> None:

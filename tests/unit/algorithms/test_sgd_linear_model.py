@@ -24,6 +24,7 @@ from tests.unit.algorithms.volumes import (
     read_result,
     write_volume,
 )
+from woken.algorithms.common.pfa.document import model_description
 from woken.algorithms.common.runner import dispatch
 from woken.algorithms.sgdLinearModel.algorithm import HANDLERS
 
@@ -70,7 +71,7 @@ def test_compute_on_every_row_describes_the_model_scikit_learn_fits(tmp_path: Pa
     diagnosis, features = breast_cancer()
     volume = write_volume(tmp_path, algorithm="sgdLinearModel", variables=[diagnosis],
                           covariables=features, parameters={"penalty": "none"})
-    model = computed(HANDLERS, volume, "json")
+    model = model_description(computed(HANDLERS, volume, "pfa_json"))
     reference = make_pipeline(
         StandardScaler(), SGDClassifier(loss="log_loss", penalty=None, random_state=42),
     ).fit(matrix(features), diagnosis.array)

@@ -18,6 +18,7 @@ from tests.unit.algorithms.checks import (
 )
 from tests.unit.algorithms.volumes import computed, diabetes, iris, read_result, write_volume
 from woken.algorithms.common.errors import InputError
+from woken.algorithms.common.pfa.document import model_description
 from woken.algorithms.common.runner import dispatch
 from woken.algorithms.sgdNeuralNetwork.algorithm import HANDLERS, hidden_layers
 
@@ -61,7 +62,7 @@ def test_compute_on_every_row_fits_what_scikit_learn_fits(tmp_path: Path) -> Non
     species, features = iris()
     volume = write_volume(tmp_path, algorithm="sgdNeuralNetwork", variables=[species],
                           covariables=features, parameters={"max_iter": "50"})
-    model = computed(HANDLERS, volume, "json")
+    model = model_description(computed(HANDLERS, volume, "pfa_json"))
     reference = make_pipeline(StandardScaler(), MLPClassifier(max_iter=50, random_state=42))
     with pytest.warns(ConvergenceWarning):  # 50 epochs do not converge: scikit-learn says so
         reference.fit(matrix(features), species.array)

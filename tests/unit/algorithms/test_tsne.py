@@ -16,7 +16,7 @@ from tests.unit.algorithms.volumes import computed, iris, read_result, write_vol
 from woken.algorithms.common.runner import dispatch
 from woken.algorithms.tSNE.algorithm import HANDLERS
 
-PLOTLY = "application/vnd.plotly.v1+json"
+HIGHCHARTS = "highcharts_json"
 
 
 def test_the_embedding_equals_scikit_learns(tmp_path: Path) -> None:
@@ -24,18 +24,19 @@ def test_the_embedding_equals_scikit_learns(tmp_path: Path) -> None:
     volume = write_volume(tmp_path, algorithm="tSNE", variables=[features[0]],
                           covariables=features[1:],
                           parameters={"perplexity": "20", "seed": "4", "max_iter": "300"})
-    figure = computed(HANDLERS, volume, PLOTLY)
+    figure = computed(HANDLERS, volume, HIGHCHARTS)
     X = StandardScaler().fit_transform(np.column_stack([f.array for f in features]))
     reference = TSNE(perplexity=20, random_state=4, max_iter=300, init="pca",
                      learning_rate="auto")
     points = reference.fit_transform(X)
-    (trace,) = figure["data"]
-    np.testing.assert_allclose(trace["x"], points[:, 0], rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(trace["y"], points[:, 1], rtol=1e-10, atol=1e-10)
-    meta = figure["layout"]["meta"]
+    assert figure["chart"] == {"type": "scatter", "zoomType": "xy"}
+    embedded = np.array([series["data"][0] for series in figure["series"]])
+    np.testing.assert_allclose(embedded, points, rtol=1e-10, atol=1e-10)
+    assert [series["name"] for series in figure["series"]] == features[0].values
+    meta = figure["meta"]
     assert meta["kl_divergence"] == pytest.approx(reference.kl_divergence_, rel=1e-12)
     assert meta["parameters"]["perplexity"] == 20 and meta["n_rows"] == 150
-    assert figure["layout"]["title"]["text"] == "t-SNE embedding (perplexity 20)"
+    assert figure["title"]["text"].startswith("t-SNE embedding for: sepal_length_cm")
 
 
 def test_a_perplexity_of_as_many_rows_is_refused(tmp_path: Path) -> None:

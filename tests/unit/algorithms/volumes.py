@@ -28,7 +28,7 @@ ALGORITHMS_DIR = REPO_ROOT / "woken" / "algorithms"
 ALGORITHM_CODES = (
     "statisticsSummary", "histograms", "anova", "linearRegression", "knn", "naiveBayes", "tpot",
     "sgdLinearModel", "sgdNeuralNetwork", "gradientBoosting", "correlationHeatmap", "pca", "tSNE",
-    "kmeans",
+    "kmeans", "ggparci", "heatmaply", "hinmine",
 )
 
 

@@ -1,10 +1,10 @@
 """ANOVA tables computed with numpy: one-way per factor, and type II for several factors.
 
 One-way: the between-group and within-group sums of squares of the target
-for one factor. Type II (main effects, no interactions): each factor's sum of
-squares is what the residual sum of squares loses when that factor joins the
-model of all the other factors, the order-free choice for unbalanced data
-(as ``statsmodels.anova_lm(typ=2)`` computes it). Degrees of freedom come from
+for one factor. Type II (main effects, and interactions in a factorial design):
+each term's sum of squares is what the residual sum of squares loses when that
+term joins the model of every term not containing it, the order-free choice for
+unbalanced data (as ``statsmodels.anova_lm(typ=2)`` computes it). Degrees of freedom come from
 matrix ranks, so a category without rows costs no degree of freedom.
 
 Every effect row carries eta squared (effect / total sum of squares) and
@@ -68,19 +68,30 @@ def one_way(
     ]
 
 
-def type_ii(y: FloatArray, factors: dict[str, FloatArray]) -> list[dict[str, Any]]:
-    """The type II table of an additive model; ``factors`` maps a name to its coded columns."""
+def type_ii(y: FloatArray, terms: dict[str, FloatArray],
+            variables: dict[str, frozenset[str]] | None = None) -> list[dict[str, Any]]:
+    """The type II table; ``terms`` maps a term's name to its coded columns.
+
+    ``variables`` says which variables each term involves (a main effect one, an
+    interaction several; default: each term its own variable). A term's sum of
+    squares is what it adds to the model of every term that does not contain it
+    (marginality), as ``statsmodels.anova_lm(typ=2)`` computes it; with main
+    effects only, that is the model of all the other terms.
+    """
+    involved = variables or {name: frozenset({name}) for name in terms}
     n = len(y)
     intercept = np.ones((n, 1))
-    full = np.hstack([intercept, *factors.values()])
+    full = np.hstack([intercept, *terms.values()])
     rss_full, rank_full = _fit(full, y)
     df_residual = n - rank_full
     total = float(((y - y.mean()) ** 2).sum())
     rows = []
-    for name in factors:
-        others = [columns for other, columns in factors.items() if other != name]
-        rss_reduced, rank_reduced = _fit(np.hstack([intercept, *others]), y)
-        rows.append(effect_row(name, rank_full - rank_reduced, rss_reduced - rss_full,
+    for name, columns in terms.items():
+        others = [other_columns for other, other_columns in terms.items()
+                  if not involved[name] <= involved[other]]
+        rss_without, rank_without = _fit(np.hstack([intercept, *others]), y)
+        rss_with, rank_with = _fit(np.hstack([intercept, *others, columns]), y)
+        rows.append(effect_row(name, rank_with - rank_without, rss_without - rss_with,
                                df_residual, rss_full, total))
     return [*rows, residual_row(df_residual, rss_full)]
 

@@ -44,6 +44,12 @@ def scatter(
 
 def heatmap(z: npt.NDArray[np.float64], labels: Sequence[str], zmin: float,
             zmax: float) -> dict[str, Any]:
-    """A square matrix: ``z[i][j]`` is drawn at (``labels[j]``, ``labels[i]``)."""
-    return {"type": "heatmap", "z": z.tolist(), "x": list(labels), "y": list(labels),
-            "zmin": zmin, "zmax": zmax, "colorscale": "RdBu", "reversescale": True}
+    """A square matrix read as a table, as the 2019 heat map drew it: its first row at the top.
+
+    Plotly draws ``z``'s first row at the bottom, so the rows go in reverse order:
+    ``z[k]`` is the matrix's row ``n - 1 - k``, drawn at ``y[k] = labels[n - 1 - k]``.
+    """
+    return {"type": "heatmap", "z": z[::-1].tolist(), "x": list(labels), "xaxis": "x",
+            "yaxis": "y",
+            "y": list(labels)[::-1], "zmin": zmin, "zmax": zmax, "colorscale": "RdBu",
+            "reversescale": True}

@@ -77,6 +77,8 @@ class TrainingData:
 
 Fit = Callable[[TrainingData], Any]
 Describe = Callable[[Any, TrainingData], dict[str, Any]]
+# The fitted model as PFA (see `woken.algorithms.common.pfa`); imported lazily below.
+ToPfa = Callable[[Any, TrainingData], Any]
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,9 @@ class PredictiveAlgorithm:
     # Offers `cross_validate` (its manifest must list it too): False for a model whose
     # folds must each run in their own job (AutoML searches for minutes per fold).
     batched: bool = True
+    # The model as a PFA document's cells and action; None for a model PFA cannot express
+    # (an AutoML pipeline): its result is then its JSON description, labelled as such.
+    pfa: ToPfa | None = None
 
 
 def training_data(
@@ -118,6 +123,17 @@ def training_data(
         X=encoder.encode(inputs.table),
         y=encode_target(inputs.target, inputs.table),
     )
+
+
+def model_result(algorithm: PredictiveAlgorithm, estimator: Any, data: TrainingData,
+                 description: dict[str, Any]) -> Result:
+    """The model as a PFA document carrying its description, or the description alone."""
+    if algorithm.pfa is None:
+        return Result(Shape.JSON, description)
+    from woken.algorithms.common.pfa.document import pfa_document
+
+    return Result(Shape.PFA_JSON,
+                  pfa_document(algorithm.pfa(estimator, data), data.encoder, description))
 
 
 def fit_and_describe(
@@ -164,7 +180,8 @@ def cross_validate(algorithm: PredictiveAlgorithm, volume: Path) -> dict[str, An
     ]
     estimator = algorithm.fit(data)
     save_trained(algorithm, volume, estimator, data)
-    return {"model": describe_model(algorithm, estimator, data), "validations": validations}
+    model = model_result(algorithm, estimator, data, describe_model(algorithm, estimator, data))
+    return {"model": model.data, "model_shape": str(model.shape), "validations": validations}
 
 
 def predict(model: TrainedModel, volume: Path) -> list[Any]:
@@ -219,7 +236,7 @@ def predictive_handlers(algorithm: PredictiveAlgorithm) -> dict[str, Handler]:
     def train(volume: Path) -> Result:
         estimator, data, description = fit_and_describe(algorithm, volume)
         save_trained(algorithm, volume, estimator, data)
-        return Result(Shape.JSON, description)
+        return model_result(algorithm, estimator, data, description)
 
     def test(volume: Path) -> Result:
         if algorithm.before_load is not None:

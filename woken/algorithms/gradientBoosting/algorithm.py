@@ -18,6 +18,7 @@ from woken.algorithms.common.predictive import (
     TrainingData,
     predictive_handlers,
 )
+from woken.algorithms.gradientBoosting.pfa import gradient_boosting_pfa
 
 # Defaults, bounds and values of the parameters: algorithm.toml (read by `parameters`).
 # max_features "all": every feature is a candidate at every split (scikit-learn's None).
@@ -61,4 +62,6 @@ def describe(model: Estimator, data: TrainingData) -> dict[str, Any]:
     }
 
 
-HANDLERS = predictive_handlers(PredictiveAlgorithm(fit=fit, describe=describe))
+HANDLERS = predictive_handlers(PredictiveAlgorithm(
+    fit=fit, describe=describe, pfa=gradient_boosting_pfa
+))

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from woken.algorithms.common.errors import InputError
-from woken.algorithms.common.factors import group_masks, nominal_factors
+from woken.algorithms.common.factors import group_masks
 from woken.algorithms.common.inputs import JobInputs, read_inputs
 from woken.algorithms.common.results import Result, Shape
 from woken.algorithms.common.runner import Handler
@@ -65,7 +65,9 @@ def histograms(inputs: JobInputs) -> list[dict[str, Any]]:
     """The chart configurations: the whole target first, then one per factor."""
     if len(inputs.table) == 0:
         raise InputError(f"{inputs.table.source} has no rows to draw histograms of")
-    factors = nominal_factors(inputs)
+    # A numeric covariable groups no rows: as the 2019 histograms did, it is accepted and
+    # gets no chart of its own (the target's chart is still drawn).
+    factors = tuple(v for v in inputs.features if v.is_nominal)
     target = inputs.target
     x = binning(inputs)
     charts = [column_chart(f"Histogram of {target.label}", target.label, x.labels,

@@ -20,6 +20,7 @@ def column_chart(
     """A column chart of counts: one column per category and series, series side by side."""
     return {
         "chart": {"type": "column"},
+        "label": "Histogram",
         "title": {"text": title},
         "xAxis": {"categories": list(categories), "title": {"text": x_title}},
         "yAxis": {"title": {"text": "Number of participants"}, "allowDecimals": False, "min": 0},

@@ -14,11 +14,14 @@ import numpy as np
 from sklearn.cluster import KMeans
 
 from woken.algorithms.common.descriptive import descriptive_handlers
+from woken.algorithms.common.encoding import FeatureEncoder
 from woken.algorithms.common.errors import InputError
 from woken.algorithms.common.estimators import scaled, scaling_of, seed
 from woken.algorithms.common.inputs import JobInputs
 from woken.algorithms.common.numeric import numeric_data
+from woken.algorithms.common.pfa.document import pfa_document
 from woken.algorithms.common.results import Shape
+from woken.algorithms.kmeans.pfa import kmeans_pfa
 
 # Starts from different seeds derived from `seed`; scikit-learn's "auto" would be one.
 N_INIT = 10
@@ -37,7 +40,7 @@ def clusters(inputs: JobInputs) -> dict[str, Any]:
     kmeans: KMeans = pipeline[-1]
     centres = pipeline[0].inverse_transform(kmeans.cluster_centers_)
     counts = np.bincount(labels, minlength=n_clusters)
-    return {
+    description = {
         "variables": data.codes,
         "n_rows": data.n_rows,
         "parameters": {"n_clusters": n_clusters, "seed": random_state, "n_init": N_INIT},
@@ -51,6 +54,8 @@ def clusters(inputs: JobInputs) -> dict[str, Any]:
         "n_iter": int(kmeans.n_iter_),
         "scaling": scaling_of(pipeline, data.codes),
     }
+    # The model as a PFA document: any PFA engine assigns new rows to the clusters.
+    return pfa_document(kmeans_pfa(pipeline), FeatureEncoder(data.variables), description)
 
 
-HANDLERS = descriptive_handlers(Shape.JSON, clusters)
+HANDLERS = descriptive_handlers(Shape.PFA_JSON, clusters)

@@ -17,6 +17,7 @@ from woken.algorithms.common.predictive import (
     TrainingData,
     predictive_handlers,
 )
+from woken.algorithms.knn.pfa import knn_pfa
 
 # Above this many feature values the training points are left out of the description:
 # the model stays in model/, the result stays small enough to store and send.
@@ -49,4 +50,4 @@ def describe(model: Estimator, data: TrainingData) -> dict[str, Any]:
     }
 
 
-HANDLERS = predictive_handlers(PredictiveAlgorithm(fit=fit, describe=describe))
+HANDLERS = predictive_handlers(PredictiveAlgorithm(fit=fit, describe=describe, pfa=knn_pfa))

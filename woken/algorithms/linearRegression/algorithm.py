@@ -18,6 +18,7 @@ from woken.algorithms.common.predictive import (
     predictive_handlers,
 )
 from woken.algorithms.linearRegression.ols import ols_inference
+from woken.algorithms.linearRegression.pfa import linear_regression_pfa
 
 INTERCEPT = "(Intercept)"
 
@@ -50,4 +51,6 @@ def describe(model: LinearRegression, data: TrainingData) -> dict[str, Any]:
     }
 
 
-HANDLERS = predictive_handlers(PredictiveAlgorithm(fit=fit, describe=describe, drop_first=True))
+HANDLERS = predictive_handlers(PredictiveAlgorithm(
+    fit=fit, describe=describe, drop_first=True, pfa=linear_regression_pfa
+))

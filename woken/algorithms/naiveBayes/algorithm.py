@@ -17,6 +17,7 @@ from woken.algorithms.common.predictive import (
     TrainingData,
     predictive_handlers,
 )
+from woken.algorithms.naiveBayes.pfa import naive_bayes_pfa
 
 
 def estimator(parameters: Parameters, classification: bool = True) -> GaussianNB:
@@ -52,4 +53,4 @@ def describe(model: GaussianNB, data: TrainingData) -> dict[str, Any]:
     }
 
 
-HANDLERS = predictive_handlers(PredictiveAlgorithm(fit=fit, describe=describe))
+HANDLERS = predictive_handlers(PredictiveAlgorithm(fit=fit, describe=describe, pfa=naive_bayes_pfa))

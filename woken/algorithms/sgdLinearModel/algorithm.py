@@ -21,6 +21,7 @@ from woken.algorithms.common.predictive import (
     TrainingData,
     predictive_handlers,
 )
+from woken.algorithms.sgdLinearModel.pfa import sgd_linear_pfa
 
 # Defaults, bounds and values of the parameters: algorithm.toml (read by `parameters`).
 
@@ -72,4 +73,4 @@ def describe(pipeline: Pipeline, data: TrainingData) -> dict[str, Any]:
     }
 
 
-HANDLERS = predictive_handlers(PredictiveAlgorithm(fit=fit, describe=describe))
+HANDLERS = predictive_handlers(PredictiveAlgorithm(fit=fit, describe=describe, pfa=sgd_linear_pfa))

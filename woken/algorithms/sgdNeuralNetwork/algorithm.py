@@ -21,6 +21,7 @@ from woken.algorithms.common.predictive import (
     TrainingData,
     predictive_handlers,
 )
+from woken.algorithms.sgdNeuralNetwork.pfa import mlp_pfa
 
 # Defaults, bounds and values of the parameters: algorithm.toml (read by `parameters`).
 MAX_LAYERS, MAX_WIDTH = 10, 1000
@@ -82,4 +83,4 @@ def describe(pipeline: Pipeline, data: TrainingData) -> dict[str, Any]:
     }
 
 
-HANDLERS = predictive_handlers(PredictiveAlgorithm(fit=fit, describe=describe))
+HANDLERS = predictive_handlers(PredictiveAlgorithm(fit=fit, describe=describe, pfa=mlp_pfa))

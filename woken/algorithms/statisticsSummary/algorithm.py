@@ -5,7 +5,14 @@ sample standard deviation, min, quartiles by linear interpolation, max);
 nominal ones a count and frequency for every category of their metadata. The
 job gets every selected row, missing values included (its manifest says
 ``missing_values = "keep"``): each variable says how many of its values are
-missing, and its statistics are over the values present.
+missing (``null_count``), and its statistics are over the values present.
+
+The answer is a tabular data resource (frictionless), one row per variable, in the
+2019 form: ``index`` (the code), ``label``, ``type``, ``group`` ``["all"]``,
+``count``, ``null_count``, then ``mean``, ``std``, ``EX^2`` (the mean of the
+squares), ``min``, quartiles and ``max`` for a numeric variable, or ``unique``,
+``top`` and ``frequency`` (count per category) for a nominal one; ``role`` and
+``categories`` (code, label, count, share) are this Woken's additions.
 """
 
 from __future__ import annotations
@@ -24,6 +31,16 @@ from woken.algorithms.common.variables import Variable
 QUANTILES = {"25%": 0.25, "50%": 0.5, "75%": 0.75}
 
 
+# The schema's fields in the 2019 order, then this Woken's.
+FIELDS = {
+    "group_variables": "array", "group": "array", "index": "string", "label": "string",
+    "type": "string", "count": "integer", "null_count": "integer", "unique": "integer",
+    "top": "string", "frequency": "any", "mean": "number", "std": "number", "EX^2": "number",
+    "min": "number", "max": "number", "25%": "number", "50%": "number", "75%": "number",
+    "role": "string", "categories": "array",
+}
+
+
 def summarize(inputs: JobInputs) -> dict[str, Any]:
     roles = {
         **dict.fromkeys(inputs.grouping, "grouping"),
@@ -31,12 +48,16 @@ def summarize(inputs: JobInputs) -> dict[str, Any]:
         **dict.fromkeys(inputs.variables, "variable"),
     }
     return {
-        "count": len(inputs.table),
-        "variables": [
-            {"code": v.code, "label": v.label, "type": v.type, "role": roles[v.code],
+        "name": "statistics_summary",
+        "profile": "tabular-data-resource",
+        "count": len(inputs.table),  # the rows selected (a custom property of the resource)
+        "data": [
+            {"group_variables": [], "group": ["all"], "index": v.code, "label": v.label,
+             "type": v.type, "role": roles[v.code],
              **(_nominal(v, inputs.table) if v.is_nominal else _numeric(v, inputs.table))}
             for v in inputs.all_variables
         ],
+        "schema": {"fields": [{"name": name, "type": kind} for name, kind in FIELDS.items()]},
     }
 
 
@@ -52,14 +73,15 @@ def _numeric(variable: Variable, table: Table) -> dict[str, Any]:
     present, missing = _present(variable, table)
     values = present.numeric(variable)
     if len(values) == 0:
-        return {"count": 0, "missing": missing, "mean": None, "std": None, "min": None,
-                **dict.fromkeys(QUANTILES), "max": None}
+        return {"count": 0, "null_count": missing, "mean": None, "std": None, "EX^2": None,
+                "min": None, **dict.fromkeys(QUANTILES), "max": None}
     return {
         "count": len(values),
-        "missing": missing,
+        "null_count": missing,
         "mean": float(values.mean()),
         # The sample standard deviation (n - 1), undefined for a single value.
         "std": float(values.std(ddof=1)) if len(values) > 1 else None,
+        "EX^2": float(np.mean(values * values)),
         "min": float(values.min()),
         **{name: float(np.quantile(values, q)) for name, q in QUANTILES.items()},
         "max": float(values.max()),
@@ -70,9 +92,13 @@ def _nominal(variable: Variable, table: Table) -> dict[str, Any]:
     present, missing = _present(variable, table)
     values = present.nominal(variable)
     total = len(values)
+    counts = {e.code: values.count(e.code) for e in variable.enumerations}
     return {
         "count": total,
-        "missing": missing,
+        "null_count": missing,
+        "unique": sum(1 for c in counts.values() if c),
+        "top": max(counts, key=lambda code: counts[code]) if total else None,
+        "frequency": counts,
         "categories": [
             {"code": e.code, "label": e.label, "count": values.count(e.code),
              "frequency": values.count(e.code) / total if total else None}
@@ -82,7 +108,7 @@ def _nominal(variable: Variable, table: Table) -> dict[str, Any]:
 
 
 def compute(volume: Path) -> Result:
-    return Result(Shape.JSON, summarize(read_inputs(volume)))
+    return Result(Shape.TABULAR_DATA_RESOURCE_JSON, summarize(read_inputs(volume)))
 
 
 HANDLERS: dict[str, Handler] = {"compute": compute}

@@ -13,6 +13,7 @@ from woken.api.keys import SERVICES
 from woken.api.params import MAX_OFFSET, MAX_PAGE, int_query, wants_async
 from woken.errors import NotFound
 from woken.planning.queries import ExperimentSchema, load_body
+from woken.results.experiment_2019 import experiment_2019, is_2019_request
 from woken.states import ExperimentState
 from woken.storage.tables import Experiment
 from woken.system.experiments import cancel_experiment as cancel_experiment_actor
@@ -26,7 +27,8 @@ def location(experiment_id: str) -> str:
 
 async def run_experiment(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    query = load_body(ExperimentSchema(), await read_json_body(request))
+    body = await read_json_body(request)
+    query = load_body(ExperimentSchema(), body)
     if wants_async(request):
         plan = await asyncio.to_thread(submit_experiment, services, query)
         headers = {"Location": location(plan.experiment_id)}
@@ -49,6 +51,8 @@ async def run_experiment(request: web.Request) -> web.Response:
                         f"{headers['Location']}", "experimentId": plan.experiment_id},
             status=504, headers=headers,
         )
+    if is_2019_request(body if isinstance(body, dict) else None):
+        result = experiment_2019(result, body)
     return web.json_response(result, headers=headers)
 
 
@@ -60,7 +64,8 @@ async def get_experiment(request: web.Request) -> web.Response:
     return web.json_response({
         **_summary(experiment),
         "progress": progress(jobs),
-        "result": experiment.result,
+        "result": experiment_2019(experiment.result, experiment.request)
+        if experiment.result and is_2019_request(experiment.request) else experiment.result,
         "models": models,
     })
 

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from woken import __version__
 from woken.api.handlers.federation import central_datasets, central_variables
 from woken.api.keys import SERVICES
+from woken.catalogue.catalogue_2019 import catalogue_2019
 from woken.errors import BadRequest
 from woken.features.metadata_answers import datasets_answer, variables_answer
 
@@ -51,6 +52,11 @@ async def readiness(request: web.Request) -> web.Response:
 
 async def algorithms(request: web.Request) -> web.Response:
     return web.json_response(request.app[SERVICES].registry.catalogue())
+
+
+async def methods(request: web.Request) -> web.Response:
+    """The catalogue in the 2019 form (`GET /mining/methods`, the 2019 route)."""
+    return web.json_response(catalogue_2019(request.app[SERVICES].registry))
 
 
 async def datasets(request: web.Request) -> web.Response:

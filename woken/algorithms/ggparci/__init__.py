@@ -1,0 +1,1 @@
+"""The ``ggparci`` container: parallel coordinates with confidence bands, as SVG."""
