@@ -1,6 +1,8 @@
-"""woken-db on a real PostgreSQL restarted (`pg_ctl restart -m fast`) or down for 20 s
-in the middle of an experiment: the experiment completes once it answers again, new
-requests get a 503 naming the database meanwhile, nothing hangs and nothing is lost.
+"""woken-db or the features database (a real PostgreSQL) restarted or down mid-experiment.
+
+`pg_ctl restart -m fast`, or stopped for 20 s: the experiment completes once the
+database answers again (or names it in its error), new requests get a 503 naming the
+database meanwhile, nothing hangs and nothing is lost.
 """
 
 from __future__ import annotations
@@ -101,3 +103,28 @@ def test_woken_db_down_for_20_s_gets_503s_then_the_experiment_completes(
     assert_complete(status)
     # The refused request left nothing behind; the one experiment is there.
     assert [item["state"] for item in experiments["items"]] == ["completed"], experiments
+
+
+def test_the_features_database_down_mid_experiment_gets_503s_then_completes_or_names_it(
+    tmp_path: Path, server: PostgresServer
+) -> None:
+    url = create_database(server.url, "features")
+    settings = {**SETTINGS, "WOKEN_FEATURES_DB_URL": url}
+    with woken_server(tmp_path / "var", settings) as woken:
+        location = start_experiment(woken)
+        server.stop()
+        try:
+            refused = requests.post(f"{woken.url}/mining/experiment", json=body(), timeout=60,
+                                    headers={"Prefer": "respond-async"})
+        finally:
+            server.start()
+        status = wait_for_the_end(location)
+        assert woken.process.poll() is None
+    assert refused.status_code == 503, refused.text
+    assert refused.json()["message"] == "the features database is unavailable; try again later"
+    assert status["state"] in {"completed", "failed"}, status
+    errors = [entry["error"] for entry in status["result"]["data"] if entry["error"]]
+    errors += [status["error"]] if status.get("error") else []
+    assert all("features database" in error for error in errors), errors
+    if not errors:
+        assert_complete(status)

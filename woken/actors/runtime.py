@@ -12,19 +12,24 @@ no longer grow with the number of actors.
 Handlers must not block on another actor (the design's rule already: a parent
 never waits on a child's future); a handler that blocks on I/O holds one pool
 thread for that time.
+
+pykka offers the inbox, the future and the start of the loop as seams for new
+actor types, overridden here; running the loop's pieces apart has no seam, and
+goes through :mod:`woken.actors.pykka_seams`, which says why and which pykka
+versions it was checked against.
 """
 
 from __future__ import annotations
 
 import queue
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pykka
 from pykka import ActorDeadError, ThreadingFuture
-from pykka._envelope import Envelope
+
+from woken.actors.pykka_seams import Envelope, handle, set_up, tear_down
 
 # Enough for handlers that wait on woken-db or a backend's HTTP call now and then;
 # the work itself is short (a handler tells, writes a row, submits a job).
@@ -44,14 +49,14 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-class _PooledInbox(queue.Queue[Envelope[Any]]):
+class _PooledInbox(queue.Queue[Envelope]):
     """An actor's inbox that schedules its actor on the pool when a message arrives."""
 
     def __init__(self, actor: PooledActor) -> None:
         super().__init__()
         self._actor = actor
 
-    def put(self, item: Envelope[Any], block: bool = True, timeout: float | None = None) -> None:
+    def put(self, item: Envelope, block: bool = True, timeout: float | None = None) -> None:
         super().put(item, block, timeout)
         self._actor._schedule()
 
@@ -90,7 +95,7 @@ class PooledActor(pykka.Actor):
         try:
             if not self._pool_set_up:
                 self._pool_set_up = True
-                self._actor_loop_setup()
+                set_up(self)
             for _ in range(BATCH):
                 if self.actor_stopped.is_set():
                     break
@@ -98,10 +103,10 @@ class PooledActor(pykka.Actor):
                     envelope = self._inbox.get_nowait()
                 except queue.Empty:
                     break
-                self._handle_envelope(envelope)
+                handle(self, envelope)
             if self.actor_stopped.is_set() and not self._pool_torn_down:
                 self._pool_torn_down = True
-                self._actor_loop_teardown()
+                tear_down(self)
         finally:
             with self._pool_lock:
                 self._pool_scheduled = False
@@ -111,25 +116,6 @@ class PooledActor(pykka.Actor):
                     self._answer_the_dead()
                 else:
                     self._schedule()
-
-    def _handle_envelope(self, envelope: Envelope[Any]) -> None:
-        """One message, exactly as pykka's thread loop handles it."""
-        try:
-            response = self._handle_receive(envelope.message)
-            if envelope.reply_to is not None:
-                envelope.reply_to.set(response)
-        except Exception:
-            if envelope.reply_to is not None:
-                envelope.reply_to.set_exception()
-            else:
-                self._handle_failure(*sys.exc_info())
-                try:
-                    self.on_failure(*sys.exc_info())
-                except Exception:
-                    self._handle_failure(*sys.exc_info())
-        except BaseException:
-            self._stop()
-            pykka.ActorRegistry.stop_all()
 
     def _answer_the_dead(self) -> None:
         """Messages that came after the stop: an `ask` gets ActorDeadError, as with pykka."""

@@ -1,4 +1,8 @@
-"""A request body from bytes to JSON: every way a body can be malformed is a BadRequest.
+"""The one body reader of the handlers: a request body from bytes to JSON.
+
+:func:`read_json_body` (and :func:`read_body` for other media types) reads a body
+within the size limit; :func:`decode_json` turns it into JSON, where every way a
+body can be malformed is a BadRequest.
 
 Decoding happens in steps, each bounded by the size it has already checked:
 the UTF-8 text, its nesting depth (counted without recursion, before the decoder
@@ -15,10 +19,20 @@ import re
 from typing import Any
 
 import numpy as np
+from aiohttp import web
 
 from woken._guards.plain_text import check_strings
-from woken.errors import BadRequest
-from woken.planning.limits import RequestLimits, over_limit
+from woken.api.keys import CONFIG
+from woken.errors import BadRequest, UnsupportedMediaType
+from woken.planning.limits import (
+    RequestLimits,
+    body_too_large,
+    check_body_counts,
+    check_body_size,
+    over_limit,
+)
+
+JSON = "application/json"
 
 # A JSON string, removed before brackets are counted: a bracket inside one does not nest.
 _STRINGS = re.compile(rb'"(?:[^"\\]+|\\.)*"', re.DOTALL)
@@ -28,6 +42,36 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _STEP = np.zeros(256, dtype=np.int64)
 _STEP[list(b"[{")] = 1
 _STEP[list(b"]}")] = -1
+
+
+async def read_json_body(request: web.Request) -> Any:
+    """The body as JSON, read only when it says it is JSON and within the size limit.
+
+    The media type is checked first: a web page can make a browser post
+    ``text/plain`` to a loopback service without asking, but not ``application/json``.
+    """
+    if request.content_type != JSON:
+        raise UnsupportedMediaType(
+            f"the request body must be JSON with Content-Type: {JSON}, "
+            f"not {request.content_type or 'none'}"
+        )
+    limits = request.app[CONFIG].limits
+    document = decode_json(await read_body(request), limits)
+    check_body_counts(document, limits)
+    return document
+
+
+async def read_body(request: web.Request) -> bytes:
+    """The body's bytes, refused (413) past the size limit before or while it is read."""
+    limits = request.app[CONFIG].limits
+    if request.content_length is not None:
+        check_body_size(request.content_length, limits)
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:  # a chunked body that grew past client_max_size
+        raise body_too_large(limits) from None
+    check_body_size(len(body), limits)
+    return body
 
 
 def decode_json(body: bytes, limits: RequestLimits) -> Any:

@@ -52,7 +52,8 @@ from distributed import Client, Event, Future
 from distributed.security import Security
 
 from woken.backends import dask_warm, job_process
-from woken.backends.base import JobSpec, JobStatus, notify_change, runtime_so_far
+from woken.backends.base import JobSpec, JobStatus
+from woken.backends.job_table import JobTable, job_status, notify
 from woken.backends.launch import FORK_SERVER_ALLOCATOR, SERVER_SCRIPT, forkable_module
 from woken.backends.logs import tail
 from woken.config.dask import DaskSettings
@@ -113,8 +114,8 @@ class DaskBackend:
 
     def __init__(self, settings: DaskSettings):
         self.settings = settings
-        self._jobs: dict[str, _DaskJob] = {}
-        self._lock = threading.RLock()
+        self._table: JobTable[_DaskJob] = JobTable(self.name, threading.RLock())
+        self._jobs, self._lock = self._table.jobs, self._table.lock
         self._connect_lock = threading.Lock()
         self._client: Client | None = None
         # The last failed connection: (when, why); jobs meanwhile fail with its reason.
@@ -124,19 +125,13 @@ class DaskBackend:
         # cleared once it has ended.
         self._draining: dict[str, tuple[Future, float]] = {}
         self._wake = threading.Event()
-        self._closed = False
         self._monitor = threading.Thread(target=self._watch, name="dask-backend", daemon=True)
         self._monitor.start()
 
     # The Backend interface
 
     def submit(self, spec: JobSpec, on_change: Callable[[], None] | None = None) -> None:
-        with self._lock:
-            if self._closed:
-                raise BackendError("the dask backend is shut down")
-            if spec.job_id in self._jobs:
-                raise BackendError(f"job {spec.job_id} was already submitted")
-            job = self._jobs[spec.job_id] = _DaskJob(spec, on_change)
+        job = self._table.add(_DaskJob(spec, on_change))
         try:
             client = self._connected()
             self._send(client, job, spec.pin_to_host)
@@ -149,16 +144,12 @@ class DaskBackend:
     def status(self, job_id: str) -> JobStatus:
         with self._lock:
             job = self._jobs.get(job_id)
-            if job is None:
-                return JobStatus(JobState.LOST, message=f"the dask backend has no job {job_id}")
-            runtime = runtime_so_far(job.runtime_s, job.started)
-            return JobStatus(job.state, job.exit_code, job.message, host=job.worker,
-                             runtime_s=runtime)
+            return self._table.unknown(job_id) if job is None else job_status(job, job.worker)
 
     def cancel(self, job_id: str) -> None:
         with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None or job.state.is_terminal:
+            job = self._table.unended(job_id)
+            if job is None:
                 return
             future = job.future
             self._end(job, JobState.CANCELLED, None, "cancelled")
@@ -169,19 +160,14 @@ class DaskBackend:
         return tail(self.settings.logs_dir / f"{job_id}.stderr", self.settings.stderr_tail_chars)
 
     def forget(self, job_id: str) -> None:
-        with self._lock:
-            job = self._jobs.get(job_id)
-            if job is not None and job.state.is_terminal:
-                del self._jobs[job_id]
+        self._table.forget(job_id)
 
     def close(self) -> None:
         with self._lock:
-            self._closed = True
-            running = [(j.spec.job_id, j.future) for j in self._jobs.values()
-                       if not j.state.is_terminal and j.future is not None]
-            for job in self._jobs.values():
-                if not job.state.is_terminal:
-                    self._end(job, JobState.CANCELLED, None, "Woken is shutting down")
+            unfinished = self._table.close()
+            running = [(j.spec.job_id, j.future) for j in unfinished if j.future is not None]
+            for job in unfinished:
+                self._end(job, JobState.CANCELLED, None, "Woken is shutting down")
         for job_id, future in running:
             if future is not None:
                 self._stop_task(job_id, future)
@@ -304,7 +290,7 @@ class DaskBackend:
     # The monitor thread
 
     def _watch(self) -> None:
-        while not self._closed:
+        while not self._table.closed:
             self._wake.wait(self.settings.monitor_interval_s)
             self._wake.clear()
             try:
@@ -361,7 +347,7 @@ class DaskBackend:
                     job.worker, job.started = running[job.key], time.monotonic()
                     job.state = JobState.RUNNING
                     log.info("job %s running on %s", job.spec.job_id, job.worker)
-                    _notify(job)
+                    notify(job)
 
     def _collect(self, client: Client, job: _DaskJob) -> None:
         future = job.future
@@ -494,11 +480,7 @@ class DaskBackend:
         job.message = "; ".join([message, *job.history]) if message else "; ".join(job.history)
         log.info("job %s ended on %s: %s %s", job.spec.job_id, job.worker, state.value,
                  job.message)
-        _notify(job)
-
-
-def _notify(job: _DaskJob) -> None:
-    notify_change(job.spec.job_id, job.on_change)
+        notify(job)
 
 
 def _stop_event(job_id: str) -> str:

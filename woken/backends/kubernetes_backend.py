@@ -49,7 +49,8 @@ from kubernetes import config as kube_config
 from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
 
-from woken.backends.base import JobSpec, JobStatus, notify_change, runtime_so_far
+from woken.backends.base import JobSpec, JobStatus
+from woken.backends.job_table import JobTable, job_status, notify
 from woken.backends.kubernetes_manifest import (
     CONTAINER,
     JOB_ID_ANNOTATION,
@@ -123,10 +124,9 @@ class KubernetesBackend:
         self._client = client or api_client(settings)
         self.batch = k8s.BatchV1Api(self._client)
         self.core = k8s.CoreV1Api(self._client)
-        self._jobs: dict[str, _KubeJob] = {}
+        self._table: JobTable[_KubeJob] = JobTable(self.name, threading.RLock())
+        self._jobs, self._lock = self._table.jobs, self._table.lock
         self._by_name: dict[str, _KubeJob] = {}
-        self._lock = threading.RLock()
-        self._closed = False
         # Logs are read and TTLs set off the watch threads.
         self._finisher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kube-finish")
         namespace, timeout = settings.namespace, settings.request_timeout_s
@@ -152,11 +152,7 @@ class KubernetesBackend:
         manifest = job_manifest(spec, self.settings)
         name = manifest["metadata"]["name"]
         with self._lock:
-            if self._closed:
-                raise BackendError("the kubernetes backend is shut down")
-            if spec.job_id in self._jobs:
-                raise BackendError(f"job {spec.job_id} was already submitted")
-            job = self._jobs[spec.job_id] = self._by_name[name] = _KubeJob(spec, on_change, name)
+            job = self._by_name[name] = self._table.add(_KubeJob(spec, on_change, name))
         try:
             created = self.batch.create_namespaced_job(
                 self.settings.namespace, manifest,  # type: ignore[arg-type]
@@ -181,17 +177,12 @@ class KubernetesBackend:
     def status(self, job_id: str) -> JobStatus:
         with self._lock:
             job = self._jobs.get(job_id)
-            if job is None:
-                return JobStatus(JobState.LOST,
-                                 message=f"the kubernetes backend has no job {job_id}")
-            runtime = runtime_so_far(job.runtime_s, job.started)
-            return JobStatus(job.state, job.exit_code, job.message, host=job.node,
-                             runtime_s=runtime)
+            return self._table.unknown(job_id) if job is None else job_status(job, job.node)
 
     def cancel(self, job_id: str) -> None:
         with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None or job.state.is_terminal:
+            job = self._table.unended(job_id)
+            if job is None:
                 return
             job.ending = True
             self._end(job, JobState.CANCELLED, None, "cancelled")
@@ -202,19 +193,16 @@ class KubernetesBackend:
 
     def forget(self, job_id: str) -> None:
         with self._lock:
-            job = self._jobs.get(job_id)
-            if job is not None and job.state.is_terminal:
-                del self._jobs[job_id]
+            job = self._table.forget(job_id)
+            if job is not None:
                 self._by_name.pop(job.name, None)
 
     def close(self) -> None:
         """Stop watching; running Jobs go on, and a restarted Woken adopts them."""
         with self._lock:
-            self._closed = True
-            for job in self._jobs.values():
-                if not job.state.is_terminal:
-                    self._end(job, JobState.CANCELLED, None,
-                              "Woken is shutting down (its Kubernetes Job goes on)")
+            for job in self._table.close():
+                self._end(job, JobState.CANCELLED, None,
+                          "Woken is shutting down (its Kubernetes Job goes on)")
         for each in self._watches:
             each.stop(wait_s=0.5)
         self._finisher.shutdown(wait=True, cancel_futures=False)
@@ -320,7 +308,7 @@ class KubernetesBackend:
                     job.started = time.monotonic()
                     log.info("job %s running on node %s (pod %s)", job.spec.job_id, node,
                              pod.metadata.name)
-                    _notify(job)
+                    notify(job)
         elif phase in ("Succeeded", "Failed"):
             terminated = state.terminated if state is not None else None
             code = terminated.exit_code if terminated is not None else None
@@ -422,7 +410,7 @@ class KubernetesBackend:
             job.runtime_s = time.monotonic() - job.started
         job.state, job.exit_code, job.message = state, code, message
         log.info("job %s ended on %s: %s %s", job.spec.job_id, job.node, state.value, message)
-        _notify(job)
+        notify(job)
 
     def _tracked(self, name: str | None) -> _KubeJob | None:
         with self._lock:
@@ -450,10 +438,6 @@ def api_message(error: ApiException) -> str:
 def _job_finished(job: Any) -> bool:
     conditions = (job.status.conditions or []) if job.status else []
     return any(c.type in ("Complete", "Failed") and c.status == "True" for c in conditions)
-
-
-def _notify(job: _KubeJob) -> None:
-    notify_change(job.spec.job_id, job.on_change)
 
 
 __all__ = ["KubernetesBackend", "api_client", "job_name"]

@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from woken.backends.base import JobSpec, JobStatus, notify_change
+from woken.backends.base import JobSpec, JobStatus
+from woken.backends.job_table import JobTable, notify
 from woken.backends.launch import (
     ForkServer,
     ForkServerGone,
@@ -90,10 +91,6 @@ class _LocalJob:
     on_change: Callable[[], None] | None = None
 
 
-def _notify(job: _LocalJob) -> None:
-    notify_change(job.spec.job_id, job.on_change)
-
-
 class LocalBackend:
     """The backend that runs each job as a local process, a few at a time."""
 
@@ -123,10 +120,9 @@ class LocalBackend:
         self._server_failures = 0
         # Why forking was given up ('' while it is not).
         self._fork_disabled = ""
-        self._jobs: dict[str, _LocalJob] = {}
+        self._table: JobTable[_LocalJob] = JobTable(self.name, threading.Condition())
+        self._jobs, self._lock = self._table.jobs, self._table.lock
         self._queue: deque[str] = deque()
-        self._lock = threading.Condition()
-        self._closed = False
         # Written to wake the monitor (a job was submitted or cancelled, or the backend closes).
         self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         # Every process is started from this thread: the death signal of a child follows
@@ -140,14 +136,9 @@ class LocalBackend:
         if not spec.entrypoint.is_file():
             raise BackendError(f"algorithm {spec.algorithm}: no entrypoint at {spec.entrypoint}")
         with self._lock:
-            if self._closed:
-                raise BackendError("the local backend is shut down")
-            known = self._jobs.get(spec.job_id)
             # An ended job whose coordinator stopped before forgetting it (its copy of the
             # experiment stopped, woken.storage.fencing) may run again when it is resumed.
-            if known is not None and not known.state.is_terminal:
-                raise BackendError(f"job {spec.job_id} was already submitted")
-            self._jobs[spec.job_id] = _LocalJob(spec, on_change=on_change)
+            self._table.add(_LocalJob(spec, on_change=on_change), replace_ended=True)
             self._queue.append(spec.job_id)
         self._wake()
 
@@ -155,7 +146,7 @@ class LocalBackend:
         with self._lock:
             job = self._jobs.get(job_id)
             if job is None:
-                return JobStatus(JobState.LOST, message=f"the local backend has no job {job_id}")
+                return self._table.unknown(job_id)
             runtime = None
             if job.started:
                 runtime = (job.ended or time.monotonic()) - job.started
@@ -164,8 +155,8 @@ class LocalBackend:
 
     def cancel(self, job_id: str) -> None:
         with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None or job.state.is_terminal:
+            job = self._table.unended(job_id)
+            if job is None:
                 return
             if job.state is JobState.QUEUED:
                 self._queue.remove(job_id)
@@ -179,16 +170,11 @@ class LocalBackend:
         return tail(self.logs_dir / f"{job_id}.stderr", self.stderr_tail_chars)
 
     def forget(self, job_id: str) -> None:
-        """Drop what the backend remembers of an ended job."""
-        with self._lock:
-            job = self._jobs.get(job_id)
-            if job is not None and job.state.is_terminal:
-                del self._jobs[job_id]
+        self._table.forget(job_id)
 
     def close(self) -> None:
         with self._lock:
-            self._closed = True
-            for job in self._jobs.values():
+            for job in self._table.close():
                 if job.state is JobState.RUNNING:
                     self._kill(job, signal.SIGKILL)
         self._wake()
@@ -219,7 +205,7 @@ class LocalBackend:
         try:
             while True:
                 with self._lock:
-                    if self._closed:
+                    if self._table.closed:
                         return
                     if self.launcher == "fork":
                         self._tend_server()
@@ -338,7 +324,7 @@ class LocalBackend:
         job.state = JobState.RUNNING
         log.info("job %s (%s %s) started by %s, pid %s", spec.job_id, spec.algorithm,
                  spec.command, job.launcher, job.pid if job.pid is not None else "to come")
-        _notify(job)
+        notify(job)
 
     def _fork_module(self, spec: JobSpec) -> str | None:
         if self.launcher != "fork" or self._fork_disabled or self._server is None:
@@ -403,7 +389,7 @@ class LocalBackend:
                 stream.close()
         _close_pidfd(job)
         log.info("job %s ended: %s %s", job.spec.job_id, state.value, job.message)
-        _notify(job)
+        notify(job)
 
     # The fork server (monitor thread only, under the lock)
 

@@ -26,3 +26,30 @@ Internals: :mod:`.engine` (engine options shared by SQLite and PostgreSQL),
 :mod:`.filter_rules` and :mod:`.filter_sql` (behind :mod:`.filters`), :mod:`.nominal`
 (which text columns are nominal), :mod:`.table_data`, :mod:`.load_summary`.
 """
+
+import importlib
+from typing import Any
+
+# The public names and the module each lives in, imported on first use: importing
+# `woken.features` (or `woken.features.variables`) loads no database code.
+_WHERE = {
+    "FeaturesDatabase": "database", "Dataset": "database",
+    "SelectedData": "selection",
+    "parse_filters": "filters", "filter_fields": "filters", "filter_to_sql": "filters",
+    "Filter": "filter_rules", "Group": "filter_rules", "LIST_VALUE": "filter_rules",
+    "load_datasets": "loading",
+    "LoadOptions": "load_files", "Mode": "load_files", "load_sources": "load_files",
+    "open_sources": "load_files",
+    "NOMINAL_MAX_VALUES": "nominal",
+    "create_features_engine": "engine",
+    "datasets_answer": "metadata_answers", "variables_answer": "metadata_answers",
+    "ProblemType": "variables", "TypeClass": "variables", "VariableMeta": "variables",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)

@@ -48,28 +48,30 @@ meta_datasets = sa.Table(
     sa.Column("anonymisation_level", sa.String(64), nullable=True),
 )
 
+
+def _dataset_and_table() -> tuple[sa.Column, sa.Column]:
+    """The key of a dataset's part in one table: the dataset (deleted with it) and the table."""
+    return (
+        sa.Column(
+            "dataset",
+            sa.String(64),
+            sa.ForeignKey("meta_datasets.code", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("table_name", sa.String(64), primary_key=True),
+    )
+
+
 meta_dataset_tables = sa.Table(
     "meta_dataset_tables",
     metadata,
-    sa.Column(
-        "dataset",
-        sa.String(64),
-        sa.ForeignKey("meta_datasets.code", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("table_name", sa.String(64), primary_key=True),
+    *_dataset_and_table(),
 )
 
 meta_variables = sa.Table(
     "meta_variables",
     metadata,
-    sa.Column(
-        "dataset",
-        sa.String(64),
-        sa.ForeignKey("meta_datasets.code", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("table_name", sa.String(64), primary_key=True),
+    *_dataset_and_table(),
     sa.Column("code", sa.String(64), primary_key=True),
     # The order in which the dataset declares its variables (target first), so that
     # listings are stable and readable rather than alphabetical.

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 # One definition of the type families, shared with the algorithm containers.
-from woken.algorithms.common.variables import NOMINAL_TYPES, NUMERIC_TYPES
+from woken.algorithms.common.variables import NOMINAL_TYPES, NUMERIC_TYPES, TypedVariable
 
 VARIABLE_TYPES = NOMINAL_TYPES | NUMERIC_TYPES | {"text", "date"}
 
@@ -29,7 +29,7 @@ class ProblemType(StrEnum):
 
 
 @dataclass(frozen=True)
-class VariableMeta:
+class VariableMeta(TypedVariable):
     """A variable's metadata: code, label, type, categories and description."""
 
     code: str
@@ -40,14 +40,6 @@ class VariableMeta:
     description: str = ""
     methodology: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def is_nominal(self) -> bool:
-        return self.type in NOMINAL_TYPES
-
-    @property
-    def is_numeric(self) -> bool:
-        return self.type in NUMERIC_TYPES
 
     @property
     def type_class(self) -> TypeClass:

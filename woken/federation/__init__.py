@@ -15,3 +15,10 @@ Two roles, both a plain ``woken serve``:
 Every federated algorithm is exact: its result equals the same computation on the
 pooled rows (the integration tests check it to ``rtol=1e-6``).
 """
+
+from woken.federation.central import Central
+from woken.federation.methods.catalogue import catalogue_answer
+from woken.federation.query import parse_query
+from woken.federation.site import NotASite, check_token, run_step
+
+__all__ = ["Central", "NotASite", "catalogue_answer", "check_token", "parse_query", "run_step"]

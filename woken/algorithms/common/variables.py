@@ -24,8 +24,22 @@ class Enumeration:
     label: str
 
 
+class TypedVariable:
+    """What a variable's type says: nominal or numeric (the service's VariableMeta shares it)."""
+
+    type: str
+
+    @property
+    def is_nominal(self) -> bool:
+        return self.type in NOMINAL_TYPES
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+
 @dataclass(frozen=True)
-class Variable:
+class Variable(TypedVariable):
     """One variable's metadata: code, label, type and, for a nominal one, its categories."""
 
     code: str
@@ -62,14 +76,6 @@ class Variable:
             type=variable_type,
             enumerations=enumerations,
         )
-
-    @property
-    def is_nominal(self) -> bool:
-        return self.type in NOMINAL_TYPES
-
-    @property
-    def is_numeric(self) -> bool:
-        return self.type in NUMERIC_TYPES
 
     @property
     def categories(self) -> tuple[str, ...]:

@@ -7,11 +7,11 @@ from typing import Any
 
 from aiohttp import web
 
-from woken._guards.strict_numbers import parse_int
+from woken.api.body import read_json_body
 from woken.api.bridge import reply_future
-from woken.api.handlers.mining import read_json_body, wants_async
 from woken.api.keys import SERVICES
-from woken.errors import BadRequest, NotFound
+from woken.api.params import MAX_OFFSET, MAX_PAGE, int_query, wants_async
+from woken.errors import NotFound
 from woken.planning.queries import ExperimentSchema, load_body
 from woken.results.experiment_2019 import experiment_2019, is_2019_request
 from woken.states import ExperimentState
@@ -19,10 +19,6 @@ from woken.storage.tables import Experiment
 from woken.system.experiments import cancel_experiment as cancel_experiment_actor
 from woken.system.experiments import progress, submit_experiment
 from woken.system.trained_models import experiment_models
-
-MAX_PAGE = 100
-# Far past any real list, well within the 64-bit integers the databases bind.
-MAX_OFFSET = 10**9
 
 
 def location(experiment_id: str) -> str:
@@ -62,7 +58,7 @@ async def run_experiment(request: web.Request) -> web.Response:
 
 async def get_experiment(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    experiment = await _experiment(request)
+    experiment = await experiment_of(request)
     jobs = await asyncio.to_thread(services.woken_db.jobs_of_experiment, experiment.id)
     models = await asyncio.to_thread(experiment_models, services, experiment)
     return web.json_response({
@@ -76,8 +72,8 @@ async def get_experiment(request: web.Request) -> web.Response:
 
 async def list_experiments(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    limit = _int_query(request, "limit", 20, 1, MAX_PAGE)
-    offset = _int_query(request, "offset", 0, 0, MAX_OFFSET)
+    limit = int_query(request, "limit", 20, 1, MAX_PAGE)
+    offset = int_query(request, "offset", 0, 0, MAX_OFFSET)
     experiments, total = await asyncio.to_thread(
         services.woken_db.list_experiments, limit, offset
     )
@@ -89,7 +85,7 @@ async def list_experiments(request: web.Request) -> web.Response:
 
 async def cancel_experiment(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    experiment = await _experiment(request)
+    experiment = await experiment_of(request)
     if ExperimentState(experiment.state).is_terminal:
         return web.json_response({**_summary(experiment), "message": "already ended"})
     cancel_experiment_actor(services, experiment)
@@ -99,7 +95,8 @@ async def cancel_experiment(request: web.Request) -> web.Response:
     )
 
 
-async def _experiment(request: web.Request) -> Experiment:
+async def experiment_of(request: web.Request) -> Experiment:
+    """The experiment the route names; NotFound if there is none."""
     services = request.app[SERVICES]
     experiment_id = request.match_info["experiment_id"]
     experiment = await asyncio.to_thread(services.woken_db.get_experiment, experiment_id)
@@ -120,16 +117,3 @@ def _summary(experiment: Experiment) -> dict[str, Any]:
         "error": experiment.error,
     }
 
-
-def _int_query(request: web.Request, name: str, default: int, low: int, high: int | None) -> int:
-    raw = request.query.get(name)
-    if raw is None:
-        return default
-    try:
-        value = parse_int(raw)
-    except ValueError:
-        raise BadRequest(f"query parameter '{name}' must be an integer, got {raw!r}") from None
-    if value < low or (high is not None and value > high):
-        bounds = f">= {low}" if high is None else f"between {low} and {high}"
-        raise BadRequest(f"query parameter '{name}' must be {bounds}, got {value}")
-    return value

@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from woken.api.body import read_json_body
 from woken.api.keys import METRICS, SERVICES
 from woken.api.middleware import Unauthorized
 from woken.config.federation import FederationSettings
@@ -36,16 +37,9 @@ def _as_site(request: web.Request) -> None:
         raise Unauthorized(str(error)) from None
 
 
-async def _json(request: web.Request) -> Any:
-    try:
-        return await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise BadRequest(f"the body is not JSON: {error}") from None
-
-
 async def site_step(request: web.Request) -> web.Response:
     _as_site(request)
-    body = await _json(request)
+    body = await read_json_body(request)
     services = request.app[SERVICES]
     # A local step takes one of the site's job slots: a busy site answers 503, which
     # its central reports naming the site, rather than queueing without bound.
@@ -95,7 +89,7 @@ async def _with_central(request: web.Request, work: Any, *args: Any) -> dict[str
 
 
 async def federated_run(request: web.Request) -> web.Response:
-    query = parse_query(await _json(request))
+    query = parse_query(await read_json_body(request))
     return web.json_response(await _with_central(request, Central.run, query))
 
 

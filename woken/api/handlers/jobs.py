@@ -7,9 +7,9 @@ from typing import Any
 
 from aiohttp import web
 
-from woken.api.handlers.experiments import MAX_OFFSET, MAX_PAGE, _int_query
 from woken.api.handlers.mining import job_location
 from woken.api.keys import SERVICES
+from woken.api.params import MAX_OFFSET, MAX_PAGE, int_query
 from woken.errors import NotFound
 from woken.storage.tables import Job
 from woken.system.jobs import cancel_job as cancel_job_coordinator
@@ -31,8 +31,8 @@ def summary(job: Job) -> dict[str, Any]:
 async def list_jobs(request: web.Request) -> web.Response:
     """`GET /mining/jobs?limit=&offset=`: the single jobs, newest first."""
     services = request.app[SERVICES]
-    limit = _int_query(request, "limit", 20, 1, MAX_PAGE)
-    offset = _int_query(request, "offset", 0, 0, MAX_OFFSET)
+    limit = int_query(request, "limit", 20, 1, MAX_PAGE)
+    offset = int_query(request, "offset", 0, 0, MAX_OFFSET)
     jobs, total = await asyncio.to_thread(services.woken_db.list_single_jobs, limit, offset)
     return web.json_response({
         "items": [summary(job) for job in jobs], "total": total, "limit": limit, "offset": offset,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from woken.api.handlers.experiments import _experiment
+from woken.api.handlers.experiments import experiment_of
 from woken.results.leaderboard_csv import leaderboard_csv
 
 
 async def leaderboard(request: web.Request) -> web.Response:
-    experiment = await _experiment(request)
+    experiment = await experiment_of(request)
     board = (experiment.result or {}).get("leaderboard")
     return web.Response(
         text=leaderboard_csv(board), content_type="text/csv",

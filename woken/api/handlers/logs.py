@@ -6,8 +6,8 @@ import asyncio
 
 from aiohttp import web
 
-from woken.api.handlers.experiments import _int_query
 from woken.api.keys import SERVICES
+from woken.api.params import int_query
 from woken.errors import BadRequest
 from woken.system.job_logs import job_logs
 
@@ -20,9 +20,9 @@ def logs_location(job_id: str) -> str:
 
 
 async def get_job_logs(request: web.Request) -> web.Response:
-    tail = _int_query(request, "tail", -1, 0, MAX_LINES)
-    start = _int_query(request, "start", 0, 0, MAX_LINES)
-    end = _int_query(request, "end", -1, 0, MAX_LINES)
+    tail = int_query(request, "tail", -1, 0, MAX_LINES)
+    start = int_query(request, "start", 0, 0, MAX_LINES)
+    end = int_query(request, "end", -1, 0, MAX_LINES)
     if tail >= 0 and ("start" in request.query or "end" in request.query):
         raise BadRequest("give either 'tail' or a range ('start', 'end'), not both")
     if end >= 0 and end < start:

@@ -8,11 +8,11 @@ from typing import Any
 
 from aiohttp import web
 
-from woken.api.body import decode_json
+from woken.api.body import read_json_body
 from woken.api.bridge import reply_future
-from woken.api.keys import CONFIG, SERVICES
-from woken.errors import NotFound, UnsupportedMediaType
-from woken.planning.limits import body_too_large, check_body_counts, check_body_size
+from woken.api.keys import SERVICES
+from woken.api.params import wants_async
+from woken.errors import NotFound
 from woken.planning.planner import DATA_ALGORITHM
 from woken.planning.queries import MiningJobSchema, load_body
 from woken.states import JobState
@@ -23,37 +23,6 @@ from woken.system.jobs import is_data_request, selected_rows, start_job, submit_
 log = logging.getLogger(__name__)
 
 DATA_SHAPE = "tabular_data_resource_json"
-JSON = "application/json"
-
-
-async def read_json_body(request: web.Request) -> Any:
-    """The body as JSON, read only when it says it is JSON and within the size limit.
-
-    The media type is checked first: a web page can make a browser post
-    ``text/plain`` to a loopback service without asking, but not ``application/json``.
-    """
-    if request.content_type != JSON:
-        raise UnsupportedMediaType(
-            f"the request body must be JSON with Content-Type: {JSON}, "
-            f"not {request.content_type or 'none'}"
-        )
-    limits = request.app[CONFIG].limits
-    if request.content_length is not None:
-        check_body_size(request.content_length, limits)
-    try:
-        body = await request.read()
-    except web.HTTPRequestEntityTooLarge:  # a chunked body that grew past client_max_size
-        raise body_too_large(limits) from None
-    check_body_size(len(body), limits)
-    document = decode_json(body, limits)
-    check_body_counts(document, limits)
-    return document
-
-
-def wants_async(request: web.Request) -> bool:
-    """`Prefer: respond-async` (RFC 7240), or `?async=true`: answer 202 and let the client poll."""
-    prefer = request.headers.get("Prefer", "").lower()
-    return "respond-async" in prefer or request.query.get("async", "").lower() in {"1", "true"}
 
 
 def job_location(job_id: str) -> str:

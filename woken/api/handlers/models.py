@@ -6,11 +6,10 @@ import asyncio
 
 from aiohttp import web
 
+from woken.api.body import read_body, read_json_body
 from woken.api.bridge import reply_future
-from woken.api.handlers.mining import read_json_body
-from woken.api.keys import CONFIG, SERVICES
+from woken.api.keys import SERVICES
 from woken.errors import BackendError, BadRequest
-from woken.planning.limits import check_body_size
 from woken.planning.prediction_rows import records_from_csv, records_from_json
 from woken.storage.database import StoredResult
 from woken.system.trained_models import card, model_file, start_prediction
@@ -38,10 +37,8 @@ async def predict(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     model_id = request.match_info["model_id"]
     if request.content_type in CSV_TYPES:
-        body = await request.read()
-        check_body_size(len(body), request.app[CONFIG].limits)
         try:
-            text = body.decode("utf-8")
+            text = (await read_body(request)).decode("utf-8")
         except UnicodeDecodeError:
             raise BadRequest("the CSV rows are not UTF-8 text") from None
         records = records_from_csv(text)
