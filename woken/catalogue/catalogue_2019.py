@@ -50,6 +50,7 @@ def metric(code: str) -> dict[str, str]:
 def parameter_2019(parameter: ParameterSpec) -> dict[str, Any]:
     document = {key: value for key, value in parameter.to_json().items()
                 if key not in ("min", "max")}
+    document["default_value"] = parameter.default_for(dialect_2019=True)
     if parameter.type in ("int", "number"):
         document["constraints"] = {"min": parameter.min, "max": parameter.max}
     return document

@@ -85,6 +85,14 @@ class ParameterSpec:
     # A string parameter's form, a regular expression the whole value must match: a value
     # the algorithm would refuse (e.g. "64,x" as layer sizes) is a 400, not a failed job.
     pattern: str | None = None
+    # The default a request in the 2019 dialect gets where the 2019 Woken's differed
+    # (manifest `default_2019`); None: the same as `default_value`.
+    default_2019: Any = None
+
+    def default_for(self, dialect_2019: bool) -> Any:
+        """The default a request gets: the 2019 one for a 2019 request, where there is one."""
+        return self.default_2019 if dialect_2019 and self.default_2019 is not None \
+            else self.default_value
 
     def check(self, raw: Any) -> str:
         """Validate one value (strings on the wire) and return it as the string the job gets."""
@@ -246,8 +254,12 @@ class AlgorithmSpec:
             ),
         }
 
-    def resolve_parameters(self, requested: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-        """Check the request's parameters and fill in defaults; every value is a string."""
+    def resolve_parameters(self, requested: Sequence[Mapping[str, Any]],
+                           dialect_2019: bool = False) -> dict[str, str]:
+        """Check the request's parameters and fill in defaults; every value is a string.
+
+        ``dialect_2019``: the request speaks 2019's dialect, and gets 2019's defaults.
+        """
         by_code = {p.code: p for p in self.parameters}
         resolved: dict[str, str] = {}
         for item in requested:
@@ -261,8 +273,9 @@ class AlgorithmSpec:
                 raise BadRequest(f"parameter '{code}' is given twice")
             resolved[code] = by_code[code].check(item.get("value", ""))
         for spec in self.parameters:
-            if spec.code not in resolved and spec.default_value is not None:
-                resolved[spec.code] = str(spec.default_value)
+            default = spec.default_for(dialect_2019)
+            if spec.code not in resolved and default is not None:
+                resolved[spec.code] = str(default)
         return resolved
 
     def check_variables(
@@ -474,6 +487,7 @@ def _parameter(raw: Mapping[str, Any]) -> ParameterSpec:
         values=tuple(raw.get("values", ())),
         description=raw.get("description", ""),
         pattern=pattern,
+        default_2019=raw.get("default_2019"),
     )
 
 

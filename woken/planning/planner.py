@@ -31,6 +31,7 @@ from woken.planning.provenance import (
     ResultContext,
 )
 from woken.planning.queries import MiningQuery, Selection
+from woken.results.experiment_2019 import is_2019_request
 
 
 class PlanningContext(Protocol):
@@ -210,7 +211,8 @@ def check_algorithm(
     algorithm: AlgorithmSpec, requested: Sequence[dict[str, Any]], selection: ResolvedSelection
 ) -> dict[str, str]:
     """The algorithm's resolved parameters, once they and the variables fit it."""
-    parameters = algorithm.resolve_parameters(requested)
+    parameters = algorithm.resolve_parameters(
+        requested, dialect_2019=is_2019_request(selection.query.raw))
     algorithm.check_variables(selection.variables, selection.covariables, selection.grouping)
     return parameters
 

@@ -97,6 +97,19 @@ async def test_a_2019_statistics_query_is_answered_in_2019_shape(client: TestCli
     same_structure(ours["data"], plotly_as_now(theirs["data"]) if plotly else theirs["data"])
 
 
+async def test_a_2019_histograms_query_gets_2019s_20_bins_and_a_2017_one_10(
+    client: TestClient,
+) -> None:
+    theirs = reference("histograms.json")
+    ours = await ask(client, "/mining/job", theirs["query"])
+    assert len(ours["data"][0]["series"][0]["data"]) == 20
+    assert len(theirs["data"][0]["series"][0]["data"]) == 20
+    query_2017 = {k: v for k, v in theirs["query"].items()
+                  if k not in ("user", "targetTable", "covariablesMustExist")}
+    assert len((await ask(client, "/mining/job", query_2017))["data"][0]["series"][0]["data"]) \
+        == 10
+
+
 async def test_the_knn_mining_query_answers_a_pfa_document(client: TestClient) -> None:
     theirs = reference("knn_data_mining.json")
     assert theirs["query"] == reference("knn_data_mining_query.json")

@@ -59,3 +59,16 @@ def test_a_bad_pattern_is_refused_naming_its_file(
     manifest.write_text(manifest.read_text() + f"\n[[parameters]]\n{parameter}\n")
     with pytest.raises(ConfigurationError, match=reason):
         parse_manifest(manifest)
+
+
+def test_a_2019_request_gets_2019_defaults_where_they_differ() -> None:
+    registry = Registry.load(ALGORITHMS_DIR)
+    histograms = registry.get("histograms")
+    assert histograms.resolve_parameters([]) == {"bins": "10"}
+    assert histograms.resolve_parameters([], dialect_2019=True) == {"bins": "20"}
+    # A value the request gives is its own, in either dialect.
+    given = [{"code": "bins", "value": "7"}]
+    assert histograms.resolve_parameters(given, dialect_2019=True) == {"bins": "7"}
+    # Without a 2019 default, a 2019 request gets the same default.
+    knn = registry.get("knn")
+    assert knn.resolve_parameters([], dialect_2019=True) == knn.resolve_parameters([])
