@@ -38,7 +38,7 @@ async def test_knn_job_on_the_sample_returns_a_model(client) -> None:
     assert result["error"] is None
     assert result["function"] == "knn" and result["node"] == "local"
     assert result["jobId"] and isinstance(result["timestamp"], float)
-    assert result["data"]["k"] == 5
+    assert model_description(result["data"])["k"] == 5
     stored = await client.get(f"/mining/jobs/{result['jobId']}")
     assert stored.status == 200
     body = await stored.json()
