@@ -31,6 +31,7 @@ from woken.planning.provenance import (
     ResultContext,
 )
 from woken.planning.queries import MiningQuery, Selection
+from woken.results.data_resource import data_resource
 from woken.results.experiment_2019 import is_2019_request
 
 
@@ -256,10 +257,13 @@ def plan_job(services: PlanningContext, query: MiningQuery, algorithm: Algorithm
                     context(selection, algorithm.code, rows))
 
 
-def select_data(services: PlanningContext, query: Selection) -> tuple[SelectedData, ResultContext]:
-    """The `data` pseudo-algorithm: the selected rows, no container."""
+def select_data(
+    services: PlanningContext, query: Selection
+) -> tuple[dict[str, Any], ResultContext]:
+    """The `data` pseudo-algorithm: the selected rows as a data resource, no container."""
     selection = resolve_selection(services, query)
     if not selection.metas:
         raise BadRequest("no variable selected: name some in variables or covariables")
     data, rows = select_rows(services, selection)
-    return data, context(selection, DATA_ALGORITHM, rows)
+    resource = data_resource(data.columns, data.rows, selection.metas)
+    return resource, context(selection, DATA_ALGORITHM, rows)

@@ -9,7 +9,6 @@ from woken.actors.coordinator import CoordinatorActor
 from woken.actors.messages import Cancel, JobEnded, StartJob
 from woken.container.volumes import create_volume
 from woken.errors import BadRequest, ServiceUnavailable
-from woken.features.selection import SelectedData
 from woken.planning.planner import DATA_ALGORITHM, plan_job, select_data
 from woken.planning.provenance import ResultContext
 from woken.planning.queries import MiningQuery
@@ -24,7 +23,9 @@ def is_data_request(query: MiningQuery) -> bool:
     return query.algorithm.code in ("", DATA_ALGORITHM)
 
 
-def selected_rows(services: Services, query: MiningQuery) -> tuple[SelectedData, ResultContext]:
+def selected_rows(
+    services: Services, query: MiningQuery
+) -> tuple[dict[str, Any], ResultContext]:
     return select_data(services, query)
 
 

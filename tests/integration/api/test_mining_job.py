@@ -74,8 +74,15 @@ async def test_the_data_pseudo_algorithm_applies_querybuilder_filters(client) ->
         "data", ["species"], ["petal_length"], datasets=[{"code": "iris"}], filters=filters,
     ))
     assert status == 200, result
-    rows = result["data"]["rows"]
-    assert rows and all(r[0] == "setosa" and r[1] > 1.5 for r in rows)
+    assert result["shape"] == "tabular_data_resource_json"
+    resource = result["data"]
+    assert resource["profile"] == "tabular-data-resource"
+    fields = resource["schema"]["fields"]
+    assert [(f["name"], f["type"]) for f in fields] == [
+        ("species", "string"), ("petal_length", "number")]
+    assert fields[0]["constraints"]["enum"] == ["setosa", "versicolor", "virginica"]
+    rows = resource["data"]
+    assert rows and all(r["species"] == "setosa" and r["petal_length"] > 1.5 for r in rows)
     # iris has 13 setosa flowers with a petal longer than 1.5 cm.
     assert len(rows) == 13
 

@@ -80,7 +80,7 @@ async def test_the_target_table_decides_which_rows_are_read(
     })
     result = await response.json()
     assert response.status == 200, result
-    assert len(result["data"]["rows"]) == rows
+    assert len(result["data"]["data"]) == rows
     assert result["dataProvenance"] == [{"code": "desd-synthdata"}]
 
 

@@ -77,7 +77,7 @@ async def test_one_dataset_of_a_shared_table_is_its_rows_only(client) -> None:
     })
     result = await response.json()
     assert response.status == 200, result
-    assert len(result["data"]["rows"]) == 30
+    assert len(result["data"]["data"]) == 30
     listed = (await (await client.get("/metadata/datasets")).json())["datasets"]
     counts = {d["code"]: d["rows"] for d in listed}
     assert counts["desd-synthdata"] == 50 and counts["nida-synthdata"] == 30

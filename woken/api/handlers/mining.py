@@ -37,7 +37,7 @@ async def run_job(request: web.Request) -> web.Response:
         rows, selected = await asyncio.to_thread(selected_rows, services, query)
         answer = StoredResult(
             job_id="", node=services.config.node, timestamp=utc_now(),
-            function=DATA_ALGORITHM, shape=DATA_SHAPE, data=rows.to_json(), error=None,
+            function=DATA_ALGORITHM, shape=DATA_SHAPE, data=rows, error=None,
         ).to_query_result(selected.to_json())
         return web.json_response({**answer, "jobId": None})
 
