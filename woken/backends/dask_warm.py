@@ -70,6 +70,10 @@ class Forker:
                 return self._socket
             if self._socket is not None:
                 self._socket.close()
+            if self._process is not None:
+                # Reap the server that ended (or kill one whose socket is gone) before
+                # its Popen is replaced: an unreaped child outlives its object.
+                _reap(self._process)
             script = Path(self._folder) / "fork_server.py"
             script.write_text(self._script, encoding="utf-8")
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -113,7 +117,11 @@ class Forker:
                 self._socket = None
             process = self._process
         sock.close()
-        code = process.poll() if process is not None else None
+        code = None
+        if process is not None:
+            # The socket closes as the server exits: give the exit a moment to land.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = process.wait(timeout=2)
         for waiting in list(self._waiting.values()):
             waiting.put({"event": "gone", "message": f"the worker's fork server ended "
                                                      f"(exit status {code})"})
@@ -143,11 +151,16 @@ class Forker:
         if sock is not None:
             sock.close()
         if process is not None:
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _reap(process, grace_s=5)
+
+
+def _reap(process: subprocess.Popen[bytes], grace_s: float = 0.0) -> None:
+    """Wait for `process` to end (killing it after `grace_s`), so no zombie is left."""
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 class WarmWorkers(WorkerPlugin):
