@@ -256,10 +256,11 @@ class DaskBackend:
             (job_process.run_entrypoint, spec.job_id))
         future = client.submit(
             *task, str(spec.entrypoint), spec.command,
-            spec.environment, spec.timeout_s, inputs=inputs, workdir=workdir,
-            should_stop=Event(_stop_event(spec.job_id), client=client).is_set,
-            stop_poll_s=settings.cancel_poll_s, kill_grace_s=settings.kill_grace_s,
-            tail_bytes=settings.stderr_tail_chars * 4,
+            spec.environment, spec.timeout_s, job_process.RunOptions(
+                inputs=inputs, workdir=workdir,
+                should_stop=Event(_stop_event(spec.job_id), client=client).is_set,
+                stop_poll_s=settings.cancel_poll_s, kill_grace_s=settings.kill_grace_s,
+                tail_bytes=settings.stderr_tail_chars * 4),
             key=job.key, pure=False, retries=0, resources=resources or None, **placement,
         )
         future.add_done_callback(lambda _: self._wake.set())

@@ -199,20 +199,9 @@ def algorithms_root() -> str | None:
     return str(Path(next(iter(found.submodule_search_locations))).parent.parent)
 
 
-def run_forked(
-    job_id: str,
-    module: str,
-    entrypoint: str,
-    command: str,
-    environment: dict[str, str],
-    timeout_s: float,
-    inputs: dict[str, bytes] | None = None,
-    workdir: str | None = None,
-    should_stop: Any = None,
-    stop_poll_s: float = 0.25,
-    kill_grace_s: float = 3.0,
-    tail_bytes: int = 16_000,
-) -> dict[str, Any]:
+def run_forked(job_id: str, module: str, entrypoint: str, command: str,
+               environment: dict[str, str], timeout_s: float,
+               options: job_process.RunOptions = job_process.DEFAULT_OPTIONS) -> dict[str, Any]:
     """The Dask task: `job_process.run_entrypoint`'s contract, the process a fork."""
     try:
         worker = get_worker()
@@ -220,12 +209,11 @@ def run_forked(
         worker = None
     forker = getattr(worker, "_woken_forker", None)
     if worker is None or forker is None:
-        return job_process.run_entrypoint(
-            job_id, entrypoint, command, environment, timeout_s, inputs=inputs,
-            workdir=workdir, should_stop=should_stop, stop_poll_s=stop_poll_s,
-            kill_grace_s=kill_grace_s, tail_bytes=tail_bytes)
-    result = run_with(forker, job_id, module, command, environment, timeout_s, inputs, workdir,
-                      should_stop, stop_poll_s, kill_grace_s, tail_bytes)
+        return job_process.run_entrypoint(job_id, entrypoint, command, environment, timeout_s,
+                                          options)
+    result = run_with(forker, job_id, module, command, environment, timeout_s, options.inputs,
+                      options.workdir, options.should_stop, options.stop_poll_s,
+                      options.kill_grace_s, options.tail_bytes)
     # The backend learns the worker's address here, without asking the scheduler.
     result["worker"] = worker.address
     return result

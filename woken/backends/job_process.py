@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,26 +82,33 @@ def die_with_parent() -> Callable[[], None]:
     return arm
 
 
-def run_entrypoint(
-    job_id: str,
-    entrypoint: str,
-    command: str,
-    environment: dict[str, str],
-    timeout_s: float,
-    inputs: dict[str, bytes] | None = None,
-    workdir: str | None = None,
-    should_stop: Callable[[], bool] | None = None,
-    stop_poll_s: float = 0.25,
-    kill_grace_s: float = 3.0,
-    tail_bytes: int = 16_000,
-) -> dict[str, Any]:
-    """Run ``entrypoint command`` as the job, on this machine; the Dask task.
+@dataclass(frozen=True)
+class RunOptions:
+    """How a job's process runs, besides its command, environment and timeout.
 
     With ``inputs`` (relative path -> content) the job runs in a fresh temporary
     directory holding them, and the files it created or changed come back in
     ``outputs``; with ``workdir`` it runs there, in place (a shared volume).
-    ``should_stop`` is asked every ``stop_poll_s``: true means cancelled.
+    ``should_stop`` is asked every ``stop_poll_s``: true means cancelled; a killed
+    job gets ``kill_grace_s`` between SIGTERM and SIGKILL; stdout and stderr come
+    back as their last ``tail_bytes``.
     """
+
+    inputs: dict[str, bytes] | None = None
+    workdir: str | None = None
+    should_stop: Callable[[], bool] | None = None
+    stop_poll_s: float = 0.25
+    kill_grace_s: float = 3.0
+    tail_bytes: int = 16_000
+
+
+DEFAULT_OPTIONS = RunOptions()
+
+
+def run_entrypoint(job_id: str, entrypoint: str, command: str, environment: dict[str, str],
+                   timeout_s: float, options: RunOptions = DEFAULT_OPTIONS) -> dict[str, Any]:
+    """Run ``entrypoint command`` as the job, on this machine; the Dask task."""
+    inputs, workdir, tail_bytes = options.inputs, options.workdir, options.tail_bytes
     scratch = None
     if workdir is None:
         scratch = tempfile.mkdtemp(prefix=f"woken-{job_id[:36]}-")
@@ -118,7 +126,8 @@ def run_entrypoint(
                 # It dies with the worker: a killed worker leaves no job running.
                 preexec_fn=die_with_parent(),
             )
-            ending = _wait(process, timeout_s, should_stop, stop_poll_s, kill_grace_s)
+            ending = _wait(process, timeout_s, options.should_stop, options.stop_poll_s,
+                           options.kill_grace_s)
             runtime = time.monotonic() - started
             outputs = _changed_files(Path(workdir), inputs or {}) if scratch else {}
             return {

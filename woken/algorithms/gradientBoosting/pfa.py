@@ -14,25 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from woken.algorithms.common.pfa import expressions as pfa
 from woken.algorithms.common.pfa.document import ROW, PfaModel
-from woken.algorithms.common.pfa.expressions import (
-    DOUBLE_ARRAY,
-    STRING_ARRAY,
-    Var,
-    argmax_of,
-    array_of,
-    attr,
-    cell,
-    cell_spec,
-    fcn,
-    let,
-    record,
-)
 from woken.algorithms.common.predictive import TrainingData
 
-ROW_RECORD = record("Row", {"values": DOUBLE_ARRAY})
-TREE = record("TreeNode", {"feature": "int", "value": "double",
-                           "pass": ["double", "TreeNode"], "fail": ["double", "TreeNode"]})
+ROW_RECORD = pfa.record("Row", {"values": pfa.DOUBLE_ARRAY})
+TREE = pfa.record("TreeNode", {"feature": "int", "value": "double",
+                               "pass": ["double", "TreeNode"], "fail": ["double", "TreeNode"]})
 
 
 def float32_bound(threshold: float) -> float:
@@ -63,10 +51,12 @@ def _tree(tree: Any, node: int = 0) -> dict[str, Any]:
 
 def _sum_of_trees(trees: Any) -> dict[str, Any]:
     """The learning rate times the sum of the trees' values at the row."""
-    walk = fcn({"tree": "TreeNode"}, "double", {"model.tree.simpleWalk": ["row", "tree", fcn(
+    goes_left = pfa.fcn(
         {"d": "Row", "t": "TreeNode"}, "boolean",
-        {"<": [attr("d", "values", attr("t", "feature")), attr("t", "value")]})]})
-    return {"*": [cell("learningRate"), {"a.sum": [{"a.map": [trees, walk]}]}]}
+        {"<": [pfa.attr("d", "values", pfa.attr("t", "feature")), pfa.attr("t", "value")]})
+    walk = pfa.fcn({"tree": "TreeNode"}, "double",
+                   {"model.tree.simpleWalk": ["row", "tree", goes_left]})
+    return {"*": [pfa.cell("learningRate"), {"a.sum": [{"a.map": [trees, walk]}]}]}
 
 
 def _root(tree: Any) -> dict[str, Any]:
@@ -83,24 +73,24 @@ def gradient_boosting_pfa(model: Any, data: TrainingData) -> PfaModel:
              for k in range(stages.shape[1])]
     init = model._raw_predict_init(np.zeros((1, model.n_features_in_)))[0].tolist()
     cells = {
-        "learningRate": cell_spec("double", float(model.learning_rate)),
-        "priors": cell_spec(DOUBLE_ARRAY, [float(v) for v in init]),
-        "classesTrees": cell_spec(array_of(array_of(TREE)), trees),
+        "learningRate": pfa.cell_spec("double", float(model.learning_rate)),
+        "priors": pfa.cell_spec(pfa.DOUBLE_ARRAY, [float(v) for v in init]),
+        "classesTrees": pfa.cell_spec(pfa.array_of(pfa.array_of(TREE)), trees),
     }
     action: list[Any] = [
-        let("row", {"new": {"values": ROW}, "type": ROW_RECORD}),
-        let("raw", {"a.mapWithIndex": [cell("classesTrees"), fcn(
-            {"k": "int", "trees": array_of("TreeNode")}, "double",
-            {"+": [cell("priors", Var("k")), _sum_of_trees("trees")]})]}),
+        pfa.let("row", {"new": {"values": ROW}, "type": ROW_RECORD}),
+        pfa.let("raw", {"a.mapWithIndex": [pfa.cell("classesTrees"), pfa.fcn(
+            {"k": "int", "trees": pfa.array_of("TreeNode")}, "double",
+            {"+": [pfa.cell("priors", pfa.Var("k")), _sum_of_trees("trees")]})]}),
     ]
     if not data.is_classification:
         return PfaModel(name="gradientBoosting", output="double", cells=cells,
                         action=[*action, {"attr": "raw", "path": [0]}])
-    cells["classes"] = cell_spec(STRING_ARRAY, model.classes_.tolist())
+    cells["classes"] = pfa.cell_spec(pfa.STRING_ARRAY, model.classes_.tolist())
     if len(model.classes_) == 2:
-        choice: Any = cell("classes", {"if": {">=": [{"attr": "raw", "path": [0]}, 0.0]},
-                                       "then": [1], "else": [0]})
+        choice: Any = pfa.cell("classes", {"if": {">=": [{"attr": "raw", "path": [0]}, 0.0]},
+                                           "then": [1], "else": [0]})
     else:
-        choice = argmax_of("classes", "raw")
+        choice = pfa.argmax_of("classes", "raw")
     return PfaModel(name="gradientBoosting", output="string", cells=cells,
                     action=[*action, choice])

@@ -9,28 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from woken.algorithms.common.pfa import expressions as pfa
 from woken.algorithms.common.pfa.document import ROW, PfaModel
-from woken.algorithms.common.pfa.expressions import (
-    DOUBLE_ARRAY,
-    array_of,
-    attr,
-    cell,
-    cell_spec,
-    fcn,
-    record,
-)
 
-CLUSTER = record("Cluster", {"center": DOUBLE_ARRAY, "id": "int"})
+CLUSTER = pfa.record("Cluster", {"center": pfa.DOUBLE_ARRAY, "id": "int"})
 
 
 def kmeans_pfa(pipeline: Any) -> PfaModel:
     scaler, kmeans = pipeline[0], pipeline[-1]
     clusters = [{"center": centre.tolist(), "id": index}
                 for index, centre in enumerate(kmeans.cluster_centers_)]
-    distance = fcn({"x": DOUBLE_ARRAY, "y": DOUBLE_ARRAY}, "double",
-                   {"metric.simpleEuclidean": ["x", "y"]})
-    closest = {"model.cluster.closest": [ROW, cell("clusters"), distance]}
+    distance = pfa.fcn({"x": pfa.DOUBLE_ARRAY, "y": pfa.DOUBLE_ARRAY}, "double",
+                       {"metric.simpleEuclidean": ["x", "y"]})
+    closest = {"model.cluster.closest": [ROW, pfa.cell("clusters"), distance]}
     return PfaModel(name="kmeans", output="int",
-                    cells={"clusters": cell_spec(array_of(CLUSTER), clusters)},
+                    cells={"clusters": pfa.cell_spec(pfa.array_of(CLUSTER), clusters)},
                     scaling=(scaler.mean_.tolist(), scaler.scale_.tolist()),
-                    action=[attr(closest, "id")])
+                    action=[pfa.attr(closest, "id")])

@@ -10,16 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from woken.algorithms.common.pfa import expressions as pfa
 from woken.algorithms.common.pfa.document import ROW, PfaModel
-from woken.algorithms.common.pfa.expressions import (
-    REGRESSION,
-    STRING_ARRAY,
-    argmax_of,
-    array_of,
-    cell,
-    cell_spec,
-    fcn,
-)
 from woken.algorithms.common.predictive import TrainingData
 
 
@@ -31,18 +23,19 @@ def sgd_linear_pfa(pipeline: Any, data: TrainingData) -> PfaModel:
     scaler, linear = pipeline[0], pipeline[-1]
     scaling = (scaler.mean_.tolist(), scaler.scale_.tolist())
     if not data.is_classification:
-        cells = {"model": cell_spec(REGRESSION, _function(linear.coef_, linear.intercept_[0]))}
+        model = _function(linear.coef_, linear.intercept_[0])
+        cells = {"model": pfa.cell_spec(pfa.REGRESSION, model)}
         return PfaModel(name="sgdLinearModel", output="double", cells=cells, scaling=scaling,
-                        action=[{"model.reg.linear": [ROW, cell("model")]}])
+                        action=[{"model.reg.linear": [ROW, pfa.cell("model")]}])
     functions = [_function(c, i) for c, i in zip(linear.coef_, linear.intercept_, strict=True)]
     if len(linear.classes_) == 2:
         (only,) = functions
         functions = [{"const": -only["const"], "coeff": [-c for c in only["coeff"]]}, only]
     cells = {
-        "classes": cell_spec(STRING_ARRAY, linear.classes_.tolist()),
-        "model": cell_spec(array_of(REGRESSION), functions),
+        "classes": pfa.cell_spec(pfa.STRING_ARRAY, linear.classes_.tolist()),
+        "model": pfa.cell_spec(pfa.array_of(pfa.REGRESSION), functions),
     }
-    scores = {"a.map": [cell("model"), fcn({"r": "Regression"}, "double",
-                                           {"model.reg.linear": [ROW, "r"]})]}
+    scores = {"a.map": [pfa.cell("model"), pfa.fcn({"r": "Regression"}, "double",
+                                                   {"model.reg.linear": [ROW, "r"]})]}
     return PfaModel(name="sgdLinearModel", output="string", cells=cells, scaling=scaling,
-                    action=[argmax_of("classes", scores)])
+                    action=[pfa.argmax_of("classes", scores)])

@@ -11,21 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from woken.algorithms.common.pfa import expressions as pfa
 from woken.algorithms.common.pfa.document import ROW, PfaModel
-from woken.algorithms.common.pfa.expressions import (
-    DOUBLE_ARRAY,
-    STRING_ARRAY,
-    argmax_of,
-    array_of,
-    cell,
-    cell_spec,
-    fcn,
-    let,
-    record,
-)
 from woken.algorithms.common.predictive import TrainingData
 
-LAYER = record("Layer", {"weights": array_of(DOUBLE_ARRAY), "bias": DOUBLE_ARRAY})
+LAYER = pfa.record("Layer", {"weights": pfa.array_of(pfa.DOUBLE_ARRAY), "bias": pfa.DOUBLE_ARRAY})
 # scikit-learn's hidden activations as PFA functions of one double.
 ACTIVATIONS: dict[str, Any] = {
     "relu": {"m.link.relu": ["z"]},
@@ -38,29 +28,29 @@ HIDDEN = "h"
 
 def _layer(index: int) -> dict[str, Any]:
     """``W . h + b`` of layer ``index``."""
-    return {"la.add": [{"la.dot": [cell("neuralnet", index, "weights"), HIDDEN]},
-                       cell("neuralnet", index, "bias")]}
+    return {"la.add": [{"la.dot": [pfa.cell("neuralnet", index, "weights"), HIDDEN]},
+                       pfa.cell("neuralnet", index, "bias")]}
 
 
 def mlp_pfa(pipeline: Any, data: TrainingData) -> PfaModel:
     scaler, network = pipeline[0], pipeline[-1]
     layers = [{"weights": weights.T.tolist(), "bias": bias.tolist()}
               for weights, bias in zip(network.coefs_, network.intercepts_, strict=True)]
-    cells = {"neuralnet": cell_spec(array_of(LAYER), layers)}
-    activation = fcn({"z": "double"}, "double", ACTIVATIONS[network.activation])
-    action: list[Any] = [let(HIDDEN, ROW)]
+    cells = {"neuralnet": pfa.cell_spec(pfa.array_of(LAYER), layers)}
+    activation = pfa.fcn({"z": "double"}, "double", ACTIVATIONS[network.activation])
+    action: list[Any] = [pfa.let(HIDDEN, ROW)]
     action.extend({"set": {HIDDEN: {"a.map": [_layer(index), activation]}}}
                   for index in range(len(layers) - 1))
-    action.append(let("out", _layer(len(layers) - 1)))
+    action.append(pfa.let("out", _layer(len(layers) - 1)))
     scaling = (scaler.mean_.tolist(), scaler.scale_.tolist())
     if not data.is_classification:
         return PfaModel(name="sgdNeuralNetwork", output="double", cells=cells, scaling=scaling,
                         action=[*action, {"attr": "out", "path": [0]}])
-    cells["classes"] = cell_spec(STRING_ARRAY, network.classes_.tolist())
+    cells["classes"] = pfa.cell_spec(pfa.STRING_ARRAY, network.classes_.tolist())
     if network.out_activation_ == "logistic":
         second = {">": [{"m.link.logit": [{"attr": "out", "path": [0]}]}, 0.5]}
-        choice: Any = cell("classes", {"if": second, "then": [1], "else": [0]})
+        choice: Any = pfa.cell("classes", {"if": second, "then": [1], "else": [0]})
     else:
-        choice = argmax_of("classes", {"m.link.softmax": ["out"]})
+        choice = pfa.argmax_of("classes", {"m.link.softmax": ["out"]})
     return PfaModel(name="sgdNeuralNetwork", output="string", cells=cells, scaling=scaling,
                     action=[*action, choice])

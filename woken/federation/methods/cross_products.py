@@ -16,16 +16,7 @@ import numpy as np
 
 from woken.errors import BadRequest
 from woken.federation.local_data import LocalData
-from woken.federation.methods.base import (
-    Aggregates,
-    LocalStep,
-    MethodRequest,
-    Policy,
-    Rounds,
-    as_json,
-    request_params,
-    total,
-)
+from woken.federation.methods import base
 
 SUMS, CENTRED = "crossProducts.sums", "crossProducts.centred"
 
@@ -35,20 +26,22 @@ def _matrix(data: LocalData, params: dict[str, Any]) -> tuple[list[str], np.ndar
     return codes, np.column_stack([data.numeric(code) for code in codes])
 
 
-def local_sums(data: LocalData, params: dict[str, Any], _policy: Policy) -> Aggregates:
+def local_sums(data: LocalData, params: dict[str, Any], _policy: base.Policy) -> base.Aggregates:
     codes, x = _matrix(data, params)
-    return {"names": codes, "n": len(x), "sums": as_json(x.sum(axis=0))}
+    return {"names": codes, "n": len(x), "sums": base.as_json(x.sum(axis=0))}
 
 
-def local_centred(data: LocalData, params: dict[str, Any], _policy: Policy) -> Aggregates:
+def local_centred(data: LocalData, params: dict[str, Any], _policy: base.Policy) -> base.Aggregates:
     _, x = _matrix(data, params)
     centred = x - np.asarray(params["means"])
-    return {"cross_products": as_json(centred.T @ centred)}
+    return {"cross_products": base.as_json(centred.T @ centred)}
 
 
-def covariance(rounds: Rounds, request: MethodRequest) -> tuple[list[str], int, np.ndarray]:
+def covariance(
+    rounds: base.Rounds, request: base.MethodRequest
+) -> tuple[list[str], int, np.ndarray]:
     """The variables' names, the pooled row count and the pooled covariance matrix."""
-    params = request_params(request)
+    params = base.request_params(request)
     answers = rounds.ask(SUMS, params)
     names = answers[0]["names"]
     n = int(sum(a["n"] for a in answers))
@@ -56,9 +49,9 @@ def covariance(rounds: Rounds, request: MethodRequest) -> tuple[list[str], int, 
         raise BadRequest("give at least two numeric variables")
     if n < 2:
         raise BadRequest("fewer than two rows")
-    means = total(answers, "sums") / n
-    answers = rounds.ask(CENTRED, {**params, "means": as_json(means)})
-    return names, n, total(answers, "cross_products") / (n - 1)
+    means = base.total(answers, "sums") / n
+    answers = rounds.ask(CENTRED, {**params, "means": base.as_json(means)})
+    return names, n, base.total(answers, "cross_products") / (n - 1)
 
 
 def correlation_of(cov: np.ndarray) -> np.ndarray:
@@ -70,21 +63,21 @@ class Correlation:
     """correlationHeatmap: the pooled covariance and correlation matrices."""
 
     code: str = "correlationHeatmap"
-    local_steps: dict[str, LocalStep] = {SUMS: local_sums, CENTRED: local_centred}
+    local_steps: dict[str, base.LocalStep] = {SUMS: local_sums, CENTRED: local_centred}
 
-    def run(self, rounds: Rounds, request: MethodRequest) -> dict[str, Any]:
+    def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
         names, n, cov = covariance(rounds, request)
-        return {"names": names, "n": n, "covariance": as_json(cov),
-                "correlation": as_json(correlation_of(cov))}
+        return {"names": names, "n": n, "covariance": base.as_json(cov),
+                "correlation": base.as_json(correlation_of(cov))}
 
 
 class Pca:
     """pca: eigen-decomposition of the pooled correlation (or covariance) matrix."""
 
     code: str = "pca"
-    local_steps: dict[str, LocalStep] = {SUMS: local_sums, CENTRED: local_centred}
+    local_steps: dict[str, base.LocalStep] = {SUMS: local_sums, CENTRED: local_centred}
 
-    def run(self, rounds: Rounds, request: MethodRequest) -> dict[str, Any]:
+    def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
         names, n, cov = covariance(rounds, request)
         matrix = correlation_of(cov) if request.parameter("standardize", True) else cov
         values, vectors = np.linalg.eigh(matrix)
@@ -92,6 +85,6 @@ class Pca:
         values, vectors = values[order], vectors[:, order]
         signs = np.sign(vectors[np.abs(vectors).argmax(axis=0), range(len(values))])
         vectors = vectors * np.where(signs == 0, 1, signs)
-        return {"names": names, "n": n, "eigenvalues": as_json(values),
-                "explained_variance_ratio": as_json(values / values.sum()),
-                "components": as_json(vectors.T)}
+        return {"names": names, "n": n, "eigenvalues": base.as_json(values),
+                "explained_variance_ratio": base.as_json(values / values.sum()),
+                "components": base.as_json(vectors.T)}

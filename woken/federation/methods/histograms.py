@@ -15,21 +15,13 @@ import numpy as np
 
 from woken.errors import BadRequest
 from woken.federation.local_data import LocalData
-from woken.federation.methods.base import (
-    Aggregates,
-    LocalStep,
-    MethodRequest,
-    Policy,
-    Rounds,
-    masked,
-    request_params,
-)
+from woken.federation.methods import base
 
 RANGE, COUNTS = "histograms.range", "histograms.counts"
 DEFAULT_BINS = 20
 
 
-def local_range(data: LocalData, params: dict[str, Any], _policy: Policy) -> Aggregates:
+def local_range(data: LocalData, params: dict[str, Any], _policy: base.Policy) -> base.Aggregates:
     target = params["variables"][0]
     if not data.metas[target].is_numeric:
         return {"nominal": True}
@@ -37,7 +29,7 @@ def local_range(data: LocalData, params: dict[str, Any], _policy: Policy) -> Agg
     return {"min": float(values.min()), "max": float(values.max())}
 
 
-def local_counts(data: LocalData, params: dict[str, Any], policy: Policy) -> Aggregates:
+def local_counts(data: LocalData, params: dict[str, Any], policy: base.Policy) -> base.Aggregates:
     target = params["variables"][0]
     if data.metas[target].is_numeric:
         edges = np.asarray(params["edges"], dtype=np.float64)
@@ -57,18 +49,18 @@ def local_counts(data: LocalData, params: dict[str, Any], policy: Policy) -> Agg
     return {"labels": labels, "series": series}
 
 
-def _counts(bins: np.ndarray, size: int, policy: Policy) -> list[int | None]:
-    return [masked(int(c), policy) for c in np.bincount(bins, minlength=size)]
+def _counts(bins: np.ndarray, size: int, policy: base.Policy) -> list[int | None]:
+    return [base.masked(int(c), policy) for c in np.bincount(bins, minlength=size)]
 
 
 class Histograms:
     """histograms: agreed edges, then summed bin counts."""
 
     code: str = "histograms"
-    local_steps: dict[str, LocalStep] = {RANGE: local_range, COUNTS: local_counts}
+    local_steps: dict[str, base.LocalStep] = {RANGE: local_range, COUNTS: local_counts}
 
-    def run(self, rounds: Rounds, request: MethodRequest) -> dict[str, Any]:
-        params = request_params(request)
+    def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
+        params = base.request_params(request)
         target = request.target()
         bins = request.parameter("bins", DEFAULT_BINS)
         if not isinstance(bins, int) or not 1 <= bins <= 1000:

@@ -16,17 +16,7 @@ from scipy import stats
 
 from woken.errors import BadRequest
 from woken.federation.local_data import LocalData
-from woken.federation.methods.base import (
-    Aggregates,
-    LocalStep,
-    MethodRequest,
-    Policy,
-    Rounds,
-    as_json,
-    request_params,
-    same_across_sites,
-    total,
-)
+from woken.federation.methods import base
 
 FIT, RESIDUALS = "linearRegression.fit", "linearRegression.residuals"
 
@@ -36,12 +26,14 @@ def _xy(data: LocalData, params: dict[str, Any]) -> tuple[list[str], np.ndarray,
     return names, x, data.numeric(params["variables"][0])
 
 
-def local_fit(data: LocalData, params: dict[str, Any], _policy: Policy) -> Aggregates:
+def local_fit(data: LocalData, params: dict[str, Any], _policy: base.Policy) -> base.Aggregates:
     names, x, y = _xy(data, params)
-    return {"names": names, "n": len(y), "xtx": as_json(x.T @ x), "xty": as_json(x.T @ y)}
+    return {"names": names, "n": len(y), "xtx": base.as_json(x.T @ x), "xty": base.as_json(x.T @ y)}
 
 
-def local_residuals(data: LocalData, params: dict[str, Any], _policy: Policy) -> Aggregates:
+def local_residuals(
+    data: LocalData, params: dict[str, Any], _policy: base.Policy
+) -> base.Aggregates:
     _, x, y = _xy(data, params)
     residuals = y - x @ np.asarray(params["coefficients"])
     return {"sse": float(residuals @ residuals),
@@ -53,14 +45,14 @@ class LinearRegression:
 
     code: str = "linearRegression"
     problem: str = "regression"
-    local_steps: dict[str, LocalStep] = {FIT: local_fit, RESIDUALS: local_residuals}
+    local_steps: dict[str, base.LocalStep] = {FIT: local_fit, RESIDUALS: local_residuals}
 
-    def run(self, rounds: Rounds, request: MethodRequest) -> dict[str, Any]:
-        params = request_params(request)
+    def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
+        params = base.request_params(request)
         answers = rounds.ask(FIT, params)
-        names = same_across_sites(answers, "names")
+        names = base.same_across_sites(answers, "names")
         n = int(sum(a["n"] for a in answers))
-        xtx, xty = total(answers, "xtx"), total(answers, "xty")
+        xtx, xty = base.total(answers, "xtx"), base.total(answers, "xty")
         p = len(names)
         if n <= p:
             raise BadRequest(f"linearRegression: {n} rows for {p} coefficients")
@@ -69,9 +61,9 @@ class LinearRegression:
                              "(XᵀX is singular over the pooled rows)")
         beta = np.linalg.solve(xtx, xty)
         mean_y = float(xty[0] / n)
-        answers = rounds.ask(RESIDUALS, {**params, "coefficients": as_json(beta),
+        answers = rounds.ask(RESIDUALS, {**params, "coefficients": base.as_json(beta),
                                          "mean_y": mean_y})
-        sse, sst = float(total(answers, "sse")), float(total(answers, "sst"))
+        sse, sst = float(base.total(answers, "sse")), float(base.total(answers, "sst"))
         df = n - p
         sigma2 = sse / df
         se = np.sqrt(np.diag(np.linalg.inv(xtx)) * sigma2)
@@ -89,10 +81,10 @@ class LinearRegression:
             "r_squared": r2, "adjusted_r_squared": 1 - (1 - r2) * (n - 1) / df,
             "f_statistic": f,
             "f_p_value": float(stats.f.sf(f, p - 1, df)) if p > 1 else math.nan,
-            "model": {"names": names, "coefficients": as_json(beta)},
+            "model": {"names": names, "coefficients": base.as_json(beta)},
         }
 
-    def predict(self, model: dict[str, Any], data: LocalData, request: MethodRequest
+    def predict(self, model: dict[str, Any], data: LocalData, request: base.MethodRequest
                 ) -> np.ndarray:
         names, x = data.design(request.covariables)
         if names != model["names"]:

@@ -16,17 +16,7 @@ from scipy import stats
 
 from woken.errors import BadRequest
 from woken.federation.local_data import LocalData
-from woken.federation.methods.base import (
-    Aggregates,
-    LocalStep,
-    MethodRequest,
-    Policy,
-    Rounds,
-    as_json,
-    request_params,
-    same_across_sites,
-    total,
-)
+from woken.federation.methods import base
 
 STEP = "logisticRegression.newton"
 MAX_ITER, TOL = 100, 1e-12
@@ -54,7 +44,7 @@ def _xy(data: LocalData, params: dict[str, Any]) -> tuple[list[str], np.ndarray,
     return names, x, y
 
 
-def local_newton(data: LocalData, params: dict[str, Any], _policy: Policy) -> Aggregates:
+def local_newton(data: LocalData, params: dict[str, Any], _policy: base.Policy) -> base.Aggregates:
     names, x, y = _xy(data, params)
     beta = np.asarray(params["coefficients"], dtype=np.float64) if params.get(
         "coefficients") is not None else np.zeros(len(names))
@@ -63,8 +53,8 @@ def local_newton(data: LocalData, params: dict[str, Any], _policy: Policy) -> Ag
     # log(1 + e^eta) without overflow.
     loglik = float((y * eta - np.logaddexp(0, eta)).sum())
     w = p * (1 - p)
-    return {"names": names, "n": len(y), "gradient": as_json(x.T @ (y - p)),
-            "hessian": as_json((x * w[:, None]).T @ x), "loglik": loglik}
+    return {"names": names, "n": len(y), "gradient": base.as_json(x.T @ (y - p)),
+            "hessian": base.as_json((x * w[:, None]).T @ x), "loglik": loglik}
 
 
 class LogisticRegression:
@@ -72,21 +62,21 @@ class LogisticRegression:
 
     code: str = "logisticRegression"
     problem: str = "classification"
-    local_steps: dict[str, LocalStep] = {STEP: local_newton}
+    local_steps: dict[str, base.LocalStep] = {STEP: local_newton}
 
-    def run(self, rounds: Rounds, request: MethodRequest) -> dict[str, Any]:
-        params = request_params(request)
+    def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
+        params = base.request_params(request)
         beta: np.ndarray | None = None
         iterations = 0
         while iterations < MAX_ITER:
             iterations += 1
             answers = rounds.ask(STEP, {**params, "coefficients": None if beta is None
-                                        else as_json(beta)})
-            names = same_across_sites(answers, "names")
-            hessian = total(answers, "hessian")
+                                        else base.as_json(beta)})
+            names = base.same_across_sites(answers, "names")
+            hessian = base.total(answers, "hessian")
             current = np.zeros(len(names)) if beta is None else beta
             try:
-                step = np.linalg.solve(hessian, total(answers, "gradient"))
+                step = np.linalg.solve(hessian, base.total(answers, "gradient"))
             except np.linalg.LinAlgError as error:
                 raise BadRequest("logisticRegression: the Hessian is singular (collinear "
                                  "covariables or perfect separation)") from error
@@ -98,8 +88,8 @@ class LogisticRegression:
             raise BadRequest(f"logisticRegression did not converge in {MAX_ITER} iterations "
                              "(perfect separation?)")
         # Standard errors at the optimum: one more round for the Hessian there.
-        answers = rounds.ask(STEP, {**params, "coefficients": as_json(beta)})
-        se = np.sqrt(np.diag(np.linalg.inv(total(answers, "hessian"))))
+        answers = rounds.ask(STEP, {**params, "coefficients": base.as_json(beta)})
+        se = np.sqrt(np.diag(np.linalg.inv(base.total(answers, "hessian"))))
         z = beta / se
         return {
             "coefficients": [
@@ -110,12 +100,12 @@ class LogisticRegression:
             "n": int(sum(a["n"] for a in answers)),
             "log_likelihood": float(sum(a["loglik"] for a in answers)),
             "iterations": iterations,
-            "model": {"names": names, "coefficients": as_json(beta)},
+            "model": {"names": names, "coefficients": base.as_json(beta)},
         }
 
-    def predict(self, model: dict[str, Any], data: LocalData, request: MethodRequest
+    def predict(self, model: dict[str, Any], data: LocalData, request: base.MethodRequest
                 ) -> np.ndarray:
-        params = request_params(request)
+        params = base.request_params(request)
         levels, positive = positive_class(data, params)
         if len(levels) != 2:
             raise BadRequest("logisticRegression predicts a target of two categories only")

@@ -20,32 +20,21 @@ import numpy as np
 
 from woken.errors import BadRequest
 from woken.federation.local_data import LocalData
-from woken.federation.methods.base import (
-    Aggregates,
-    LocalStep,
-    MethodRequest,
-    Policy,
-    Rounds,
-    masked,
-    moments,
-    pooled_moments,
-    request_params,
-    same_across_sites,
-)
+from woken.federation.methods import base
 
 STEP = "naiveBayes.fit"
 VAR_SMOOTHING, ALPHA = 1e-9, 1.0
 
 
-def local_fit(data: LocalData, params: dict[str, Any], policy: Policy) -> Aggregates:
+def local_fit(data: LocalData, params: dict[str, Any], policy: base.Policy) -> base.Aggregates:
     classes, index = data.indicator(params["variables"][0])
-    counts = [masked(int(c), policy) for c in np.bincount(index, minlength=len(classes))]
+    counts = [base.masked(int(c), policy) for c in np.bincount(index, minlength=len(classes))]
     numeric: dict[str, Any] = {}
     nominal: dict[str, Any] = {}
     for code in params["covariables"]:
         if data.metas[code].is_numeric:
             values = data.columns[code]
-            numeric[code] = [moments(values[index == k]) for k in range(len(classes))]
+            numeric[code] = [base.moments(values[index == k]) for k in range(len(classes))]
         else:
             levels, level_index = data.indicator(code)
             nominal[code] = {"levels": levels, "counts": [
@@ -60,11 +49,11 @@ class NaiveBayes:
 
     code: str = "naiveBayes"
     problem: str = "classification"
-    local_steps: dict[str, LocalStep] = {STEP: local_fit}
+    local_steps: dict[str, base.LocalStep] = {STEP: local_fit}
 
-    def run(self, rounds: Rounds, request: MethodRequest) -> dict[str, Any]:
-        answers = rounds.ask(STEP, request_params(request))
-        classes = same_across_sites(answers, "classes")
+    def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
+        answers = rounds.ask(STEP, base.request_params(request))
+        classes = base.same_across_sites(answers, "classes")
         for position, answer in enumerate(answers):
             if None in answer["class_counts"]:
                 hidden = [c for c, n in zip(classes, answer["class_counts"], strict=True)
@@ -77,10 +66,10 @@ class NaiveBayes:
         largest = 0.0
         for code in answers[0]["numeric"]:
             parts = np.array([a["numeric"][code] for a in answers], dtype=np.float64)
-            n, mean, m2 = pooled_moments(parts[:, :, 0], parts[:, :, 1], parts[:, :, 2])
+            n, mean, m2 = base.pooled_moments(parts[:, :, 0], parts[:, :, 1], parts[:, :, 2])
             means[code] = mean.tolist()
             variances[code] = (m2 / np.where(n > 0, n, 1)).tolist()
-            _, _, all_m2 = pooled_moments(n, mean, m2)
+            _, _, all_m2 = base.pooled_moments(n, mean, m2)
             largest = max(largest, float(all_m2) / float(n.sum()))
         epsilon = float(request.parameter("var_smoothing", VAR_SMOOTHING)) * largest
         variances = {code: [v + epsilon for v in vs] for code, vs in variances.items()}
@@ -96,7 +85,7 @@ class NaiveBayes:
                  "variances": variances, "categorical": categorical}
         return {"n": int(counts.sum()), "model": model}
 
-    def predict(self, model: dict[str, Any], data: LocalData, request: MethodRequest
+    def predict(self, model: dict[str, Any], data: LocalData, request: base.MethodRequest
                 ) -> np.ndarray:
         log_posterior = np.tile(np.log(np.asarray(model["priors"])), (data.n, 1))
         for code, means in model["means"].items():

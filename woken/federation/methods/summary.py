@@ -13,35 +13,25 @@ from typing import Any
 import numpy as np
 
 from woken.federation.local_data import LocalData
-from woken.federation.methods.base import (
-    Aggregates,
-    LocalStep,
-    MethodRequest,
-    Policy,
-    Rounds,
-    masked,
-    moments,
-    pooled_moments,
-    request_params,
-)
+from woken.federation.methods import base
 
 STEP = "statisticsSummary.moments"
 
 
-def local_moments(data: LocalData, params: dict[str, Any], policy: Policy) -> Aggregates:
+def local_moments(data: LocalData, params: dict[str, Any], policy: base.Policy) -> base.Aggregates:
     numeric: dict[str, Any] = {}
     nominal: dict[str, Any] = {}
     for code in [*params["variables"], *params["covariables"]]:
         if data.metas[code].is_numeric:
             values = data.columns[code]
-            n, mean, m2 = moments(values)
+            n, mean, m2 = base.moments(values)
             numeric[code] = {"n": n, "mean": mean, "m2": m2,
                              "min": float(values.min()), "max": float(values.max())}
         else:
             levels, index = data.indicator(code)
             counts = np.bincount(index, minlength=len(levels))
-            nominal[code] = {level: masked(int(c), policy) for level, c in zip(levels, counts,
-                                                                             strict=True)}
+            nominal[code] = {level: base.masked(int(c), policy)
+                             for level, c in zip(levels, counts, strict=True)}
     return {"numeric": numeric, "nominal": nominal}
 
 
@@ -49,15 +39,15 @@ class StatisticsSummary:
     """statisticsSummary: moments and category counts, pooled."""
 
     code: str = "statisticsSummary"
-    local_steps: dict[str, LocalStep] = {STEP: local_moments}
+    local_steps: dict[str, base.LocalStep] = {STEP: local_moments}
 
-    def run(self, rounds: Rounds, request: MethodRequest) -> dict[str, Any]:
-        answers = rounds.ask(STEP, request_params(request))
+    def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
+        answers = rounds.ask(STEP, base.request_params(request))
         result: dict[str, Any] = {}
         for code in answers[0]["numeric"]:
             parts = [a["numeric"][code] for a in answers]
-            n, mean, m2 = pooled_moments(*(np.array([p[k] for p in parts], dtype=np.float64)
-                                           for k in ("n", "mean", "m2")))
+            n, mean, m2 = base.pooled_moments(*(np.array([p[k] for p in parts], dtype=np.float64)
+                                                for k in ("n", "mean", "m2")))
             result[code] = {
                 "count": int(n), "mean": float(mean),
                 "std": math.sqrt(m2 / (n - 1)) if n > 1 else None,

@@ -17,19 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from woken.algorithms.common.encoding import FeatureEncoder
-from woken.algorithms.common.pfa.expressions import (
-    DOUBLE_ARRAY,
-    STRING_ARRAY,
-    Var,
-    array_of,
-    attr,
-    cell,
-    cell_spec,
-    fcn,
-    let,
-    literal,
-    record,
-)
+from woken.algorithms.common.pfa import expressions as pfa
 from woken.algorithms.common.results import to_jsonable
 from woken.algorithms.common.variables import Variable
 
@@ -54,15 +42,15 @@ class PfaModel:
 
 def input_type(variables: Sequence[Variable]) -> dict[str, Any]:
     """The input record: a string field for a nominal variable, a double for a numeric one."""
-    return record(INPUT, {v.code: "string" if v.is_nominal else "double" for v in variables})
+    return pfa.record(INPUT, {v.code: "string" if v.is_nominal else "double" for v in variables})
 
 
 def _indicators(variable: Variable, categories: Sequence[str]) -> dict[str, Any]:
     """The one-hot columns of a nominal field: 1.0 where its value is the category."""
-    value = attr("input", variable.code)
-    return {"a.map": [literal(list(categories), STRING_ARRAY),
-                      fcn({"category": "string"}, "double",
-                          {"if": {"==": ["category", value]}, "then": [1.0], "else": [0.0]})]}
+    value = pfa.attr("input", variable.code)
+    return {"a.map": [pfa.literal(list(categories), pfa.STRING_ARRAY),
+                      pfa.fcn({"category": "string"}, "double",
+                              {"if": {"==": ["category", value]}, "then": [1.0], "else": [0.0]})]}
 
 
 def encoded_row(encoder: FeatureEncoder) -> dict[str, Any]:
@@ -73,27 +61,28 @@ def encoded_row(encoder: FeatureEncoder) -> dict[str, Any]:
             categories = variable.categories[1:] if encoder.drop_first else variable.categories
             parts.append(_indicators(variable, categories))
         else:
-            parts.append({"new": [{"cast.double": [attr("input", variable.code)]}],
-                          "type": DOUBLE_ARRAY})
-    return {"a.flatten": [{"new": parts, "type": array_of(DOUBLE_ARRAY)}]}
+            parts.append({"new": [{"cast.double": [pfa.attr("input", variable.code)]}],
+                          "type": pfa.DOUBLE_ARRAY})
+    return {"a.flatten": [{"new": parts, "type": pfa.array_of(pfa.DOUBLE_ARRAY)}]}
 
 
 def _standardized() -> dict[str, Any]:
     """``x`` minus the training means, divided by the scales (StandardScaler's transform)."""
-    return {"a.mapWithIndex": [ROW, fcn(
+    i = pfa.Var("i")
+    return {"a.mapWithIndex": [ROW, pfa.fcn(
         {"i": "int", "v": "double"}, "double",
-        {"/": [{"-": ["v", cell(SCALE_MEAN, Var("i"))]}, cell(SCALE_STD, Var("i"))]})]}
+        {"/": [{"-": ["v", pfa.cell(SCALE_MEAN, i)]}, pfa.cell(SCALE_STD, i)]})]}
 
 
 def pfa_document(model: PfaModel, encoder: FeatureEncoder,
                  description: Mapping[str, Any]) -> dict[str, Any]:
     """The whole document; ``description`` goes into ``metadata`` as JSON texts."""
     cells = dict(model.cells)
-    action: list[Any] = [let(ROW, encoded_row(encoder))]
+    action: list[Any] = [pfa.let(ROW, encoded_row(encoder))]
     if model.scaling is not None:
         mean, std = model.scaling
-        cells[SCALE_MEAN] = cell_spec(DOUBLE_ARRAY, [float(v) for v in mean])
-        cells[SCALE_STD] = cell_spec(DOUBLE_ARRAY, [float(v) for v in std])
+        cells[SCALE_MEAN] = pfa.cell_spec(pfa.DOUBLE_ARRAY, [float(v) for v in mean])
+        cells[SCALE_STD] = pfa.cell_spec(pfa.DOUBLE_ARRAY, [float(v) for v in std])
         action.append({"set": {ROW: _standardized()}})
     document: dict[str, Any] = {
         "name": model.name,

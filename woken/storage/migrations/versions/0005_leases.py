@@ -1,21 +1,10 @@
-"""leases: the instance that owns an experiment or a job, and until when
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-29
-"""
-
-from __future__ import annotations
-
-from collections.abc import Sequence
+"""Leases (2026-11-29): the instance that owns an experiment or a job, and until when."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0005"
+down_revision = "0004"
 
 TABLES = ("experiments", "jobs")
 

@@ -1,21 +1,10 @@
-"""fencing tokens: a number that grows with each claim of an experiment or a single job
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-05
-"""
-
-from __future__ import annotations
-
-from collections.abc import Sequence
+"""Fencing tokens (2026-12-05): a number that grows with each claim of an experiment or job."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0006"
+down_revision = "0005"
 
 TABLES = ("experiments", "jobs")
 
