@@ -195,7 +195,7 @@ async def test_the_2017_data_request_as_its_script_sent_it(client) -> None:
         "algorithm": {"code": "data", "name": "data", "parameters": []},
     })
     assert status == 200, result
-    assert result["data"]["columns"] == ["Age", "sex"]
+    assert [f["name"] for f in result["data"]["schema"]["fields"]] == ["Age", "sex"]
     assert result["shape"] == "tabular_data_resource_json"
     assert result["type"] == "application/vnd.dataresource+json"
     assert rows_feedback(result) == {("nida-synthdata", "data"): (30, 0)}
