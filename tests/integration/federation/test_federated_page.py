@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from playwright.sync_api import Page, expect
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
-
-from tests.support.browser import chromium, new_page
 from tests.support.federation_cluster import Federation
 from tests.support.federation_data import ROWS_BY_SITE, close, pooled_ols
 
 RUN_TIMEOUT_MS = 120_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with new_page(browser) as opened:
-        yield opened
 
 
 def test_a_federated_run_from_the_web_page(federation: Federation, page: Page) -> None:

@@ -11,9 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.support.browser import chromium, new_page
 from tests.support.server import woken_server
 from woken.config import REPOSITORY_ROOT
 
@@ -26,18 +25,6 @@ EXPERIMENT_TIMEOUT_MS = 180_000
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with woken_server(tmp_path_factory.mktemp("page") / "var") as woken:
         yield woken.url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with new_page(browser) as opened:
-        yield opened
 
 
 def test_submit_watch_and_read_the_leaderboard(server: str, page: Page) -> None:
