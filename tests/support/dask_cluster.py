@@ -20,6 +20,7 @@ from pathlib import Path
 
 from distributed import Client
 
+from tests.support.started import StartedWhileInside
 from woken.backends.job_process import stop_group_and_reap
 
 DASK = str(Path(sys.executable).with_name("dask"))
@@ -36,7 +37,7 @@ def _ip(*arguments: str) -> None:
     subprocess.run(["ip", *arguments], check=True, capture_output=True, timeout=10)
 
 
-class DaskCluster:
+class DaskCluster(StartedWhileInside):
     def __init__(self, workdir: Path, workers: int = 2, netns: bool = False,
                  worker_resources: str = ""):
         self.workdir = workdir
@@ -54,17 +55,6 @@ class DaskCluster:
     @property
     def address(self) -> str:
         return f"tcp://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> DaskCluster:
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
 
     def start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)

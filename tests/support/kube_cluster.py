@@ -33,6 +33,8 @@ from pathlib import Path
 
 import requests
 
+from tests.support.started import StartedWhileInside
+
 KUBE_VERSION = "v1.20.2"
 DEFAULT_BIN = Path("/var/cache/woken-kube") / KUBE_VERSION / "bin"
 START_TIMEOUT_S = 90.0
@@ -82,7 +84,7 @@ def make_certificates(folder: Path) -> None:
     _openssl("rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub", cwd=folder)
 
 
-class KubeCluster:
+class KubeCluster(StartedWhileInside):
     """etcd + kube-apiserver + kube-controller-manager on loopback, in `workdir`."""
 
     def __init__(self, workdir: Path, bin_dir: Path | None = None):
@@ -98,17 +100,6 @@ class KubeCluster:
     @property
     def url(self) -> str:
         return f"https://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> KubeCluster:
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
 
     def start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
