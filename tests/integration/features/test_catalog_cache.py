@@ -78,3 +78,48 @@ def test_an_unchanged_catalog_is_not_reflected_again(loaded_url: str) -> None:
         assert reflections(database, read) == []
     finally:
         database.dispose()
+
+
+def metadata_reads(database: FeaturesDatabase, read: Callable[[], object]) -> int:
+    """How many times ``read`` selects from the variables' metadata table."""
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "FROM meta_variables" in statement:
+            seen.append(statement)
+
+    sa.event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        read()
+    finally:
+        sa.event.remove(database.engine, "before_cursor_execute", record)
+    return len(seen)
+
+
+def test_one_snapshot_reads_the_catalog_once_and_the_next_sees_a_new_load(
+    empty_url: str,
+) -> None:
+    load_datasets(empty_url, ["iris"])
+    serving, loader = FeaturesDatabase(empty_url), FeaturesDatabase(empty_url)
+    try:
+        def plan() -> None:
+            serving.variables(["iris"])
+            serving.resolve(["iris"], ["species"])
+            serving.select(["iris"], ["species"], "")
+            serving.count("iris", "")
+
+        serving.dataset_tables()  # the catalog read and cached once
+        assert metadata_reads(serving, plan) == 4  # each use checks the fingerprint
+
+        def plan_in_one_snapshot() -> None:
+            with serving.snapshot():
+                plan()
+                # A load during the block is not seen by it: one request, one catalog.
+                load_dataset(loader.engine, flowers())
+                assert "flowers" not in serving.dataset_tables()
+
+        assert metadata_reads(serving, plan_in_one_snapshot) == 1
+        assert "flowers" in serving.dataset_tables()
+    finally:
+        serving.dispose()
+        loader.dispose()
