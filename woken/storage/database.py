@@ -174,7 +174,8 @@ class WokenDatabase:
         with self._transaction() as session:
             self._update_job(session, job_id, state, exit_code, message, host)
             session.merge(row)
-        return _decoded(row)
+        # The data as given (JSON values), not its text decoded again.
+        return _decoded(row, result.data)
 
     def end_unstarted_jobs(
         self, state: JobState, reason: str, *, experiment_id: str | None = None,
@@ -360,14 +361,20 @@ def _set_state(
         job.host = host
 
 
-def _decoded(row: JobResult) -> StoredResult:
-    data: Any = row.data
-    if row.data is not None:
-        try:
-            data = json.loads(row.data)
-        except json.JSONDecodeError:
-            # Legacy images may store non-JSON data (YAML, HTML, SVG): hand it on as text.
-            data = row.data
+# `_decoded`'s mark of "decode the row's text".
+_UNDECODED: Any = object()
+
+
+def _decoded(row: JobResult, data: Any = _UNDECODED) -> StoredResult:
+    """The row with its data decoded, or with ``data`` (its value before it was encoded)."""
+    if data is _UNDECODED:
+        data = row.data
+        if row.data is not None:
+            try:
+                data = json.loads(row.data)
+            except json.JSONDecodeError:
+                # Legacy images may store non-JSON data (YAML, HTML, SVG): hand it on as text.
+                data = row.data
     return StoredResult(
         job_id=row.job_id,
         node=row.node,
