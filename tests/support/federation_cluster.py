@@ -10,7 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ class Federation:
     central: str
     sites: dict[str, str]
     tokens: dict[str, str]
+    # Each site's `woken serve` process id (its local steps run in other processes).
+    site_pids: dict[str, int] = field(default_factory=dict)
 
 
 def site_env(token: str) -> dict[str, str]:
@@ -61,16 +63,16 @@ def running_federation(root: Path) -> Iterator[Federation]:
     """Three sites (one hospital's rows each, loaded by `woken load-data`) and a central."""
     tokens = {name: f"token-of-{name}-{i}" for i, name in enumerate(ROWS)}
     with ExitStack() as stack:
-        sites = {}
+        sites, pids = {}, {}
         for name in ROWS:
             running = stack.enter_context(
                 woken_server(load_hospital(root, name), site_env(tokens[name])))
-            sites[name] = running.url
+            sites[name], pids[name] = running.url, running.process.pid
         listed = [{"name": name, "url": url, "token": tokens[name], "verify_tls": False}
                   for name, url in sites.items()]
         central_dir = root / "central" / "var"
         central_dir.mkdir(parents=True)
         central = stack.enter_context(woken_server(central_dir, central_env(listed)))
-        yield Federation(central.url, sites, tokens)
+        yield Federation(central.url, sites, tokens, pids)
 
 

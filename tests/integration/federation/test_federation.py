@@ -98,6 +98,28 @@ def test_a_site_answers_only_its_central(federation: Federation) -> None:
     assert "linearRegression.residuals: malformed parameters" in response.json()["message"]
 
 
+def test_a_local_step_is_a_job_on_the_site_backend(federation: Federation) -> None:
+    """The step runs as the site's jobs do: its own process, its row in the site's woken-db."""
+    url = federation.sites["hospital_b"]
+    body = {"step": "statisticsSummary.moments", "datasets": ["hospital_b"],
+            "params": {"variables": ["y"], "covariables": ["group"]}}
+    good = {"Authorization": f"Bearer {federation.tokens['hospital_b']}"}
+    answer = requests.post(f"{url}/federation/step", json=body, headers=good,
+                           timeout=TIMEOUT_S).json()
+    job = answer["job"]
+    assert isinstance(job["pid"], int) and job["pid"] != federation.site_pids["hospital_b"]
+    stored = requests.get(f"{url}/mining/jobs/{job['id']}", timeout=TIMEOUT_S).json()
+    assert stored["algorithm"] == "federatedStep" and stored["state"] == "succeeded"
+    # The job's stored result is the aggregates the site answered: sums, no row.
+    assert stored["result"]["data"]["aggregates"] == answer["aggregates"]
+    assert stored["result"]["data"]["rows"] == len(ROWS["hospital_b"])
+    y = column(ROWS["hospital_b"], "y")
+    assert close(answer["aggregates"]["numeric"]["y"]["mean"], y.mean())
+    # The step is internal: not in the site's catalogue, not runnable as a job of its own.
+    listed = requests.get(f"{url}/mining/algorithms", timeout=TIMEOUT_S).json()
+    assert "federatedStep" not in {a["code"] for a in listed["algorithms"]}
+
+
 def test_summary_histograms_correlation_pca_and_anova_equal_the_pooled_ones(
         federation: Federation) -> None:
     y, x1 = column(POOLED, "y"), column(POOLED, "x1")

@@ -22,20 +22,24 @@ from tests.support.federation_data import (
     pooled_logistic,
     pooled_ols,
 )
+from woken.algorithms.common.variables import Variable
+from woken.algorithms.federatedStep.local_data import LocalData
+from woken.algorithms.federatedStep.steps import LOCAL_STEPS
+from woken.algorithms.federatedStep.sums import Policy
 from woken.errors import BadRequest
-from woken.federation.local_data import LocalData
-from woken.federation.methods.base import Aggregates, MethodRequest, Policy
-from woken.federation.methods.catalogue import LOCAL_STEPS, federated_method
+from woken.federation.methods.base import Aggregates, MethodRequest
+from woken.federation.methods.catalogue import federated_method
 
 ROWS = hospital_rows()
 POOLED = [row for rows in ROWS.values() for row in rows]
 
 
 class InProcessRounds:
-    """The sites' local steps called directly (what ``/federation/step`` runs)."""
+    """The sites' local steps called directly (what a site's ``federatedStep`` job runs)."""
 
     def __init__(self, min_cell_count: int = 1) -> None:
-        self.sites = [LocalData.from_rows(METAS, rows) for rows in ROWS.values()]
+        variables = [Variable.from_json(meta.code, meta.to_json()) for meta in METAS]
+        self.sites = [LocalData.from_rows(variables, rows) for rows in ROWS.values()]
         self.policy = Policy(min_cell_count)
         self.steps: list[str] = []
 
