@@ -32,6 +32,7 @@ from tests.support.federation_data import (
     design,
     fold_parts,
     pooled_ols,
+    pooled_type_ii,
 )
 from tests.support.server import free_port, woken_server
 
@@ -149,6 +150,27 @@ def test_summary_histograms_correlation_pca_and_anova_equal_the_pooled_ones(
     group = column(POOLED, "group")
     f, p = stats.f_oneway(*(y[group == g] for g in ("left", "right", "both")))
     assert close([anova["f_statistic"], anova["p_value"]], [f, p])
+
+
+def test_anova_with_a_design_equals_the_pooled_type_ii_table(federation: Federation) -> None:
+    """Two-way with interaction (group x x1), additive over three factors, three sites."""
+    for factors, design_name in ((["group", "x1"], "factorial"),
+                                 (["group", "x1", "x2"], "additive")):
+        result = data_of(federated(federation, query("anova", ["y"], factors,
+                                                     parameters={"design": design_name})))
+        expected = pooled_type_ii(POOLED, factors, design_name)
+        got = {row["source"]: row for row in result["type_ii"]}
+        assert list(got) == list(expected)
+        for source, (df, sum_sq, f) in expected.items():
+            assert got[source]["df"] == df
+            assert close(got[source]["sum_sq"], sum_sq), source
+            if source != "Residual":
+                assert close(got[source]["F"], f), source
+    # group x outcome: hospital_a has a cell of one row; it masks it, the central refuses.
+    answer = federated(federation, query("anova", ["y"], ["group", "outcome"],
+                                         parameters={"design": "factorial"}), status=400)
+    assert answer["details"]["site"] == "hospital_a"
+    assert "group=both & outcome=yes" in answer["message"]
 
 
 def test_linear_and_logistic_regression_and_naive_bayes_equal_the_pooled_fits(

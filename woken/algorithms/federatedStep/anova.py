@@ -4,7 +4,7 @@ One-way (one nominal covariable): each group's count, mean and sum of squared
 deviations. A design over several covariables (``additive``: main effects;
 ``factorial``: every interaction too): the cross-products ZᵀZ of Z = [1, the terms'
 columns, y], from which the central fits every sub-model a type II table needs.
-A group or a cell of the nominal factors with fewer rows than the site's cell
+A group, or a cell of the nominal factors, with fewer rows than the site's cell
 threshold is named in ``masked`` and no sum leaves: the central refuses, naming the site.
 """
 
@@ -55,12 +55,15 @@ def design_terms(data: LocalData, factors: list[str], design: str
     return terms
 
 
-def small_cells(data: LocalData, factors: list[str], design: str, policy: Policy) -> list[str]:
-    """The groups (and, in a factorial design, the cells) under the cell threshold."""
+def small_cells(data: LocalData, factors: list[str], policy: Policy) -> list[str]:
+    """The groups and the cells of the nominal factors under the cell threshold.
+
+    Cells in either design: ZᵀZ pairs two factors' dummy columns, and so holds the
+    count of rows in each cell, as an interaction's column does.
+    """
     nominal = [code for code in factors if data.metas[code].is_nominal]
-    sizes = range(1, len(nominal) + 1) if design == "factorial" else range(1, 2)
     small = []
-    for size in sizes:
+    for size in range(1, len(nominal) + 1):
         for combination in itertools.combinations(nominal, size):
             indexed = [data.indicator(code) for code in combination]
             shape = tuple(len(levels) for levels, _ in indexed)
@@ -78,7 +81,7 @@ def local_design(data: LocalData, params: dict[str, Any], policy: Policy) -> Agg
     factors = list(params["covariables"])
     design = str(params["parameters"].get("design", DESIGNS[0]))
     terms = design_terms(data, factors, design)
-    masked = small_cells(data, factors, design, policy)
+    masked = small_cells(data, factors, policy)
     described = [{"term": name, "columns": int(columns.shape[1]), "involves": involves}
                  for name, (columns, involves) in terms.items()]
     if masked:
