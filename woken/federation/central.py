@@ -160,6 +160,22 @@ class Central:
                    for choice in query.algorithms]
         return {"results": results, "transfer": self.transfer()}
 
+    def site_status(self, failed_site: str | None = None, reason: str | None = None
+                    ) -> dict[str, Any]:
+        """Each site's part in the last run: answered, failed (and why), or not asked."""
+        status: dict[str, Any] = {}
+        for site in self.sites:
+            names = {name.strip() for name in (failed_site or "").split(",")}
+            state = ("failed" if site.name in names
+                     else "unreachable" if site.name in self.unreachable
+                     else "answered" if site.requests else "not asked")
+            status[site.name] = {
+                "state": state, "requests": site.requests, "bytes_sent": site.bytes_received,
+                "rows_sent": 0,
+                "reason": reason if state == "failed" else self.unreachable.get(site.name),
+            }
+        return status
+
     def transfer(self) -> dict[str, Any]:
         return {site.name: {"requests": site.requests, "bytes_sent": site.bytes_received,
                             "rows_sent": 0}

@@ -325,3 +325,38 @@ def test_a_site_down_or_silent_fails_the_query_in_time_naming_it(
             federated(other, body)
     finally:
         silent.close()
+
+
+def test_federated_runs_are_stored_and_read_back_after_a_restart(
+        federation: Federation, tmp_path: Path) -> None:
+    sites = [{"name": name, "url": url, "token": federation.tokens[name]}
+             for name, url in federation.sites.items()]
+    data_dir = tmp_path / "var"
+    data_dir.mkdir()
+    rule = {"id": "x2", "field": "x2", "type": "double", "input": "number",
+            "operator": "greater", "value": 2.5}
+    with woken_server(data_dir, central_env(sites)) as central:
+        other = Federation(central.url, federation.sites, federation.tokens)
+        done = federated(other, query("linearRegression", ["y"], ["x1"]))
+        refused = federated(other, query("linearRegression", ["y"], ["x1"], filters={
+            "condition": "AND", "rules": [rule]}), status=400)
+    with woken_server(data_dir, central_env(sites)) as again:
+        listed = requests.get(f"{again.url}/mining/federated/runs", timeout=TIMEOUT_S).json()
+        assert {item["id"] for item in listed["items"]} == {done["id"],
+                                                            refused["details"]["runId"]}
+        run = requests.get(f"{again.url}/mining/federated/runs/{done['id']}",
+                           timeout=TIMEOUT_S).json()
+        assert run["state"] == "completed" and run["result"]["results"] == done["results"]
+        assert run["request"]["algorithms"][0]["code"] == "linearRegression"
+        assert {name: site["state"] for name, site in run["sites"].items()} == dict.fromkeys(
+            ROWS, "answered")
+        assert all(site["rows_sent"] == 0 and site["bytes_sent"] > 0
+                   for site in run["sites"].values())
+        failed = requests.get(
+            f"{again.url}/mining/federated/runs/{refused['details']['runId']}",
+            timeout=TIMEOUT_S).json()
+        assert (failed["state"], failed["failedSite"]) == ("failed", "hospital_a")
+        assert "usable row" in failed["error"]
+        assert failed["sites"]["hospital_a"]["state"] == "failed"
+        assert requests.get(f"{again.url}/mining/federated/runs/nope",
+                            timeout=TIMEOUT_S).status_code == 404

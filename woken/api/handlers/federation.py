@@ -18,13 +18,16 @@ from woken.api.body import read_json_body
 from woken.api.bridge import reply_future
 from woken.api.keys import METRICS, SERVICES
 from woken.api.middleware import Unauthorized
+from woken.api.params import MAX_OFFSET, MAX_PAGE, int_query
 from woken.config.federation import FederationSettings
-from woken.errors import BackendError, BadRequest, WokenError
+from woken.errors import BackendError, BadRequest, NotFound, WokenError
 from woken.features.metadata_answers import datasets_answer, variables_answer
 from woken.federation.central import Central
 from woken.federation.methods.catalogue import catalogue_answer
 from woken.federation.query import parse_query
 from woken.federation.site import NotASite, StepRequest, check_token
+from woken.storage.federated_runs import FederatedRuns, run_json
+from woken.system.federated_runs import run_federated
 from woken.system.federated_steps import StepOutcome, start_step
 
 # How long past its job's own timeout a step is waited for (its coordinator replies first).
@@ -99,8 +102,35 @@ async def _with_central(request: web.Request, work: Any, *args: Any) -> dict[str
 
 
 async def federated_run(request: web.Request) -> web.Response:
-    query = parse_query(await read_json_body(request))
-    return web.json_response(await _with_central(request, Central.run, query))
+    """A federated run over the central's sites, stored in woken-db (its ``id``)."""
+    body = await read_json_body(request)
+    query = parse_query(body)
+    central_of(request).close()  # a Woken that is not a central says so before storing
+    answer = await asyncio.to_thread(run_federated, request.app[SERVICES], query, body)
+    return web.json_response(answer, headers={"Location": run_location(answer["id"])})
+
+
+def run_location(run_id: str) -> str:
+    return f"/mining/federated/runs/{run_id}"
+
+
+async def federated_runs(request: web.Request) -> web.Response:
+    """The stored federated runs, newest first (without their results)."""
+    limit = int_query(request, "limit", 20, 1, MAX_PAGE)
+    offset = int_query(request, "offset", 0, 0, MAX_OFFSET)
+    runs, total = await asyncio.to_thread(
+        FederatedRuns(request.app[SERVICES].woken_db).page, limit, offset)
+    return web.json_response({"items": [run_json(run, with_result=False) for run in runs],
+                              "total": total, "limit": limit, "offset": offset})
+
+
+async def federated_run_of(request: web.Request) -> web.Response:
+    """One stored federated run: its request, each site's part, its result or error."""
+    run_id = request.match_info["run_id"]
+    run = await asyncio.to_thread(FederatedRuns(request.app[SERVICES].woken_db).get, run_id)
+    if run is None:
+        raise NotFound(f"no federated run {run_id}")
+    return web.json_response(run_json(run))
 
 
 async def federated_algorithms(_: web.Request) -> web.Response:
