@@ -155,9 +155,11 @@ class WokenDatabase:
         exit_code: int | None = None,
         message: str | None = None,
         host: str | None = None,
+        started_at: datetime | None = None,
     ) -> None:
+        """Write the job's state; ``started_at``: when it started, if not written yet."""
         with self._transaction() as session:
-            self._update_job(session, job_id, state, exit_code, message, host)
+            self._update_job(session, job_id, state, exit_code, message, host, started_at)
 
     def finish_job(
         self,
@@ -168,11 +170,12 @@ class WokenDatabase:
         exit_code: int | None = None,
         message: str | None = None,
         host: str | None = None,
+        started_at: datetime | None = None,
     ) -> StoredResult:
         """Store a job's result and its final state in one transaction (one commit per job end)."""
         row = result.row()
         with self._transaction() as session:
-            self._update_job(session, job_id, state, exit_code, message, host)
+            self._update_job(session, job_id, state, exit_code, message, host, started_at)
             session.merge(row)
         # The data as given (JSON values), not its text decoded again.
         return _decoded(row, result.data)
@@ -312,11 +315,14 @@ class WokenDatabase:
         exit_code: int | None,
         message: str | None,
         host: str | None,
+        started_at: datetime | None = None,
     ) -> None:
         job = session.get(Job, job_id)
         if job is None:
             raise KeyError(job_id)
         self.fences.check(session, *fenced_row(job))
+        if started_at is not None and job.started_at is None:
+            job.started_at = started_at
         _set_state(job, state, exit_code, message, host)
 
 
