@@ -124,20 +124,26 @@ class CoordinatorActor(FsmActor):
         Written once, already queued: if the submit fails, the crash handler stores the
         failure (one commit per job start instead of two).
         """
+        return self.row_of(self.services, self.plan, self.job_id, self.volume, self.command,
+                           self.experiment_id, self.step)
+
+    @staticmethod
+    def row_of(services: ActorContext, plan: JobPlan, job_id: str, volume: Path,
+               command: str = "compute", experiment_id: str | None = None,
+               step: str | None = None) -> Job:
+        """`queued_row` of the coordinator these arguments start, without asking it."""
         # An experiment's job points to its experiment, which holds the request.
         request = (
-            self.plan.step_request(self.experiment_id, self.step or "")
-            if self.experiment_id else self.plan.request
+            plan.step_request(experiment_id, step or "") if experiment_id else plan.request
         )
         return Job.pending(
-            self.job_id, algorithm=self.plan.algorithm.code, command=self.command,
-            node=self.node, backend=self.services.backend.name, request=request,
-            volume=self.volume, timeout_s=self.plan.timeout_s,
-            experiment_id=self.experiment_id, step=self.step,
-            context=None if self.experiment_id or self.plan.context is None
-            else self.plan.context.to_json(),
+            job_id, algorithm=plan.algorithm.code, command=command,
+            node=services.config.node, backend=services.backend.name, request=request,
+            volume=volume, timeout_s=plan.timeout_s,
+            experiment_id=experiment_id, step=step,
+            context=None if experiment_id or plan.context is None else plan.context.to_json(),
             lease_expires_at=(
-                None if self.experiment_id else lease_expiry(self.services.config.lease_s)
+                None if experiment_id else lease_expiry(services.config.lease_s)
             ),
             state=JobState.QUEUED,
         )
