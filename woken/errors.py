@@ -11,6 +11,9 @@ from __future__ import annotations
 class WokenError(Exception):
     """Base of every error Woken raises on purpose."""
 
+    # What the answer carries beside the message (a JSON value), if anything.
+    details: object | None = None
+
 
 class BadRequest(WokenError):
     """The request is malformed or asks for something that does not exist or does not fit."""

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from distributed import Client
 
+from tests.support.netns import Namespaces
 from tests.support.started import StartedWhileInside
 from woken.backends.job_process import stop_group_and_reap
 
@@ -33,10 +34,6 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _ip(*arguments: str) -> None:
-    subprocess.run(["ip", *arguments], check=True, capture_output=True, timeout=10)
-
-
 class DaskCluster(StartedWhileInside):
     def __init__(self, workdir: Path, workers: int = 2, netns: bool = False,
                  worker_resources: str = ""):
@@ -47,10 +44,7 @@ class DaskCluster(StartedWhileInside):
         self.port = free_port()
         self.scheduler: subprocess.Popen[bytes] | None = None
         self.workers: list[subprocess.Popen[bytes]] = []
-        self._namespaces: list[str] = []
-        self._veths: list[str] = []
-        tag = os.getpid() % 100_000
-        self._tag, self._subnet = tag, f"10.213.{tag % 250}"
+        self._namespaces = Namespaces("dk", 213)
 
     @property
     def address(self) -> str:
@@ -69,10 +63,10 @@ class DaskCluster(StartedWhileInside):
     def start_worker(self, index: int) -> subprocess.Popen[bytes]:
         host, scheduler, prefix = "127.0.0.1", self.address, []
         if self.netns:
-            namespace = self._namespace(index)
-            host = f"{self._subnet}.{4 * index + 2}"
-            scheduler = f"tcp://{self._subnet}.{4 * index + 1}:{self.port}"
-            prefix = ["ip", "netns", "exec", namespace]
+            namespace = self._namespaces.add(index)
+            host = namespace.address
+            scheduler = f"tcp://{namespace.host_address}:{self.port}"
+            prefix = namespace.prefix()
         command = [
             *prefix, DASK, "worker", scheduler, "--nthreads", "1", "--no-nanny",
             "--host", host, "--no-dashboard", "--name", f"worker-{index}",
@@ -81,22 +75,6 @@ class DaskCluster(StartedWhileInside):
         if self.worker_resources:
             command += ["--resources", self.worker_resources]
         return self._spawn(f"worker-{index}", command)
-
-    def _namespace(self, index: int) -> str:
-        """A namespace with a veth pair: host side .1, worker side .2 of a /30."""
-        namespace, outside, inside = (f"wdk{self._tag}n{index}", f"wd{self._tag}h{index}",
-                                      f"wd{self._tag}w{index}")
-        _ip("netns", "add", namespace)
-        self._namespaces.append(namespace)
-        _ip("link", "add", outside, "type", "veth", "peer", "name", inside)
-        self._veths.append(outside)
-        _ip("link", "set", inside, "netns", namespace)
-        _ip("addr", "add", f"{self._subnet}.{4 * index + 1}/30", "dev", outside)
-        _ip("link", "set", outside, "up")
-        _ip("-n", namespace, "addr", "add", f"{self._subnet}.{4 * index + 2}/30", "dev", inside)
-        _ip("-n", namespace, "link", "set", inside, "up")
-        _ip("-n", namespace, "link", "set", "lo", "up")
-        return namespace
 
     def _spawn(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
         with (self.workdir / f"{name}.log").open("ab") as log:
@@ -151,23 +129,4 @@ class DaskCluster(StartedWhileInside):
         for process in processes:
             # Its group (any job process it left) goes too, before the pid can be reused.
             stop_group_and_reap(process, grace_s=10)
-        for veth in self._veths:
-            # Deleted here, at once: a namespace's deletion frees its veth end (and so its
-            # peer) only when the kernel gets to it, and the next cluster of this process
-            # reuses the names and the subnet ("ip link add" failed: the name existed).
-            subprocess.run(["ip", "link", "del", veth], capture_output=True, timeout=10)
-        self._veths.clear()
-        for namespace in self._namespaces:
-            subprocess.run(["ip", "netns", "del", namespace], capture_output=True, timeout=10)
-        self._namespaces.clear()
-
-
-def netns_works() -> bool:
-    """True if this process may create network namespaces (root, a kernel that allows it)."""
-    name = f"wdkprobe{os.getpid()}"
-    try:
-        _ip("netns", "add", name)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=10)
-    return True
+        self._namespaces.close()

@@ -10,11 +10,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tests.support.federation_data import METAS, ROWS_BY_SITE, write_csv
+from tests.support.netns import Namespaces
 from tests.support.server import woken_server
 
 ROWS = ROWS_BY_SITE
@@ -29,6 +30,8 @@ class Federation:
     central: str
     sites: dict[str, str]
     tokens: dict[str, str]
+    # Each site's `woken serve` process id (its local steps run in other processes).
+    site_pids: dict[str, int] = field(default_factory=dict)
 
 
 def site_env(token: str) -> dict[str, str]:
@@ -57,20 +60,28 @@ def load_hospital(root: Path, name: str) -> Path:
 
 
 @contextmanager
-def running_federation(root: Path) -> Iterator[Federation]:
-    """Three sites (one hospital's rows each, loaded by `woken load-data`) and a central."""
+def running_federation(root: Path, namespaces: Namespaces | None = None
+                       ) -> Iterator[Federation]:
+    """Three sites (one hospital's rows each, loaded by `woken load-data`) and a central.
+
+    With ``namespaces``, each site runs in a network namespace of its own, on its own
+    address (and so with basic authentication on its mining routes, as Woken asks off
+    loopback); the central, on this host, reaches it over its veth pair.
+    """
     tokens = {name: f"token-of-{name}-{i}" for i, name in enumerate(ROWS)}
     with ExitStack() as stack:
-        sites = {}
-        for name in ROWS:
+        sites, pids = {}, {}
+        for index, name in enumerate(ROWS):
+            env = site_env(tokens[name])
+            namespace = namespaces.add(index) if namespaces else None
+            if namespace:
+                env |= {"WOKEN_AUTH_USER": "site-admin", "WOKEN_AUTH_PASSWORD": f"pw-{name}"}
             running = stack.enter_context(
-                woken_server(load_hospital(root, name), site_env(tokens[name])))
-            sites[name] = running.url
+                woken_server(load_hospital(root, name), env, namespace=namespace))
+            sites[name], pids[name] = running.url, running.process.pid
         listed = [{"name": name, "url": url, "token": tokens[name], "verify_tls": False}
                   for name, url in sites.items()]
         central_dir = root / "central" / "var"
         central_dir.mkdir(parents=True)
         central = stack.enter_context(woken_server(central_dir, central_env(listed)))
-        yield Federation(central.url, sites, tokens)
-
-
+        yield Federation(central.url, sites, tokens, pids)

@@ -8,6 +8,7 @@ equals them to ``rtol=1e-6`` is exact.
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,55 @@ def pooled_logistic(rows: list[list[Any]], covariables: list[str]) -> dict[str, 
     p = 1 / (1 + np.exp(-x @ beta))
     se = np.sqrt(np.diag(np.linalg.inv((x * (p * (1 - p))[:, None]).T @ x)))
     return {"beta": beta, "se": se}
+
+
+def pooled_type_ii(rows: list[list[Any]], factors: list[str], design_name: str
+                   ) -> dict[str, tuple[int, float, float]]:
+    """The type II table of y on the pooled rows, by least squares on each sub-model.
+
+    Each term's (df, sum of squares, F), and the residual's (df, sum of squares, nan): a
+    term's sum of squares is what it adds to every term not containing it (the
+    definition statsmodels' ``anova_lm(typ=2)`` implements).
+    """
+    y = column(rows, "y")
+    levels = {"group": GROUPS, "outcome": CLASSES}
+
+    def coded(code: str) -> np.ndarray:
+        if code in levels:
+            return np.column_stack([column(rows, code) == level
+                                    for level in levels[code][1:]]).astype(float)
+        return column(rows, code).reshape(-1, 1)
+
+    terms = {(code,): coded(code) for code in factors}
+    if design_name == "factorial":
+        for size in range(2, len(factors) + 1):
+            for combination in itertools.combinations(factors, size):
+                block = coded(combination[0])
+                for code in combination[1:]:
+                    other = coded(code)
+                    block = np.column_stack([block[:, i] * other[:, j]
+                                             for i in range(block.shape[1])
+                                             for j in range(other.shape[1])])
+                terms[combination] = block
+
+    def rss(names: list[tuple[str, ...]]) -> tuple[float, int]:
+        x = np.column_stack([np.ones(len(y)), *(terms[name] for name in names)])
+        beta, *_ = np.linalg.lstsq(x, y, rcond=None)
+        residuals = y - x @ beta
+        return float(residuals @ residuals), int(np.linalg.matrix_rank(x))
+
+    full, rank = rss(list(terms))
+    df_residual = len(y) - rank
+    table = {}
+    for name in terms:
+        others = [other for other in terms if not set(name) <= set(other)]
+        without, rank_without = rss(others)
+        with_term, rank_with = rss([*others, name])
+        df = rank_with - rank_without
+        table[":".join(name)] = (df, without - with_term,
+                                 (without - with_term) / df / (full / df_residual))
+    table["Residual"] = (df_residual, full, float("nan"))
+    return table
 
 
 def fold_parts(sites: dict[str, list[list[Any]]], k: int, seed: int, fold: int

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import requests
 
+from tests.support.netns import Namespace
+
 START_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 20
 
@@ -34,22 +36,28 @@ class RunningWoken:
 @contextmanager
 def woken_server(
     data_dir: Path, extra_env: dict[str, str] | None = None, woken: Path | None = None,
+    namespace: Namespace | None = None,
 ) -> Iterator[RunningWoken]:
     """Yield a running `woken serve` (its URL and process); stop it (SIGTERM) at the end.
 
     Like `make serve`, the data directory is given relative to the working directory.
     ``woken`` is the command to run (default: the one installed next to this Python).
+    In a ``namespace``, it listens on the namespace's address (off loopback: give it
+    WOKEN_AUTH_USER and WOKEN_AUTH_PASSWORD in ``extra_env``), reached over the veth.
     """
     port = free_port()
     woken = woken or Path(sys.executable).parent / "woken"
     log_path = data_dir.parent / f"woken-{port}.log"
     env = {**os.environ, **(extra_env or {})}
+    host = namespace.address if namespace else "127.0.0.1"
+    prefix = namespace.prefix() if namespace else []
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(woken), "--data-dir", data_dir.name, "serve", "--port", str(port)],
+            [*prefix, str(woken), "--data-dir", data_dir.name, "serve", "--host", host,
+             "--port", str(port)],
             cwd=data_dir.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
-        url = f"http://127.0.0.1:{port}"
+        url = f"http://{host}:{port}"
         try:
             _wait_until_healthy(url, process, log_path)
             yield RunningWoken(url, process)

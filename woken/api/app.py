@@ -56,6 +56,8 @@ ROUTES = [
     web.get("/metrics", metrics),
     web.post("/mining/federated", federation.federated_run),
     web.get("/mining/federated/algorithms", federation.federated_algorithms),
+    web.get("/mining/federated/runs", federation.federated_runs),
+    web.get("/mining/federated/runs/{run_id}", federation.federated_run_of),
     web.get("/federation/datasets", federation.site_datasets),
     web.get("/federation/variables", federation.site_variables),
     web.post("/federation/step", federation.site_step),

@@ -67,7 +67,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         check_target(request)
         return await handler(request)
     except WokenError as error:
-        details = error.details if isinstance(error, BadRequest) else None
+        details = error.details
         status = status_for(error)
         if status >= 500:
             log.error("%s %s: %s", request.method, request.path, error)

@@ -180,13 +180,23 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {200: Answer("the text exposition format", None, content_type="text/plain")}),
     ("POST", "/mining/federated"): Operation(
         "A central's federated run: local steps at its sites, the global step here", "federation",
-        {200: Answer("each algorithm's result, validations, and what each site sent", None),
+        {200: Answer("the stored run's id (Location: the run), each algorithm's result, "
+                     "validations, and what each site sent", None),
          400: Answer("a wrong request, an algorithm that does not federate, or a site that "
-                     "refused (named, with its reason)", schemas.ErrorSchema),
+                     "refused (named, with its reason; details.runId: the stored run)",
+                     schemas.ErrorSchema),
          502: Answer("a site is down or too slow (named)", schemas.ErrorSchema)},
         other_bodies={JSON: {"type": "object", "description": "variables, covariables, "
                              "datasets, validationDatasets, algorithms, validations, seed, "
                              "filters, executionPlan (README: running a federation)"}}),
+    ("GET", "/mining/federated/runs"): Operation(
+        "The central's stored federated runs, newest first", "federation",
+        {200: Answer("items (each run's request, state, per-site status, error, failed "
+                     "site), total, limit, offset", None)}),
+    ("GET", "/mining/federated/runs/{run_id}"): Operation(
+        "One stored federated run, with its result", "federation",
+        {200: Answer("the run: request, state, sites, result, error, failedSite", None),
+         404: Answer("no such run", schemas.ErrorSchema)}),
     ("GET", "/mining/federated/algorithms"): Operation(
         "The algorithms that federate", "federation",
         {200: Answer("their codes, and whether each is predictive", None)}),
@@ -201,8 +211,11 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/federation/step"): Operation(
         "One local step of a federated algorithm on this site's rows (bearer token)",
         "federation",
-        {200: Answer("aggregates only, and the number of rows they summarise", None),
+        {200: Answer("aggregates only, the number of rows they summarise, and the site's "
+                     "job that computed them (id, process id)", None),
          400: Answer("a wrong step, or refused: fewer rows than min_rows",
+                     schemas.ErrorSchema),
+         502: Answer("the step's job did not run to its end (timed out, lost)",
                      schemas.ErrorSchema),
          401: Answer("no or wrong token", schemas.ErrorSchema)},
         other_bodies={JSON: {"type": "object",

@@ -33,7 +33,10 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "algorithm.toml"
 ENTRYPOINT = "entrypoint.sh"
-ALGORITHM_TYPES = ("statistics", "features_extraction", "predictive_model")
+# "federated": a site's local step (federatedStep), run for its central only: not listed,
+# not requested directly.
+ALGORITHM_TYPES = ("statistics", "features_extraction", "predictive_model", "federated")
+INTERNAL_TYPE = "federated"
 PARAMETER_TYPES = ("int", "number", "string", "enumeration")
 # The allowance on top of a time budget (see `AlgorithmSpec.timeout_for`) unless the
 # manifest says otherwise: TPOT 1.1 overshoots its own limit by up to ~25 %, and a job
@@ -363,15 +366,17 @@ class Registry:
         return registry
 
     def codes(self) -> list[str]:
-        return sorted(self._by_code)
+        """The algorithms a client may request (a site's internal step is not one)."""
+        return sorted(c for c, a in self._by_code.items() if a.type != INTERNAL_TYPE)
 
-    def get(self, code: str) -> AlgorithmSpec:
-        try:
-            return self._by_code[code]
-        except KeyError:
+    def get(self, code: str, internal: bool = False) -> AlgorithmSpec:
+        """The algorithm ``code``; an internal one (``federatedStep``) only if ``internal``."""
+        found = self._by_code.get(code)
+        if found is None or (found.type == INTERNAL_TYPE and not internal):
             raise BadRequest(
                 f"unknown algorithm '{code}' (known: {', '.join(self.codes())})"
-            ) from None
+            )
+        return found
 
     def catalogue(self) -> dict[str, Any]:
         return {

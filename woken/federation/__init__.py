@@ -19,6 +19,6 @@ pooled rows (the integration tests check it to ``rtol=1e-6``).
 from woken.federation.central import Central
 from woken.federation.methods.catalogue import catalogue_answer
 from woken.federation.query import parse_query
-from woken.federation.site import NotASite, check_token, run_step
+from woken.federation.site import NotASite, check_token
 
-__all__ = ["Central", "NotASite", "catalogue_answer", "check_token", "parse_query", "run_step"]
+__all__ = ["Central", "NotASite", "catalogue_answer", "check_token", "parse_query"]

@@ -17,11 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from woken.algorithms.federatedStep.scoring import SCORE
 from woken.config.federation import FederationSettings
 from woken.errors import BadRequest
 from woken.federation.client import SiteClient, SiteUnavailable
 from woken.federation.methods.base import Aggregates, MethodRequest
-from woken.federation.methods.catalogue import SCORE, federated_method, predictive_method
+from woken.federation.methods.catalogue import federated_method, predictive_method
 from woken.federation.methods.naive_bayes import SiteMasked
 from woken.federation.methods.scoring import scores_of
 from woken.federation.query import FederatedQuery
@@ -151,13 +152,29 @@ class Central:
         """Every algorithm of the query, with its validations, and what each site sent."""
         for choice in query.algorithms:
             method = federated_method(choice.code)
-            if (query.k or query.validation_datasets) and not hasattr(method, "predict"):
+            if (query.k or query.validation_datasets) and not hasattr(method, "problem"):
                 log.info("%s is not predictive: no validation", choice.code)
         training = self.place(query.datasets)
         held_out = self.place(query.validation_datasets) if query.validation_datasets else []
         results = [self._run_one(query, choice.code, choice.parameters, training, held_out)
                    for choice in query.algorithms]
         return {"results": results, "transfer": self.transfer()}
+
+    def site_status(self, failed_site: str | None = None, reason: str | None = None
+                    ) -> dict[str, Any]:
+        """Each site's part in the last run: answered, failed (and why), or not asked."""
+        status: dict[str, Any] = {}
+        for site in self.sites:
+            names = {name.strip() for name in (failed_site or "").split(",")}
+            state = ("failed" if site.name in names
+                     else "unreachable" if site.name in self.unreachable
+                     else "answered" if site.requests else "not asked")
+            status[site.name] = {
+                "state": state, "requests": site.requests, "bytes_sent": site.bytes_received,
+                "rows_sent": 0,
+                "reason": reason if state == "failed" else self.unreachable.get(site.name),
+            }
+        return status
 
     def transfer(self) -> dict[str, Any]:
         return {site.name: {"requests": site.requests, "bytes_sent": site.bytes_received,
@@ -170,7 +187,7 @@ class Central:
         rounds = SiteRounds(training, query.filters)
         result: dict[str, Any] = {"algorithm": code, "data": rounds.run(code, request),
                                   "rows_per_site": dict(rounds.rows_summarised)}
-        if not hasattr(federated_method(code), "predict"):
+        if not hasattr(federated_method(code), "problem"):
             return result
         validations: dict[str, Any] = {}
         if query.k:

@@ -97,6 +97,8 @@ class SiteClient:
                               bool(isinstance(details, dict) and details.get("refused")))
         if response.status_code in {401, 403}:
             raise SiteUnavailable(self.name, "refused this central's credentials")
+        if response.status_code == 502 and isinstance(answer, dict):
+            raise SiteUnavailable(self.name, f"could not run the step: {answer.get('message')}")
         if response.status_code == 503:
             raise SiteUnavailable(self.name, "is busy or starting (HTTP 503): try again later")
         if response.status_code != 200 or not isinstance(answer, dict):

@@ -145,3 +145,26 @@ class Experiment(Base):
     fence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
+
+
+class FederatedRun(Base):
+    """A central's federated run: the request, each site's part, the result or the failure.
+
+    Written before the first site is asked (state ``running``), and finished with the
+    result (``completed``) or the error and the site that caused it (``failed``).
+    """
+
+    __tablename__ = "federated_runs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    node: Mapped[str] = mapped_column(String(32))
+    request: Mapped[Any] = mapped_column(JsonDocument)
+    # Per site: its state (answered, failed, not asked), requests, bytes sent, rows sent
+    # (0), and why it failed.
+    sites: Mapped[Any | None] = mapped_column(JsonDocument)
+    result: Mapped[Any | None] = mapped_column(JsonDocument)
+    error: Mapped[str | None] = mapped_column(Text)
+    failed_site: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(), default=utc_now, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime())

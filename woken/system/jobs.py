@@ -9,6 +9,7 @@ from woken.actors.coordinator import CoordinatorActor
 from woken.actors.messages import Cancel, JobEnded, StartJob
 from woken.container.volumes import create_volume
 from woken.errors import BadRequest, ServiceUnavailable
+from woken.planning.job_plan import JobPlan
 from woken.planning.planner import DATA_ALGORITHM, plan_job, select_data
 from woken.planning.provenance import ResultContext
 from woken.planning.queries import MiningQuery
@@ -42,9 +43,22 @@ def start_job(
     algorithm = services.registry.get(query.algorithm.code)
     if "compute" not in algorithm.commands:
         raise BadRequest(f"algorithm '{algorithm.code}' cannot run as a single job")
+    plan, job_id = run_planned(services, lambda: plan_job(services, query, algorithm),
+                               lambda ended: on_end(ended.result))
+    return job_id, plan.context.to_json() if plan.context else None
+
+
+def run_planned(
+    services: Services, planner: Callable[[], JobPlan], on_end: Callable[[JobEnded], None]
+) -> tuple[JobPlan, str]:
+    """Admit a job, plan it (``planner``), start its coordinator; the plan and the job's id.
+
+    The admission slot is released when the job ends, or at once if planning fails. The
+    one path of a single job: a request's (`start_job`) and a site's federated step's.
+    """
     release = services.job_admission.admit()
     try:
-        plan = plan_job(services, query, algorithm)
+        plan = planner()
         job_id, volume = create_volume(services.config.volumes_dir)
     except BaseException:
         release()
@@ -53,14 +67,14 @@ def start_job(
     def ended(message: JobEnded) -> None:
         services.jobs.remove(job_id)
         release()
-        on_end(message.result)
+        on_end(message)
 
     coordinator = CoordinatorActor.start(services, plan, job_id, volume, ended)
     services.jobs.add(job_id, coordinator)
     # Written before the answer: the job's Location can be read as soon as it is given.
     services.woken_db.add_job(coordinator.proxy().queued_row().get(timeout=10))
     coordinator.tell(StartJob(stored=True))
-    return job_id, plan.context.to_json() if plan.context else None
+    return plan, job_id
 
 
 def submit_job(services: Services, query: MiningQuery) -> str:

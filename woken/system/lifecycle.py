@@ -18,6 +18,7 @@ from woken.errors import ConfigurationError
 from woken.features.database import FeaturesDatabase
 from woken.features.loading import load_datasets
 from woken.storage.database import WokenDatabase
+from woken.storage.federated_runs import FederatedRuns
 from woken.storage.leases import Leases
 from woken.system.admission import Admission
 from woken.system.memory import MemoryRelease
@@ -121,6 +122,10 @@ def _start(config: Config, lock: DataDirLock | None) -> Services:
     registry = Registry.load(config.algorithms_dir)
     upgrade_to_head(config.woken_db)
     woken_db = WokenDatabase(config.woken_db)
+    interrupted = FederatedRuns(woken_db).fail_interrupted(config.node)
+    if interrupted:
+        log.warning("%d federated run(s) cut short by the last stop: stored as failed",
+                    interrupted)
     if config.load_sample_data:
         loaded = load_datasets(config.features_db)
         if loaded:

@@ -39,4 +39,4 @@ def test_a_refusal_is_shown_on_the_page(federation: Federation, page: Page) -> N
     page.select_option("#federated-algorithm", "anova")
     page.click("#federated-submit")
     expect(page.locator("#federated-error")).to_contain_text(
-        "anova (federated) takes one nominal covariable", timeout=RUN_TIMEOUT_MS)
+        "anova (federated) needs at least one covariable", timeout=RUN_TIMEOUT_MS)

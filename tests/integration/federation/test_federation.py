@@ -32,6 +32,7 @@ from tests.support.federation_data import (
     design,
     fold_parts,
     pooled_ols,
+    pooled_type_ii,
 )
 from tests.support.server import free_port, woken_server
 
@@ -98,6 +99,28 @@ def test_a_site_answers_only_its_central(federation: Federation) -> None:
     assert "linearRegression.residuals: malformed parameters" in response.json()["message"]
 
 
+def test_a_local_step_is_a_job_on_the_site_backend(federation: Federation) -> None:
+    """The step runs as the site's jobs do: its own process, its row in the site's woken-db."""
+    url = federation.sites["hospital_b"]
+    body = {"step": "statisticsSummary.moments", "datasets": ["hospital_b"],
+            "params": {"variables": ["y"], "covariables": ["group"]}}
+    good = {"Authorization": f"Bearer {federation.tokens['hospital_b']}"}
+    answer = requests.post(f"{url}/federation/step", json=body, headers=good,
+                           timeout=TIMEOUT_S).json()
+    job = answer["job"]
+    assert isinstance(job["pid"], int) and job["pid"] != federation.site_pids["hospital_b"]
+    stored = requests.get(f"{url}/mining/jobs/{job['id']}", timeout=TIMEOUT_S).json()
+    assert stored["algorithm"] == "federatedStep" and stored["state"] == "succeeded"
+    # The job's stored result is the aggregates the site answered: sums, no row.
+    assert stored["result"]["data"]["aggregates"] == answer["aggregates"]
+    assert stored["result"]["data"]["rows"] == len(ROWS["hospital_b"])
+    y = column(ROWS["hospital_b"], "y")
+    assert close(answer["aggregates"]["numeric"]["y"]["mean"], y.mean())
+    # The step is internal: not in the site's catalogue, not runnable as a job of its own.
+    listed = requests.get(f"{url}/mining/algorithms", timeout=TIMEOUT_S).json()
+    assert "federatedStep" not in {a["code"] for a in listed["algorithms"]}
+
+
 def test_summary_histograms_correlation_pca_and_anova_equal_the_pooled_ones(
         federation: Federation) -> None:
     y, x1 = column(POOLED, "y"), column(POOLED, "x1")
@@ -127,6 +150,27 @@ def test_summary_histograms_correlation_pca_and_anova_equal_the_pooled_ones(
     group = column(POOLED, "group")
     f, p = stats.f_oneway(*(y[group == g] for g in ("left", "right", "both")))
     assert close([anova["f_statistic"], anova["p_value"]], [f, p])
+
+
+def test_anova_with_a_design_equals_the_pooled_type_ii_table(federation: Federation) -> None:
+    """Two-way with interaction (group x x1), additive over three factors, three sites."""
+    for factors, design_name in ((["group", "x1"], "factorial"),
+                                 (["group", "x1", "x2"], "additive")):
+        result = data_of(federated(federation, query("anova", ["y"], factors,
+                                                     parameters={"design": design_name})))
+        expected = pooled_type_ii(POOLED, factors, design_name)
+        got = {row["source"]: row for row in result["type_ii"]}
+        assert list(got) == list(expected)
+        for source, (df, sum_sq, f) in expected.items():
+            assert got[source]["df"] == df
+            assert close(got[source]["sum_sq"], sum_sq), source
+            if source != "Residual":
+                assert close(got[source]["F"], f), source
+    # group x outcome: hospital_a has a cell of one row; it masks it, the central refuses.
+    answer = federated(federation, query("anova", ["y"], ["group", "outcome"],
+                                         parameters={"design": "factorial"}), status=400)
+    assert answer["details"]["site"] == "hospital_a"
+    assert "group=both & outcome=yes" in answer["message"]
 
 
 def test_linear_and_logistic_regression_and_naive_bayes_equal_the_pooled_fits(
@@ -281,3 +325,38 @@ def test_a_site_down_or_silent_fails_the_query_in_time_naming_it(
             federated(other, body)
     finally:
         silent.close()
+
+
+def test_federated_runs_are_stored_and_read_back_after_a_restart(
+        federation: Federation, tmp_path: Path) -> None:
+    sites = [{"name": name, "url": url, "token": federation.tokens[name]}
+             for name, url in federation.sites.items()]
+    data_dir = tmp_path / "var"
+    data_dir.mkdir()
+    rule = {"id": "x2", "field": "x2", "type": "double", "input": "number",
+            "operator": "greater", "value": 2.5}
+    with woken_server(data_dir, central_env(sites)) as central:
+        other = Federation(central.url, federation.sites, federation.tokens)
+        done = federated(other, query("linearRegression", ["y"], ["x1"]))
+        refused = federated(other, query("linearRegression", ["y"], ["x1"], filters={
+            "condition": "AND", "rules": [rule]}), status=400)
+    with woken_server(data_dir, central_env(sites)) as again:
+        listed = requests.get(f"{again.url}/mining/federated/runs", timeout=TIMEOUT_S).json()
+        assert {item["id"] for item in listed["items"]} == {done["id"],
+                                                            refused["details"]["runId"]}
+        run = requests.get(f"{again.url}/mining/federated/runs/{done['id']}",
+                           timeout=TIMEOUT_S).json()
+        assert run["state"] == "completed" and run["result"]["results"] == done["results"]
+        assert run["request"]["algorithms"][0]["code"] == "linearRegression"
+        assert {name: site["state"] for name, site in run["sites"].items()} == dict.fromkeys(
+            ROWS, "answered")
+        assert all(site["rows_sent"] == 0 and site["bytes_sent"] > 0
+                   for site in run["sites"].values())
+        failed = requests.get(
+            f"{again.url}/mining/federated/runs/{refused['details']['runId']}",
+            timeout=TIMEOUT_S).json()
+        assert (failed["state"], failed["failedSite"]) == ("failed", "hospital_a")
+        assert "usable row" in failed["error"]
+        assert failed["sites"]["hospital_a"]["state"] == "failed"
+        assert requests.get(f"{again.url}/mining/federated/runs/nope",
+                            timeout=TIMEOUT_S).status_code == 404

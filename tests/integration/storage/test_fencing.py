@@ -12,15 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.storage.test_woken_db import database_url, pending_job
+from tests.integration.storage.test_woken_db import pending_job
 from woken.errors import LeaseLost
 from woken.states import ExperimentState, JobState
 from woken.storage.database import ResultRow, WokenDatabase
 from woken.storage.leases import Claim, Leases, lease_expiry
 from woken.storage.migrate import upgrade_to_head
 from woken.storage.tables import Experiment, utc_now
-
-__all__ = ["database_url"]  # the fixture, PostgreSQL and SQLite
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from woken.states import JobState
@@ -13,21 +12,6 @@ from woken.storage.database import WokenDatabase
 from woken.storage.leases import Claim, Leases, lease_expiry
 from woken.storage.migrate import check_models_match_migrations, upgrade_to_head
 from woken.storage.tables import Experiment, Job, utc_now
-
-
-@pytest.fixture(params=["postgresql", "sqlite"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'woken.db'}"
-    return str(request.getfixturevalue("postgres_database"))
-
-
-@pytest.fixture
-def woken_db(database_url: str):
-    upgrade_to_head(database_url)
-    database = WokenDatabase(database_url)
-    yield database
-    database.dispose()
 
 
 def test_migrations_match_the_models(database_url: str) -> None:

@@ -21,21 +21,26 @@ from tests.support.federation_data import (
     hospital_rows,
     pooled_logistic,
     pooled_ols,
+    pooled_type_ii,
 )
+from woken.algorithms.common.variables import Variable
+from woken.algorithms.federatedStep.local_data import LocalData
+from woken.algorithms.federatedStep.steps import LOCAL_STEPS
+from woken.algorithms.federatedStep.sums import Policy
 from woken.errors import BadRequest
-from woken.federation.local_data import LocalData
-from woken.federation.methods.base import Aggregates, MethodRequest, Policy
-from woken.federation.methods.catalogue import LOCAL_STEPS, federated_method
+from woken.federation.methods.base import Aggregates, MethodRequest
+from woken.federation.methods.catalogue import federated_method
 
 ROWS = hospital_rows()
 POOLED = [row for rows in ROWS.values() for row in rows]
 
 
 class InProcessRounds:
-    """The sites' local steps called directly (what ``/federation/step`` runs)."""
+    """The sites' local steps called directly (what a site's ``federatedStep`` job runs)."""
 
     def __init__(self, min_cell_count: int = 1) -> None:
-        self.sites = [LocalData.from_rows(METAS, rows) for rows in ROWS.values()]
+        variables = [Variable.from_json(meta.code, meta.to_json()) for meta in METAS]
+        self.sites = [LocalData.from_rows(variables, rows) for rows in ROWS.values()]
         self.policy = Policy(min_cell_count)
         self.steps: list[str] = []
 
@@ -127,6 +132,31 @@ def test_anova_equals_scipy_f_oneway() -> None:
     y, group = column(POOLED, "y"), column(POOLED, "group")
     f, p = stats.f_oneway(*(y[group == g] for g in ("left", "right", "both")))
     assert close([result["f_statistic"], result["p_value"]], [f, p])
+
+
+@pytest.mark.parametrize(("factors", "design"), [
+    (["group", "outcome"], "factorial"), (["group", "outcome"], "additive"),
+    (["group", "x1"], "factorial"), (["group", "outcome", "x2"], "additive")])
+def test_anova_with_a_design_equals_the_pooled_type_ii_table(factors: list[str],
+                                                             design: str) -> None:
+    result = run("anova", ["y"], factors, design=design)
+    assert result["design"] == design and result["n"] == len(POOLED)
+    expected = pooled_type_ii(POOLED, factors, design)
+    got = {row["source"]: row for row in result["type_ii"]}
+    assert list(got) == list(expected)
+    for source, (df, sum_sq, f) in expected.items():
+        assert got[source]["df"] == df, source
+        assert close(got[source]["sum_sq"], sum_sq), source
+        if source != "Residual":
+            assert close(got[source]["F"], f), source
+
+
+def test_anova_refuses_a_design_whose_cell_is_under_a_site_threshold() -> None:
+    """Hospital a has one ('both', 'yes') row: with a threshold of 10 it masks the cell."""
+    request = MethodRequest(["y"], ["group", "outcome"], {"design": "additive"})
+    with pytest.raises(BadRequest, match="group=both & outcome=yes") as refused:
+        federated_method("anova").run(InProcessRounds(min_cell_count=10), request)
+    assert refused.value.details == {"site_position": 0}
 
 
 def test_row_embedding_algorithms_are_refused_with_the_reason() -> None:

@@ -14,7 +14,7 @@ are equal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -73,24 +73,36 @@ def type_ii(y: FloatArray, terms: dict[str, FloatArray],
     """The type II table; ``terms`` maps a term's name to its coded columns.
 
     ``variables`` says which variables each term involves (a main effect one, an
-    interaction several; default: each term its own variable). A term's sum of
-    squares is what it adds to the model of every term that does not contain it
-    (marginality), as ``statsmodels.anova_lm(typ=2)`` computes it; with main
-    effects only, that is the model of all the other terms.
+    interaction several; default: each term its own variable).
     """
+    def fit(names: Sequence[str]) -> tuple[float, int]:
+        return _fit(np.hstack([np.ones((len(y), 1)), *(terms[name] for name in names)]), y)
+
     involved = variables or {name: frozenset({name}) for name in terms}
-    n = len(y)
-    intercept = np.ones((n, 1))
-    full = np.hstack([intercept, *terms.values()])
-    rss_full, rank_full = _fit(full, y)
+    return type_ii_of(fit, involved, len(y), float(((y - y.mean()) ** 2).sum()))
+
+
+# The residual sum of squares and the rank of the model of the intercept and some terms.
+SubModelFit = Callable[[Sequence[str]], tuple[float, int]]
+
+
+def type_ii_of(fit: SubModelFit, involved: dict[str, frozenset[str]], n: int,
+               total: float) -> list[dict[str, Any]]:
+    """The type II table of the terms of ``involved`` (in its order), each sub-model by ``fit``.
+
+    A term's sum of squares is what it adds to the model of every term that does not
+    contain it (marginality), as ``statsmodels.anova_lm(typ=2)`` computes it; with main
+    effects only, that is the model of all the other terms. ``fit`` may work on the rows
+    (the container) or on summed cross-products (federated anova).
+    """
+    names = list(involved)
+    rss_full, rank_full = fit(names)
     df_residual = n - rank_full
-    total = float(((y - y.mean()) ** 2).sum())
     rows = []
-    for name, columns in terms.items():
-        others = [other_columns for other, other_columns in terms.items()
-                  if not involved[name] <= involved[other]]
-        rss_without, rank_without = _fit(np.hstack([intercept, *others]), y)
-        rss_with, rank_with = _fit(np.hstack([intercept, *others, columns]), y)
+    for name in names:
+        others = [other for other in names if not involved[name] <= involved[other]]
+        rss_without, rank_without = fit(others)
+        rss_with, rank_with = fit([*others, name])
         rows.append(effect_row(name, rank_with - rank_without, rss_without - rss_with,
                                df_residual, rss_full, total))
     return [*rows, residual_row(df_residual, rss_full)]

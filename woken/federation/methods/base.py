@@ -1,33 +1,24 @@
 """What a federated algorithm is: named local steps, and a driver that runs the rounds.
 
-A local step runs at a site on its rows (a :class:`~woken.federation.local_data.LocalData`)
-and returns a JSON object of aggregates whose size depends on the number of
-variables, never on the number of rows. The driver (``run``) runs at the central:
+A local step runs at a site, as a job on the site's backend
+(``woken.algorithms.federatedStep``), and returns a JSON object of aggregates whose
+size depends on the number of variables, never on the number of rows. The driver
+(``run``) runs at the central:
 it asks every site for one step at a time (:class:`Rounds`) and combines the answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
+from woken.algorithms.federatedStep.sums import Aggregates, as_json
 from woken.errors import BadRequest
-from woken.federation.local_data import LocalData
 
-Aggregates = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Policy:
-    """The site's privacy settings that a local step applies itself."""
-
-    min_cell_count: int
-
-
-LocalStep = Callable[[LocalData, dict[str, Any], Policy], Aggregates]
+__all__ = ["Aggregates", "as_json"]
 
 
 @dataclass(frozen=True)
@@ -56,10 +47,12 @@ class Rounds(Protocol):
 
 
 class FederatedMethod(Protocol):
-    """A federated algorithm: its code, its local steps, and its driver."""
+    """A federated algorithm: its code and its driver.
+
+    Its local steps are in ``woken.algorithms.federatedStep``, run as jobs at the sites.
+    """
 
     code: str
-    local_steps: dict[str, LocalStep]
 
     def run(self, rounds: Rounds, request: MethodRequest) -> dict[str, Any]:
         """The algorithm's result, from the sites' aggregates."""
@@ -67,14 +60,12 @@ class FederatedMethod(Protocol):
 
 
 class PredictiveMethod(FederatedMethod, Protocol):
-    """A federated algorithm whose result is a model that predicts (validation uses it)."""
+    """A federated algorithm whose result is a model that predicts (validation uses it).
+
+    The sites predict: ``woken.algorithms.federatedStep.scoring``.
+    """
 
     problem: str  # "regression" or "classification"
-
-    def predict(self, model: dict[str, Any], data: LocalData, request: MethodRequest
-                ) -> np.ndarray:
-        """The model's predictions for a site's rows (at the site)."""
-        ...
 
 
 def request_params(request: MethodRequest) -> dict[str, Any]:
@@ -98,11 +89,6 @@ def total(answers: Sequence[Aggregates], key: str) -> np.ndarray:
     return np.sum([np.asarray(a[key], dtype=np.float64) for a in answers], axis=0)
 
 
-def as_json(value: np.ndarray | float) -> Any:
-    """A numpy value as JSON numbers (float64's repr round-trips exactly)."""
-    return np.asarray(value, dtype=np.float64).tolist()
-
-
 def pooled_moments(ns: np.ndarray, means: np.ndarray, m2s: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Count, mean and sum of squared deviations of pooled groups (Chan et al.'s formula).
@@ -115,16 +101,3 @@ def pooled_moments(ns: np.ndarray, means: np.ndarray, m2s: np.ndarray
     mean = (ns * means).sum(axis=0) / safe_n
     m2 = m2s.sum(axis=0) + (ns * (means - mean) ** 2).sum(axis=0)
     return n, mean, m2
-
-
-def moments(values: np.ndarray) -> tuple[int, float, float]:
-    """Count, mean and sum of squared deviations of one group's values."""
-    if len(values) == 0:
-        return 0, 0.0, 0.0
-    mean = float(values.mean())
-    return len(values), mean, float(((values - mean) ** 2).sum())
-
-
-def masked(count: int, policy: Policy) -> int | None:
-    """A count as it may leave the site: None when 0 < count < min_cell_count."""
-    return None if 0 < count < policy.min_cell_count else int(count)

@@ -6,7 +6,7 @@ from typing import Any
 
 from woken.errors import BadRequest
 from woken.federation.methods.anova import Anova
-from woken.federation.methods.base import FederatedMethod, LocalStep, PredictiveMethod
+from woken.federation.methods.base import FederatedMethod, PredictiveMethod
 from woken.federation.methods.cross_products import Correlation, Pca
 from woken.federation.methods.histograms import Histograms
 from woken.federation.methods.linear_regression import LinearRegression
@@ -30,11 +30,6 @@ _EMBEDS_ROWS = {
     "hinmine": "its features are one row per subject",
 }
 
-LOCAL_STEPS: dict[str, LocalStep] = {
-    name: step for method in METHODS.values() for name, step in method.local_steps.items()
-}
-
-
 def federated_method(code: str) -> FederatedMethod:
     """The federated algorithm of ``code``; BadRequest saying why when there is none."""
     if code in METHODS:
@@ -48,22 +43,12 @@ def federated_method(code: str) -> FederatedMethod:
 
 def catalogue_answer() -> dict[str, Any]:
     """The federated algorithms, as ``GET /mining/federated/algorithms`` lists them."""
-    return {"algorithms": [{"code": code, "predictive": hasattr(method, "predict")}
+    return {"algorithms": [{"code": code, "predictive": hasattr(method, "problem")}
                            for code, method in METHODS.items() if code == method.code]}
 
 
 def predictive_method(code: str) -> PredictiveMethod:
     method = federated_method(code)
-    if not hasattr(method, "predict"):
+    if not hasattr(method, "problem"):
         raise BadRequest(f"algorithm '{code}' is not predictive: it cannot be validated")
     return method  # type: ignore[return-value]
-
-
-def _with_scoring() -> None:
-    from woken.federation.methods.scoring import local_score
-
-    LOCAL_STEPS[SCORE] = local_score
-
-
-SCORE = "score"
-_with_scoring()

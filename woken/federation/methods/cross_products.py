@@ -14,27 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from woken.algorithms.federatedStep.cross_products import CENTRED, SUMS
 from woken.errors import BadRequest
-from woken.federation.local_data import LocalData
 from woken.federation.methods import base
-
-SUMS, CENTRED = "crossProducts.sums", "crossProducts.centred"
-
-
-def _matrix(data: LocalData, params: dict[str, Any]) -> tuple[list[str], np.ndarray]:
-    codes = [*params["variables"], *params["covariables"]]
-    return codes, np.column_stack([data.numeric(code) for code in codes])
-
-
-def local_sums(data: LocalData, params: dict[str, Any], _policy: base.Policy) -> base.Aggregates:
-    codes, x = _matrix(data, params)
-    return {"names": codes, "n": len(x), "sums": base.as_json(x.sum(axis=0))}
-
-
-def local_centred(data: LocalData, params: dict[str, Any], _policy: base.Policy) -> base.Aggregates:
-    _, x = _matrix(data, params)
-    centred = x - np.asarray(params["means"])
-    return {"cross_products": base.as_json(centred.T @ centred)}
 
 
 def covariance(
@@ -63,7 +45,6 @@ class Correlation:
     """correlationHeatmap: the pooled covariance and correlation matrices."""
 
     code: str = "correlationHeatmap"
-    local_steps: dict[str, base.LocalStep] = {SUMS: local_sums, CENTRED: local_centred}
 
     def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
         names, n, cov = covariance(rounds, request)
@@ -75,7 +56,6 @@ class Pca:
     """pca: eigen-decomposition of the pooled correlation (or covariance) matrix."""
 
     code: str = "pca"
-    local_steps: dict[str, base.LocalStep] = {SUMS: local_sums, CENTRED: local_centred}
 
     def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
         names, n, cov = covariance(rounds, request)

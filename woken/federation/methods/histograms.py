@@ -13,51 +13,17 @@ from typing import Any
 
 import numpy as np
 
+from woken.algorithms.federatedStep.histograms import COUNTS, RANGE
 from woken.errors import BadRequest
-from woken.federation.local_data import LocalData
 from woken.federation.methods import base
 
-RANGE, COUNTS = "histograms.range", "histograms.counts"
 DEFAULT_BINS = 20
-
-
-def local_range(data: LocalData, params: dict[str, Any], _policy: base.Policy) -> base.Aggregates:
-    target = params["variables"][0]
-    if not data.metas[target].is_numeric:
-        return {"nominal": True}
-    values = data.columns[target]
-    return {"min": float(values.min()), "max": float(values.max())}
-
-
-def local_counts(data: LocalData, params: dict[str, Any], policy: base.Policy) -> base.Aggregates:
-    target = params["variables"][0]
-    if data.metas[target].is_numeric:
-        edges = np.asarray(params["edges"], dtype=np.float64)
-        # np.histogram closes the last bin: the overall max is counted.
-        bins = np.clip(np.searchsorted(edges, data.columns[target], side="right") - 1,
-                       0, len(edges) - 2)
-        labels = [f"{edges[i]:g} - {edges[i + 1]:g}" for i in range(len(edges) - 1)]
-    else:
-        labels, bins = data.indicator(target)
-    series: dict[str, list[int | None]] = {"all": _counts(bins, len(labels), policy)}
-    for code in params["covariables"]:
-        if not data.metas[code].is_nominal:
-            continue
-        levels, index = data.indicator(code)
-        for j, level in enumerate(levels):
-            series[f"{code}={level}"] = _counts(bins[index == j], len(labels), policy)
-    return {"labels": labels, "series": series}
-
-
-def _counts(bins: np.ndarray, size: int, policy: base.Policy) -> list[int | None]:
-    return [base.masked(int(c), policy) for c in np.bincount(bins, minlength=size)]
 
 
 class Histograms:
     """histograms: agreed edges, then summed bin counts."""
 
     code: str = "histograms"
-    local_steps: dict[str, base.LocalStep] = {RANGE: local_range, COUNTS: local_counts}
 
     def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
         params = base.request_params(request)

@@ -14,30 +14,9 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from woken.algorithms.federatedStep.linear_regression import FIT, RESIDUALS
 from woken.errors import BadRequest
-from woken.federation.local_data import LocalData
 from woken.federation.methods import base
-
-FIT, RESIDUALS = "linearRegression.fit", "linearRegression.residuals"
-
-
-def _xy(data: LocalData, params: dict[str, Any]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    names, x = data.design(params["covariables"])
-    return names, x, data.numeric(params["variables"][0])
-
-
-def local_fit(data: LocalData, params: dict[str, Any], _policy: base.Policy) -> base.Aggregates:
-    names, x, y = _xy(data, params)
-    return {"names": names, "n": len(y), "xtx": base.as_json(x.T @ x), "xty": base.as_json(x.T @ y)}
-
-
-def local_residuals(
-    data: LocalData, params: dict[str, Any], _policy: base.Policy
-) -> base.Aggregates:
-    _, x, y = _xy(data, params)
-    residuals = y - x @ np.asarray(params["coefficients"])
-    return {"sse": float(residuals @ residuals),
-            "sst": float(((y - params["mean_y"]) ** 2).sum())}
 
 
 class LinearRegression:
@@ -45,7 +24,6 @@ class LinearRegression:
 
     code: str = "linearRegression"
     problem: str = "regression"
-    local_steps: dict[str, base.LocalStep] = {FIT: local_fit, RESIDUALS: local_residuals}
 
     def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
         params = base.request_params(request)
@@ -83,10 +61,3 @@ class LinearRegression:
             "f_p_value": float(stats.f.sf(f, p - 1, df)) if p > 1 else math.nan,
             "model": {"names": names, "coefficients": base.as_json(beta)},
         }
-
-    def predict(self, model: dict[str, Any], data: LocalData, request: base.MethodRequest
-                ) -> np.ndarray:
-        names, x = data.design(request.covariables)
-        if names != model["names"]:
-            raise BadRequest("the model's terms differ from this site's design")
-        return np.asarray(x @ np.asarray(model["coefficients"], dtype=np.float64))

@@ -13,35 +13,15 @@ model cannot then be exact, and the central refuses it, naming the site.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
+from woken.algorithms.federatedStep.naive_bayes import STEP
 from woken.errors import BadRequest
-from woken.federation.local_data import LocalData
 from woken.federation.methods import base
 
-STEP = "naiveBayes.fit"
 VAR_SMOOTHING, ALPHA = 1e-9, 1.0
-
-
-def local_fit(data: LocalData, params: dict[str, Any], policy: base.Policy) -> base.Aggregates:
-    classes, index = data.indicator(params["variables"][0])
-    counts = [base.masked(int(c), policy) for c in np.bincount(index, minlength=len(classes))]
-    numeric: dict[str, Any] = {}
-    nominal: dict[str, Any] = {}
-    for code in params["covariables"]:
-        if data.metas[code].is_numeric:
-            values = data.columns[code]
-            numeric[code] = [base.moments(values[index == k]) for k in range(len(classes))]
-        else:
-            levels, level_index = data.indicator(code)
-            nominal[code] = {"levels": levels, "counts": [
-                np.bincount(level_index[index == k], minlength=len(levels)).tolist()
-                for k in range(len(classes))]}
-    return {"classes": classes, "class_counts": counts, "numeric": numeric,
-            "nominal": nominal}
 
 
 class NaiveBayes:
@@ -49,7 +29,6 @@ class NaiveBayes:
 
     code: str = "naiveBayes"
     problem: str = "classification"
-    local_steps: dict[str, base.LocalStep] = {STEP: local_fit}
 
     def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
         answers = rounds.ask(STEP, base.request_params(request))
@@ -84,18 +63,6 @@ class NaiveBayes:
                  "priors": (counts / counts.sum()).tolist(), "means": means,
                  "variances": variances, "categorical": categorical}
         return {"n": int(counts.sum()), "model": model}
-
-    def predict(self, model: dict[str, Any], data: LocalData, request: base.MethodRequest
-                ) -> np.ndarray:
-        log_posterior = np.tile(np.log(np.asarray(model["priors"])), (data.n, 1))
-        for code, means in model["means"].items():
-            mean, var = np.asarray(means), np.asarray(model["variances"][code])
-            x = data.columns[code][:, None]
-            log_posterior += -0.5 * (np.log(2 * math.pi * var) + (x - mean) ** 2 / var)
-        for code, table in model["categorical"].items():
-            _, index = data.indicator(code)
-            log_posterior += np.log(np.asarray(table["probabilities"]))[:, index].T
-        return np.asarray(model["classes"], dtype=object)[log_posterior.argmax(axis=1)]
 
 
 class SiteMasked(BadRequest):

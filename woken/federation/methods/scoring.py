@@ -1,4 +1,4 @@
-"""Scores of a model at a site, from counts only: the site keeps its rows and predictions.
+"""Scores from the sites' counts (their ``score`` step: woken.algorithms.federatedStep.scoring).
 
 Regression: n, the sums of squared and absolute errors, Σy and Σy². Classification:
 the confusion matrix. The central adds them over sites (and folds) and computes the
@@ -13,29 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from woken.federation.local_data import LocalData
-from woken.federation.methods.base import Aggregates, MethodRequest, Policy, total
-
-
-def local_score(data: LocalData, params: dict[str, Any], _policy: Policy) -> Aggregates:
-    from woken.federation.methods.catalogue import predictive_method
-
-    method = predictive_method(params["algorithm"])
-    request = MethodRequest(params["variables"], params["covariables"], params["parameters"])
-    predicted = method.predict(params["model"], data, request)
-    truth = data.columns[request.target()]
-    if method.problem == "regression":
-        errors = truth - predicted
-        return {"n": len(truth), "sse": float(errors @ errors),
-                "sae": float(np.abs(errors).sum()), "sy": float(truth.sum()),
-                "syy": float(truth @ truth)}
-    labels, truth_index = data.indicator(request.target())
-    position = {label: i for i, label in enumerate(labels)}
-    predicted_index = np.fromiter((position[p] for p in predicted), dtype=np.int64,
-                                  count=len(predicted))
-    confusion = np.zeros((len(labels), len(labels)), dtype=np.int64)
-    np.add.at(confusion, (truth_index, predicted_index), 1)
-    return {"labels": labels, "confusion": confusion.tolist()}
+from woken.federation.methods.base import Aggregates, total
 
 
 def scores_of(problem: str, answers: Sequence[Aggregates]) -> dict[str, Any]:

@@ -12,34 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from woken.federation.local_data import LocalData
+from woken.algorithms.federatedStep.summary import STEP
 from woken.federation.methods import base
-
-STEP = "statisticsSummary.moments"
-
-
-def local_moments(data: LocalData, params: dict[str, Any], policy: base.Policy) -> base.Aggregates:
-    numeric: dict[str, Any] = {}
-    nominal: dict[str, Any] = {}
-    for code in [*params["variables"], *params["covariables"]]:
-        if data.metas[code].is_numeric:
-            values = data.columns[code]
-            n, mean, m2 = base.moments(values)
-            numeric[code] = {"n": n, "mean": mean, "m2": m2,
-                             "min": float(values.min()), "max": float(values.max())}
-        else:
-            levels, index = data.indicator(code)
-            counts = np.bincount(index, minlength=len(levels))
-            nominal[code] = {level: base.masked(int(c), policy)
-                             for level, c in zip(levels, counts, strict=True)}
-    return {"numeric": numeric, "nominal": nominal}
 
 
 class StatisticsSummary:
     """statisticsSummary: moments and category counts, pooled."""
 
     code: str = "statisticsSummary"
-    local_steps: dict[str, base.LocalStep] = {STEP: local_moments}
 
     def run(self, rounds: base.Rounds, request: base.MethodRequest) -> dict[str, Any]:
         answers = rounds.ask(STEP, base.request_params(request))
