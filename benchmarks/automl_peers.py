@@ -155,11 +155,20 @@ def run_fold(peer: str, python: str, rows: Rows, fold: Fold, n: int, seed: int,
 
 
 def peer_folds(code: str, target: str, k: int, seed: int, budget_s: float, cache: Path,
-               peers: list[str], parallel: int = 2) -> dict[str, list[dict[str, Any]]]:
-    """Every peer's fold results on this data set and seed (cached ones are not rerun)."""
+               peers: list[str], parallel: int = 2,
+               covariables: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Every peer's fold results on this data set and seed (cached ones are not rerun).
+
+    The covariables: every variable but the target (the benchmark's requests select them
+    all; one that asks for others is refused, since the cache does not tell them apart).
+    """
     data = table(code)
     meta = {v.code: v for v in data.variables}
-    covariables = [v.code for v in data.variables if v.code != target]
+    every = [v.code for v in data.variables if v.code != target]
+    if covariables is not None and sorted(covariables) != sorted(every):
+        raise SystemExit(f"{code}: the peers take every variable but the target as "
+                         f"covariables, not {covariables}")
+    covariables = every
     rows = selected_rows(data, target, covariables, meta[target].is_nominal)
     folds = rows.folds(k, seed)
     cache.mkdir(parents=True, exist_ok=True)
