@@ -253,6 +253,7 @@ def test_the_cli_runs_a_federated_request(federation: Federation, tmp_path: Path
     expected = pooled_ols(POOLED, ["x1"])["beta"]
     assert close([c["estimate"] for c in data_of(answer)["coefficients"]], expected)
     assert "rows sent" in done.stderr and "hospital_c" in done.stderr
+    assert f"stored as federated run {answer['id']}" in done.stderr
 
 
 def test_a_classifier_kfold_sums_the_sites_confusion_matrices(federation: Federation) -> None:
