@@ -69,6 +69,8 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import automl_bar  # noqa: E402
+import automl_peers  # noqa: E402
 import rdata  # noqa: E402
 
 from tests.support.server import woken_server  # noqa: E402
@@ -117,6 +119,9 @@ class Settings:
     wall_time_dataset: str | None = None
     # Repetitions of the k-fold validation, with seeds seed, seed + 1, ... (see `repeated`).
     repeats: int = 1
+    # The AutoML peers run in-process on the same folds at the same budget (issue 25;
+    # `automl_peers`), their per-fold answers cached here (None: no peers).
+    peer_cache: str | None = None
 
     @property
     def seeds(self) -> list[int]:
@@ -161,6 +166,10 @@ class DatasetRun:
     reference_check: str = ""
     # The careful manual choice, fold by fold (see `manual_choice`).
     manual: AlgorithmScore | None = None
+    # FLAML and AutoGluon on the same rows and folds at the same budget (`peer_scores`).
+    peers: list[AlgorithmScore] = field(default_factory=list)
+    # How each fold's AutoML search spent its budget (its result's `budget`), fold order.
+    fold_budgets: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --- the requests ------------------------------------------------------------------------
@@ -319,16 +328,20 @@ def manual_choice(url: str, run: DatasetRun, status: dict[str, Any]) -> Algorith
     if automl is None:
         return None
     picks: dict[int, str] = {}
+    budgets: dict[int, dict[str, Any]] = {}
     for job in automl.get("jobs", []):
         _, validation, fold = parse_step(job["step"])
         if job["command"] != "train" or fold is None or validation != 0:
             continue
         result = _get(f"{url}/mining/jobs/{job['jobId']}")["result"] or {}
         search = (result.get("data") or {}).get("search") or {}
+        budgets[fold] = {**(search.get("budget") or {}),
+                         "search_time_s": search.get("search_time_s")}
         scored = [m for m in search.get("portfolio", [])
                   if m.get("algorithm") in fold_scores and m.get("cv_score") is not None]
         if scored:
             picks[fold] = max(scored, key=lambda m: m["cv_score"])["algorithm"]
+    run.fold_budgets = [budgets[n] for n in sorted(budgets)]
     k = len(next(iter(fold_scores.values()), []))
     if k == 0 or sorted(picks) != list(range(k)):
         return None
@@ -530,6 +543,32 @@ def reference_scores(run: DatasetRun, settings: Settings) -> None:
         run.references.append(AlgorithmScore(
             label=name, code="scikit-learn", automl=False, mean=float(np.mean(scores)),
             std=float(np.std(scores)), pooled=pooled, folds=scores, fit_time_s=fit_s,
+        ))
+
+
+def peer_scores(run: DatasetRun, settings: Settings) -> None:
+    """FLAML and AutoGluon on the run's rows and folds, at AutoML's budget per fold."""
+    if settings.peer_cache is None:
+        return
+    budget_s = settings.budgets[0] * 60
+    results = automl_peers.peer_folds(run.code, run.target, settings.k, settings.seed,
+                                      budget_s, Path(settings.peer_cache),
+                                      list(automl_peers.PEERS), covariables=run.covariables)
+    run.peers = []
+    for peer, folds in results.items():
+        scores = [f["score"] for f in folds if "score" in f]
+        errors = [f"fold {f['fold']}: {_short(f['error'], 200)}" for f in folds if "error" in f]
+        complete = len(scores) == len(folds)
+        versions = next((f["versions"] for f in folds if "versions" in f), {})
+        run.peers.append(AlgorithmScore(
+            label=peer, code=peer, automl=False, folds=scores,
+            mean=statistics.fmean(scores) if complete else None,
+            std=statistics.pstdev(scores) if complete else None,
+            fit_time_s=statistics.fmean(f["wall_s"] for f in folds),
+            reason="; ".join(errors) or None,
+            pipeline=" | ".join(f.get("model", "")[:60] for f in folds[:1]),
+            search={"versions": versions,
+                    "max_wall_s": max(f["wall_s"] for f in folds)},
         ))
 
 
@@ -1023,6 +1062,7 @@ def write_markdown(path: Path, runs: list[DatasetRun], settings: Settings,
         "",
         "![scores and fit times](automl_vs_fixed.png)",
         "",
+        *automl_bar.issue_25(runs, settings, context),
         *bar_table(runs, settings, context),
         "## Results",
         "",
@@ -1110,12 +1150,7 @@ def write_json(path: Path, runs: list[DatasetRun], settings: Settings,
         **context,
         "settings": {**settings.__dict__, "out": str(settings.out), "report_from": None},
         "datasets": [{
-            **{k: v for k, v in run.__dict__.items()
-               if k not in ("algorithms", "references", "manual")},
-            "algorithms": [a.__dict__ for a in run.algorithms],
-            "references": [a.__dict__ for a in run.references],
-            "manual": run.manual.__dict__ if run.manual else None,
-        } for run in runs],
+            **run_json(run)} for run in runs],
     }
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
@@ -1124,14 +1159,23 @@ def read_json(path: Path) -> tuple[list[DatasetRun], Settings, dict[str, Any]]:
     """A run written by `write_json`: its data sets, settings and context."""
     data = json.loads(path.read_text(encoding="utf-8"))
     settings = Settings(**{**data.pop("settings"), "out": path.parent})
-    runs = []
-    for entry in data.pop("datasets"):
-        algorithms = [AlgorithmScore(**a) for a in entry.pop("algorithms")]
-        references = [AlgorithmScore(**a) for a in entry.pop("references", [])]
-        manual = entry.pop("manual", None)
-        runs.append(DatasetRun(**entry, algorithms=algorithms, references=references,
-                               manual=AlgorithmScore(**manual) if manual else None))
-    return runs, settings, data
+    return [run_from_json(entry) for entry in data.pop("datasets")], settings, data
+
+
+def run_json(run: DatasetRun) -> dict[str, Any]:
+    """One data set's run as JSON (`run_from_json` reads it back)."""
+    lists = ("algorithms", "references", "peers")
+    return {**{k: v for k, v in run.__dict__.items() if k not in (*lists, "manual")},
+            **{k: [a.__dict__ for a in getattr(run, k)] for k in lists},
+            "manual": run.manual.__dict__ if run.manual else None}
+
+
+def run_from_json(entry: dict[str, Any]) -> DatasetRun:
+    entry = dict(entry)
+    lists = {k: [AlgorithmScore(**a) for a in entry.pop(k, [])]
+             for k in ("algorithms", "references", "peers")}
+    manual = entry.pop("manual", None)
+    return DatasetRun(**entry, **lists, manual=AlgorithmScore(**manual) if manual else None)
 
 
 def write_report(runs: list[DatasetRun], settings: Settings, context: dict[str, Any]) -> None:
@@ -1162,6 +1206,9 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
     parser.add_argument("--wall-time", help="the data set of an AutoML-only experiment whose "
                         "wall time is measured first (default breast_cancer; '' for none)")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--peers", metavar="CACHE_DIR",
+                        help="also run FLAML and AutoGluon in-process on the same folds at the "
+                        "same budget, their per-fold answers cached in CACHE_DIR (issue 25)")
     parser.add_argument("--report-from", metavar="JSON", type=Path,
                         help="no run: rewrite the report (md, png, json, next to the JSON) from "
                         "a run's automl_vs_fixed.json (the in-process references computed where "
@@ -1195,6 +1242,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         cv=value["cv"], k=value["k"], seed=args.seed, out=Path(value["out"]),
         quick=args.quick, from_commit=args.from_commit, report_from=args.report_from,
         wall_time_dataset=value["wall_time"] or None, repeats=value["repeats"],
+        peer_cache=args.peers,
     )
 
 
@@ -1276,8 +1324,15 @@ def run_all(settings: Settings, environment: dict[str, str], tmp: Path,
             for described_run in described:
                 repetitions = []
                 for seed in settings.seeds:
-                    run = dataclasses.replace(described_run, algorithms=[], references=[])
                     once = dataclasses.replace(settings, seed=seed)
+                    # Each data set and seed is kept as soon as it is done: a run that
+                    # stops is started again where it stopped.
+                    kept = settings.out / "runs" / f"{described_run.code}-{seed}.json"
+                    if kept.is_file():
+                        print(f"{described_run.code}: seed {seed} kept in {kept}", flush=True)
+                        repetitions.append(run_from_json(json.loads(kept.read_text())))
+                        continue
+                    run = dataclasses.replace(described_run, algorithms=[], references=[])
                     print(f"{run.code}: {run.problem}, {run.rows} rows, target {run.target}, "
                           f"k-fold seed {seed}", flush=True)
                     run_started = time.monotonic()
@@ -1287,6 +1342,9 @@ def run_all(settings: Settings, environment: dict[str, str], tmp: Path,
                     read_scores(run, status["result"])
                     run.manual = manual_choice(woken.url, run, status)
                     reference_scores(run, once)
+                    peer_scores(run, once)
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    kept.write_text(json.dumps(run_json(run)))
                     repetitions.append(run)
                 run = repeated(repetitions)
                 runs.append(run)

@@ -56,7 +56,35 @@ TABLES: dict[str, RTable] = {t.code: t for t in (
     RTable("anorexia", "MASS", "anorexia",
            "Weight change of anorexia patients under three treatments (MASS anorexia): weight "
            "after the study (lbs)", target="postwt", nominal=("treat",)),
+    # Issue 25: tables the search was never tuned on, chosen and frozen (this list, its
+    # targets and dropped columns) before any change to the search; reported apart from the
+    # eight above (`HELD_OUT`). Classification and regression, two with missing values
+    # (blood_storage, ncbirths), four with nominal covariables.
+    RTable("icu", "Stat2Data", "ICU",
+           "Intensive care unit patients (Stat2Data ICU): survival to discharge",
+           target="survive", drop=("id",),
+           nominal=("survive", "agegroup", "sex", "infection", "emergency")),
+    RTable("blood_storage", "medicaldata", "blood_storage",
+           "Blood storage and prostate cancer recurrence after prostatectomy (medicaldata "
+           "blood_storage; 29 rows with a missing value): biochemical recurrence",
+           target="recurrence", drop=("censor", "timetorecurrence"),
+           nominal=("recurrence", "rbc_age_group", "aa", "famhx", "t_stage", "bgs", "bn",
+                    "organconfined", "preoptherapy", "sgs", "anyadjtherapy",
+                    "adjradtherapy")),
+    RTable("glucose_tolerance", "heplots", "Diabetes",
+           "Glucose tolerance and insulin of 145 adults (heplots Diabetes, Reaven and Miller): "
+           "normal, chemical or overt diabetes", target="group", nominal=("group",)),
+    RTable("ncbirths", "openintro", "ncbirths",
+           "North Carolina births (openintro ncbirths; 200 rows with a missing value): birth "
+           "weight in pounds", target="weight", drop=("lowbirthweight",),
+           nominal=("mature", "premie", "marital", "gender", "habit", "whitemom")),
+    RTable("ais", "DAAG", "ais",
+           "Australian Institute of Sport athletes (DAAG ais): percent body fat from blood "
+           "values, skinfolds, height and weight", target="pcbfat", drop=("lbm",),
+           nominal=("sex", "sport")),
 )}
+# The tables chosen for issue 25 after the search was tuned on the others: reported apart.
+HELD_OUT: tuple[str, ...] = ("icu", "blood_storage", "glucose_tolerance", "ncbirths", "ais")
 
 
 def _frame(table: RTable) -> Any:

@@ -27,6 +27,10 @@ class NotFound(WokenError):
     """The job, experiment or model asked for does not exist."""
 
 
+class NotExportable(WokenError):
+    """The model exists but cannot be given in the format asked for (the step is named)."""
+
+
 class ServiceUnavailable(WokenError):
     """Woken cannot take the request now (shutting down, over capacity)."""
 

@@ -48,6 +48,7 @@ ROUTES = [
     web.get("/mining/experiments/{experiment_id}/leaderboard.csv", leaderboard.leaderboard),
     web.get("/mining/models/{model_id}", models.get_model),
     web.get("/mining/models/{model_id}/download", models.download_model),
+    web.get("/mining/models/{model_id}/onnx", models.download_onnx),
     web.post("/mining/models/{model_id}/predict", models.predict),
     web.get("/openapi.json", docs.openapi_json),
     web.get("/docs", docs.docs),

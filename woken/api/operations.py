@@ -150,6 +150,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/mining/models/{model_id}/download"): Operation(
         "A model's file (joblib; load it only with the libraries its card lists)", "models",
         {200: Answer("the file", None, content_type="application/octet-stream")}),
+    ("GET", "/mining/models/{model_id}/onnx"): Operation(
+        "An AutoML model as ONNX (input X: the encoded rows; outputs label, probabilities)",
+        "models",
+        {200: Answer("the ONNX model, checked against the pipeline on its training rows", None,
+                     content_type="application/octet-stream"),
+         409: Answer("the model cannot be exported as ONNX: the step that stops it, named",
+                     schemas.ErrorSchema)}),
     ("POST", "/mining/models/{model_id}/predict"): Operation(
         "Predict rows with a model (as a job running the algorithm's `test`)", "models",
         {200: Answer("predictions in row order (and class probabilities)",

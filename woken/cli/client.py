@@ -137,6 +137,9 @@ def federated(woken: Woken, args: argparse.Namespace) -> int:
     rows = [[site, t["requests"], t["bytes_sent"], t["rows_sent"]]
             for site, t in answer.get("transfer", {}).items()]
     print(table(["site", "requests", "bytes sent", "rows sent"], rows), file=sys.stderr)
+    if answer.get("id"):
+        print(f"stored as federated run {answer['id']} (/mining/federated/runs/{answer['id']})",
+              file=sys.stderr)
     return OK
 
 

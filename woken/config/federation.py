@@ -75,6 +75,9 @@ class FederationSettings:
     min_rows: int = DEFAULT_MIN_ROWS
     # As a site: a count (histogram bin, category) under this is masked before it leaves.
     min_cell_count: int = DEFAULT_MIN_ROWS
+    # As a site: a min or max (summary, histogram range) leaves rounded outward to two
+    # significant digits, unless this is true (then exact, as 2019's nodes sent them).
+    exact_extremes: bool = False
     # As a central: the sites (a list of tables in TOML, of objects in JSON).
     sites: Any = field(default_factory=list)
     # As a central: how long one site may take to answer one step.

@@ -106,9 +106,10 @@ def select_site_rows(features: FeaturesDatabase, settings: FederationSettings,
 
 
 def step_parameters(settings: FederationSettings, request: StepRequest) -> dict[str, str]:
-    """The job's parameters (job.json): the step, its parameters, the cell threshold."""
+    """The job's parameters (job.json): the step, its parameters, the privacy settings."""
     return {"step": request.step, "params": json.dumps(request.params, allow_nan=False),
-            "min_cell_count": str(settings.min_cell_count)}
+            "min_cell_count": str(settings.min_cell_count),
+            "extremes": "exact" if settings.exact_extremes else "coarse"}
 
 
 def step_answer(request: StepRequest, job_id: str, state: JobState, data: Any,

@@ -22,9 +22,11 @@ from woken.actors.steps import batch_step, derived_id, model_step, parse_step
 from woken.algorithms.common.model_store import MODEL_FILE, VERSIONS_FILE
 from woken.algorithms.common.pfa.document import model_description
 from woken.algorithms.common.volume import JOB_FILE, MODEL_DIR, TEST_DATA_FILE
+from woken.algorithms.tpot.onnx_export import ONNX_FILE
+from woken.algorithms.tpot.onnx_export import STATUS_FILE as ONNX_STATUS_FILE
 from woken.catalogue.registry import BATCHED_COMMAND
 from woken.container.volumes import create_volume, write_json_atomically
-from woken.errors import NotFound
+from woken.errors import NotExportable, NotFound
 from woken.features.selection import SelectedData
 from woken.features.variables import VariableMeta
 from woken.planning.job_plan import JobPlan
@@ -85,6 +87,25 @@ def card(services: Services, model_id: str) -> dict[str, Any]:
 
 def model_file(services: Services, model_id: str) -> Path:
     return find_model(services, model_id).file
+
+
+def onnx_file(services: Services, model_id: str) -> Path:
+    """The model as ONNX, which its algorithm exported and checked when it fitted it.
+
+    Refused (naming the step that stops it) when the algorithm could not export it, and
+    for an algorithm that exports none (its model is a PFA document or a pickle).
+    """
+    model = find_model(services, model_id)
+    status = model.read(f"{MODEL_DIR}/{ONNX_STATUS_FILE}")
+    path = model.volume / MODEL_DIR / ONNX_FILE
+    if status.get("exportable") is True and path.is_file():
+        return path
+    if not status:
+        raise NotExportable(
+            f"model {model_id} ({model.job.algorithm}) has no ONNX export: only AutoML "
+            f"(tpot) models are exported; this one is at /mining/models/{model_id}/download")
+    raise NotExportable(f"model {model_id} cannot be exported as ONNX: "
+                        f"{status.get('reason', 'its export failed')}")
 
 
 def start_prediction(

@@ -80,3 +80,43 @@ async def test_wrong_rows_are_a_400_naming_the_column_or_value(client) -> None:
     text = await client.post(predict, json=[{**ROWS[0], "petal_width": "wide"}])
     assert text.status == 400 and "'petal_width' must be a" in (await text.json())["message"]
     assert (await client.get("/mining/models/not-a-model")).status == 404
+
+
+async def test_an_automl_model_downloads_as_onnx_that_predicts_as_woken(client) -> None:
+    """The kept AutoML model as ONNX: onnxruntime predicts held-out rows as /predict does, or
+    the download is a 409 naming the step that stopped the export; a model of another
+    algorithm has no ONNX export (409, saying so)."""
+    import onnxruntime
+
+    from tests.integration.api.test_tpot import QUICK
+
+    body = experiment("species", IRIS_FEATURES, ["tpot", "knn"], k=None)
+    body["algorithms"][0]["parameters"] = QUICK
+    answer = await client.post("/mining/experiment", json=body)
+    assert answer.status == 200, await answer.text()
+    status = await (await client.get(answer.headers["Location"])).json()
+    tpot, knn = (m["modelId"] for m in status["models"])
+
+    refused = await client.get(f"/mining/models/{knn}/onnx")
+    assert refused.status == 409
+    assert "(knn) has no ONNX export" in (await refused.json())["message"]
+
+    download = await client.get(f"/mining/models/{tpot}/onnx")
+    predicted = await client.post(f"/mining/models/{tpot}/predict", json=ROWS)
+    assert predicted.status == 200, await predicted.text()
+    woken = await predicted.json()
+    if download.status == 409:
+        message = (await download.json())["message"]
+        assert "cannot be exported as ONNX: step " in message, message
+        return
+    assert download.status == 200, await download.text()
+    assert download.headers["Content-Disposition"] == f'attachment; filename="{tpot}.onnx"'
+    session = onnxruntime.InferenceSession(await download.read(),
+                                           providers=["CPUExecutionProvider"])
+    rows = np.array([[r[c] for c in IRIS_FEATURES] for r in ROWS], dtype=np.float64)
+    label, probabilities = session.run(None, {"X": rows})
+    assert list(label) == woken["predictions"]
+    classes = ["setosa", "versicolor", "virginica"]
+    np.testing.assert_allclose(
+        probabilities, [[row[c] for c in classes] for row in woken["probabilities"]],
+        rtol=0, atol=1e-6)

@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -193,13 +193,62 @@ def test_the_budget_split_is_reported(outcome: search.SearchOutcome) -> None:
     parts = budget["portfolio_s"] + budget["search_s"] + budget["ensemble_s"] + budget["refit_s"]
     assert parts == pytest.approx(outcome.summary["search_time_s"], abs=0.01)
     assert budget["generations"] == outcome.summary["generations_completed"] == 1
-    # TPOT's share: what the portfolio left of 75 % of the budget, less TPOT's fixed costs,
-    # its overshoot and the 3 shuffles its best is then scored on.
+    # TPOT's first round: what the portfolio left of 80 % of the budget, less TPOT's fixed
+    # costs, its overshoot and the 3 shuffles its best is then scored on.
     spent = budget["portfolio_s"]
-    bound_s = (180.0 * 0.75 - spent - 10) / (1.25 + 3 * 0.2)
+    bound_s = (180.0 * 0.8 - spent - 10) / (1.25 + 3 * 0.2)
     # The summary rounds the minutes to 4 decimals (up to 0.003 s) and the portfolio's
     # seconds to 3: the bound allows 0.01 s for both.
     assert 0 < budget["tpot_max_time_mins"] * 60 <= bound_s + 0.01
+    # One generation was asked for: one round; the share of the budget used is reported.
+    assert budget["tpot_rounds"] == 1 and budget["tpot"] == "ran"
+    assert budget["used_share"] == pytest.approx(outcome.summary["search_time_s"] / 180, abs=1e-3)
+    assert budget["tpot_import_s"] is not None
+
+
+class _Evolver:
+    """Stands for TPOT 1.1's evolver: the time limit and generations of the next round."""
+
+    def __init__(self) -> None:
+        self.max_time_mins: float | None = None
+        self.generations: int | None = None
+
+
+class _RoundsTpot(_StubTpot):
+    """A TPOT whose every fit is one more generation of the same population (warm start)."""
+
+    rounds: ClassVar[list[tuple[float | None, int | None]]] = []
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> None:
+        evolver = getattr(self, "_evolver_instance", None)
+        previous = getattr(self, "evaluated_individuals", None)
+        _RoundsTpot.rounds.append((evolver.max_time_mins, evolver.generations) if evolver
+                                  else (None, None))
+        super().fit(X, y)
+        generation = 0.0 if previous is None else float(previous["Generation"].max()) + 1
+        self.evaluated_individuals["Generation"] = generation
+        if previous is not None:
+            self.evaluated_individuals = pd.concat([previous, self.evaluated_individuals])
+        self._evolver_instance = evolver or _Evolver()
+
+
+def test_tpot_evolves_in_rounds_until_its_generations_or_its_time_are_spent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _RoundsTpot.rounds = []
+    monkeypatch.setattr(search, "_estimator", lambda settings, minutes, folds: _RoundsTpot(
+        folds, settings.scoring, settings.generations))
+    monkeypatch.setattr(search, "members", lambda problem: portfolio.members(problem)[:2])
+    X, y, nominal_columns = _rows_with_gaps()
+    settings = replace(SMALL, max_time_mins=3.0, generations=3)
+    summary = search.run_search(settings, X, y, nominal_columns).summary
+    assert summary["budget"]["tpot_rounds"] == 3
+    assert summary["generations_completed"] == 3
+    # Each later round continues with the generations left, and the time then left.
+    (_, _), (minutes_2, generations_2), (minutes_3, generations_3) = _RoundsTpot.rounds
+    assert (generations_2, generations_3) == (2, 1)
+    assert minutes_2 is not None and minutes_3 is not None
+    assert 0 < minutes_3 <= minutes_2 <= summary["budget"]["tpot_max_time_mins"] + 1e-3
 
 
 def test_a_winning_tpot_pipeline_comes_behind_the_preparation_step(

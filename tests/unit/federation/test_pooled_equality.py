@@ -38,10 +38,10 @@ POOLED = [row for rows in ROWS.values() for row in rows]
 class InProcessRounds:
     """The sites' local steps called directly (what a site's ``federatedStep`` job runs)."""
 
-    def __init__(self, min_cell_count: int = 1) -> None:
+    def __init__(self, min_cell_count: int = 1, exact_extremes: bool = False) -> None:
         variables = [Variable.from_json(meta.code, meta.to_json()) for meta in METAS]
         self.sites = [LocalData.from_rows(variables, rows) for rows in ROWS.values()]
-        self.policy = Policy(min_cell_count)
+        self.policy = Policy(min_cell_count, exact_extremes)
         self.steps: list[str] = []
 
     def ask(self, step: str, params: dict[str, Any]) -> list[Aggregates]:
@@ -59,8 +59,17 @@ def test_statistics_summary() -> None:
     result = run("statisticsSummary", ["y"], ["group"])["statistics"]
     y = column(POOLED, "y")
     assert result["y"]["count"] == len(y)
-    assert close([result["y"][k] for k in ("mean", "std", "min", "max")],
-                 [y.mean(), y.std(ddof=1), y.min(), y.max()])
+    assert close([result["y"][k] for k in ("mean", "std")], [y.mean(), y.std(ddof=1)])
+    # By default a site's min and max leave rounded outward (two significant digits): the
+    # summary's are bounds, within one step of the pooled ones, and no row's value.
+    assert result["y"]["extremes"] == "coarse"
+    assert y.min() - 1 < result["y"]["min"] <= y.min()
+    assert y.max() <= result["y"]["max"] < y.max() + 1
+    assert result["y"]["min"] == round(result["y"]["min"]) and result["y"]["min"] not in y
+    exact = federated_method("statisticsSummary").run(
+        InProcessRounds(exact_extremes=True), MethodRequest(["y"], []))["statistics"]["y"]
+    assert exact["extremes"] == "exact"
+    assert close([exact["min"], exact["max"]], [y.min(), y.max()])
     groups = column(POOLED, "group")
     assert result["group"]["counts"] == {g: int((groups == g).sum()) for g in ("left", "right",
                                                                                 "both")}
@@ -69,11 +78,27 @@ def test_statistics_summary() -> None:
 def test_histogram_edges_agreed_and_counts_summed() -> None:
     result = run("histograms", ["x1"], ["outcome"], bins=12)
     x1 = column(POOLED, "x1")
-    counts, edges = np.histogram(x1, bins=12)
+    # The edges cut the sites' coarse ranges: whole numbers around the pooled extremes.
+    edges = np.linspace(np.floor(x1.min()), np.ceil(x1.max()), 13)
     assert close(result["edges"], edges)
-    assert result["series"]["all"] == counts.tolist()
+    counts = np.histogram(x1, bins=edges)[0]
+    assert result["series"]["all"] == counts.tolist() and counts.sum() == len(x1)
     yes = column(POOLED, "outcome") == "yes"
     assert result["series"]["outcome=yes"] == np.histogram(x1[yes], bins=edges)[0].tolist()
+
+
+def test_histogram_edges_from_the_requested_range_ask_no_site_for_one() -> None:
+    rounds = InProcessRounds()
+    result = federated_method("histograms").run(
+        rounds, MethodRequest(["x1"], [], {"bins": 5, "min": 40, "max": 60}))
+    x1 = column(POOLED, "x1")
+    assert rounds.steps == ["histograms.counts"]
+    assert result["series"]["all"] == np.histogram(x1, bins=5, range=(40, 60))[0].tolist()
+    with pytest.raises(BadRequest, match="min < max"):
+        run("histograms", ["x1"], [], min=60, max=40)
+    exact = federated_method("histograms").run(InProcessRounds(exact_extremes=True),
+                                               MethodRequest(["x1"], [], {"bins": 12}))
+    assert close(exact["edges"], np.histogram(x1, bins=12)[1])
 
 
 def test_histogram_cells_under_the_threshold_are_masked() -> None:

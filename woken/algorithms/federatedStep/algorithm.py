@@ -2,8 +2,9 @@
 
 ``job.json``'s parameters: ``step`` (a name of
 :data:`~woken.algorithms.federatedStep.steps.LOCAL_STEPS`), ``params`` (the step's
-parameters as the central sent them, a JSON object) and ``min_cell_count`` (the site's
-threshold under which a count leaves masked). The result is
+parameters as the central sent them, a JSON object), ``min_cell_count`` (the site's
+threshold under which a count leaves masked) and ``extremes`` (``coarse``: a min or max
+leaves rounded outward; ``exact``). The result is
 ``{"rows": n, "aggregates": {...}, "pid": ...}``: how many rows the sums summarise,
 the sums, and the job's own process id (the site reports which job computed them).
 """
@@ -37,7 +38,8 @@ def compute(volume: Path) -> Result:
         raise InputError("parameter 'params' must be a JSON object")
     data = LocalData.from_table(
         {v.code: v for v in inputs.all_variables}, inputs.table)
-    policy = Policy(inputs.int_param("min_cell_count"))
+    policy = Policy(inputs.int_param("min_cell_count"),
+                    exact_extremes=inputs.str_param("extremes") == "exact")
     try:
         aggregates = LOCAL_STEPS[step](data, params, policy)
     except (KeyError, TypeError, ValueError, IndexError) as error:

@@ -1,6 +1,7 @@
 """statisticsSummary's local step: moments of numeric variables, counts of nominal ones.
 
-Per numeric variable its count, mean, sum of squared deviations, min and max; per
+Per numeric variable its count, mean, sum of squared deviations, min and max (rounded
+outward unless the site shares them exactly: ``sums.bounds``); per
 nominal variable its count of each category (masked under the cell threshold).
 """
 
@@ -11,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from woken.algorithms.federatedStep.local_data import LocalData
-from woken.algorithms.federatedStep.sums import Aggregates, Policy, masked, moments
+from woken.algorithms.federatedStep.sums import Aggregates, Policy, bounds, masked, moments
 
 STEP = "statisticsSummary.moments"
 
@@ -23,8 +24,9 @@ def local_moments(data: LocalData, params: dict[str, Any], policy: Policy) -> Ag
         if data.metas[code].is_numeric:
             values = data.columns[code]
             n, mean, m2 = moments(values)
-            numeric[code] = {"n": n, "mean": mean, "m2": m2,
-                             "min": float(values.min()), "max": float(values.max())}
+            low, high = bounds(values, policy)
+            numeric[code] = {"n": n, "mean": mean, "m2": m2, "min": low, "max": high,
+                             "exact_extremes": policy.exact_extremes}
         else:
             levels, index = data.indicator(code)
             counts = np.bincount(index, minlength=len(levels))

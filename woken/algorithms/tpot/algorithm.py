@@ -11,7 +11,8 @@
   predicts the rows of test.json: ``{"predictions": [...]}`` in the target's own
   values (class codes are decoded, never TPOT's integers).
 - ``compute``: ``train`` on all rows, the model kept: an experiment serves it
-  (``/mining/models/{id}``).
+  (``/mining/models/{id}``); the chosen pipeline is also exported as ONNX when every step
+  converts and onnxruntime predicts the training rows as it does (see `onnx_export`).
 """
 
 from __future__ import annotations
@@ -27,9 +28,14 @@ from woken.algorithms.common.model_store import TrainedModel, model_path
 from woken.algorithms.common.predictive import (
     PredictiveAlgorithm,
     TrainingData,
+    fit_and_describe,
+    model_result,
     predictive_handlers,
+    save_trained,
 )
+from woken.algorithms.common.results import Result
 from woken.algorithms.common.runner import Handler
+from woken.algorithms.tpot import onnx_export
 from woken.algorithms.tpot.model import (
     TpotModel,
     check_same,
@@ -105,4 +111,15 @@ ALGORITHM = PredictiveAlgorithm(
     batched=False,
 )
 
-HANDLERS: dict[str, Handler] = predictive_handlers(ALGORITHM)
+
+
+def compute(volume: Path) -> Result:
+    """``train`` on every row, then the kept model's ONNX export (or why there is none)."""
+    model, data, description = fit_and_describe(ALGORITHM, volume)
+    save_trained(ALGORITHM, volume, model, data)
+    exported = onnx_export.export(model.pipeline, model.classes, data.X)
+    description["onnx"] = onnx_export.write(volume, exported)
+    return model_result(ALGORITHM, model, data, description)
+
+
+HANDLERS: dict[str, Handler] = {**predictive_handlers(ALGORITHM), "compute": compute}

@@ -33,7 +33,7 @@ from __future__ import annotations
 import sys
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -49,7 +49,7 @@ from threadpoolctl import threadpool_limits
 from woken.algorithms.common.errors import AlgorithmError, InputError
 from woken.algorithms.common.inputs import JobInputs
 from woken.algorithms.common.parameters import Parameters
-from woken.algorithms.tpot.budget import TPOT_EVAL_SHARE, TPOT_IMPORT_S, Clock
+from woken.algorithms.tpot.budget import TPOT_EVAL_SHARE, BackgroundImport, Clock
 from woken.algorithms.tpot.candidates import Candidate, Split, Splits, evaluate, ranked
 from woken.algorithms.tpot.portfolio import members
 from woken.algorithms.tpot.prepare import preparation
@@ -163,6 +163,7 @@ def _search(
     nominal: Mapping[int, tuple[str, ...]] | None,
 ) -> SearchOutcome:
     clock = Clock(settings.max_time_mins * 60.0)
+    importing = BackgroundImport()
     splits = Splits.for_rows(settings.problem_type, settings.cv, settings.random_state, len(y))
     board = _Board(settings, X, y, splits)
     prepare = preparation(X.shape[1], nominal or {})
@@ -173,10 +174,15 @@ def _search(
         f"cv = {splits.repeats} x {settings.cv}, scoring {settings.scoring}, "
         f"budget {settings.max_time_mins} min"
     )
-    portfolio = _run_portfolio(settings, board, prepare, clock)
+    portfolio = _run_portfolio(settings, board, prepare, clock, [], clock.portfolio_left)
     portfolio_s = clock.elapsed()
-    tpot = _run_tpot(settings, X, y, splits, prepare, clock)
+    tpot = _run_tpot(settings, X, y, splits, prepare, clock, importing)
     search_s = clock.elapsed() - portfolio_s
+    if tpot.candidate is None:
+        # TPOT gave nothing (too little time, or it failed): the portfolio's members it
+        # did not reach take the rest of the search's time.
+        portfolio = _run_portfolio(settings, board, prepare, clock, portfolio, clock.left)
+        portfolio_s += clock.elapsed() - portfolio_s - search_s
     compared = list(portfolio)
     if tpot.candidate is not None:
         # TPOT's best on the portfolio's shuffles too, so that their scores compare.
@@ -217,7 +223,12 @@ def _search(
             "refit_s": round(refit_s, 3),
             "generations": tpot.summary["generations_completed"],
             "tpot_max_time_mins": tpot.minutes,
+            "tpot_rounds": tpot.rounds,
+            "tpot_import_s": (None if importing.seconds is None
+                              else round(importing.seconds, 3)),
             "tpot": tpot.status,
+            # The share of the budget the search used (its phases and the refit).
+            "used_share": round(total_s / clock.budget_s, 3),
         },
         "search_time_s": round(total_s, 3),
         "leaderboard": _leaderboard(portfolio, tpot, chosen),
@@ -246,18 +257,19 @@ class _Board:
 
 
 def _run_portfolio(
-    settings: SearchSettings, board: _Board, prepare: Any, clock: Clock
+    settings: SearchSettings, board: _Board, prepare: Any, clock: Clock,
+    tried: list[Candidate], left: Callable[[], float],
 ) -> list[Candidate]:
-    """The members in order, until the portfolio's share of the budget is spent.
+    """The members in order after those ``tried``, while ``left()`` has time for them.
 
     The first member is always scored, so that even a tiny budget has an answer.
     A member that fails is reported with its error and left out.
     """
-    tried: list[Candidate] = []
-    for member in members(settings.problem_type):
+    tried = list(tried)
+    for member in members(settings.problem_type)[len(tried):]:
         # Members come cheapest first: one is not started when less time is left than the
         # previous one took.
-        if tried and clock.portfolio_left() < tried[-1].seconds:
+        if tried and left() < tried[-1].seconds:
             break
         candidate = Candidate(
             name=member.name, source="portfolio",
@@ -295,40 +307,45 @@ class TpotRun:
     # and whether that let it join the vote.
     verdict: str = ""
     joins: bool = False
+    # The rounds of evolution it ran (each continuing the last one's population).
+    rounds: int = 0
 
 
 def _run_tpot(
     settings: SearchSettings, X: npt.NDArray[np.float64], y: npt.NDArray[Any],
-    splits: Splits, prepare: Any, clock: Clock,
+    splits: Splits, prepare: Any, clock: Clock, importing: BackgroundImport,
 ) -> TpotRun:
-    # TPOT (with dask, xgboost, lightgbm) takes seconds to import, ten on a loaded machine:
-    # imported (unless the budget is spent already) before its share is computed, so that
-    # the import is paid from it.
-    if clock.tpot_minutes(still_to_pay_s=TPOT_IMPORT_S, repeats=splits.repeats) is not None:
-        import tpot  # noqa: F401
+    # TPOT was imported in the background while the portfolio was scored (see `budget`).
+    unavailable = importing.wait(clock.left())
     minutes = clock.tpot_minutes(repeats=splits.repeats)
-    if minutes is None:
-        return TpotRun(status="skipped: the portfolio spent the budget",
+    if unavailable is not None or minutes is None:
+        return TpotRun(status="skipped: " + (unavailable or "the portfolio spent the budget"),
                        summary=summarize(None, "", settings.scoring, 0.0))
     # TPOT searches complete matrices: the preparation step, fitted on all training rows,
     # is put in front of its pipeline (its internal folds see the same imputed values).
     prepared_step = clone(prepare).fit(X, y)
     prepared = prepared_step.transform(X)
     estimator = _estimator(settings, minutes, splits.tpot_splitter())
+    first_minutes, rounds = minutes, 0
     started = time.monotonic()
     with warnings.catch_warnings():
         # The pipelines TPOT tries warn by the hundred (convergence, deprecations); they
         # would bury the one line of a real failure at the tail of stderr.
         warnings.simplefilter("ignore")
-        try:
-            estimator.fit(prepared, y)
-        except Exception as error:
-            elapsed = time.monotonic() - started
-            explained = _explained(error, settings, minutes, elapsed)
-            return TpotRun(
-                status=f"failed: {explained}", minutes=round(minutes, 4),
-                summary=summarize(None, "", settings.scoring, elapsed),
-            )
+        while minutes is not None:
+            try:
+                estimator.fit(prepared, y)
+            except Exception as error:
+                if rounds:  # a later round failed: the earlier rounds' best stands
+                    break
+                elapsed = time.monotonic() - started
+                explained = _explained(error, settings, minutes, elapsed)
+                return TpotRun(
+                    status=f"failed: {explained}", minutes=round(minutes, 4),
+                    summary=summarize(None, "", settings.scoring, elapsed),
+                )
+            rounds += 1
+            minutes = _next_round(estimator, settings, clock, splits.repeats)
     elapsed = time.monotonic() - started
     evaluated = getattr(estimator, "evaluated_individuals", None)
     summary = summarize(evaluated, estimator.objective_names[0], settings.scoring, elapsed)
@@ -338,7 +355,7 @@ def _run_tpot(
             status=(f"found no working pipeline: {summary['pipelines_evaluated']} evaluated, "
                     f"{summary['pipelines_failed']} failed, {summary['pipelines_timed_out']} "
                     f"timed out in {elapsed:.1f} s"),
-            summary=summary, minutes=round(minutes, 4),
+            summary=summary, minutes=round(first_minutes, 4), rounds=rounds,
         )
     selected = getattr(estimator, "selected_best_score", None)
     if selected is not None:
@@ -351,10 +368,29 @@ def _run_tpot(
         pipeline=_tpot_pipeline(clone(prepare), pipeline, fitted=False),
     )
     return TpotRun(
-        status="ran", summary=summary, minutes=round(minutes, 4), candidate=candidate,
+        status="ran", summary=summary, minutes=round(first_minutes, 4), candidate=candidate,
         fitted=_tpot_pipeline(prepared_step, pipeline, fitted=True),
-        own_score=summary["best_cv_score"],
+        own_score=summary["best_cv_score"], rounds=rounds,
     )
+
+
+def _next_round(estimator: Any, settings: SearchSettings, clock: Clock,
+                repeats: int) -> float | None:
+    """The next round's minutes (None: no further round), set on TPOT's evolver.
+
+    A round ends by its time or by the generations asked for: those end the search. The
+    next round continues the population (``warm_start``); TPOT 1.1 gives its evolver the
+    time limit and the generation count when it creates it, so they are set on it here
+    (``_evolver_instance``: TPOT is pinned, see `model.PINNED`).
+    """
+    done = _generations_done(getattr(estimator, "evaluated_individuals", None))
+    evolver = getattr(estimator, "_evolver_instance", None)
+    minutes = clock.tpot_minutes(repeats=repeats)
+    if done >= settings.generations or minutes is None or evolver is None:
+        return None
+    evolver.max_time_mins = minutes
+    evolver.generations = settings.generations - done
+    return minutes
 
 
 def _tpot_pipeline(prepare: Any, pipeline: Any, fitted: bool) -> Pipeline:
@@ -445,17 +481,24 @@ def summarize(
         })
         if len(leaderboard) == LEADERBOARD_SIZE:
             break
-    generations = pd.to_numeric(evaluated.get("Generation"), errors="coerce")
     return {
         "scoring": scoring,
         "pipelines_evaluated": len(evaluated),
         "pipelines_failed": int((errors == "INVALID").sum()),
         "pipelines_timed_out": int((errors == "TIMEOUT").sum()),
-        "generations_completed": int(generations.max()) + 1 if generations.notna().any() else 0,
+        "generations_completed": _generations_done(evaluated),
         "best_cv_score": float(ranked["_score"].iloc[0]) if len(ranked) else None,
         "search_time_s": round(elapsed_s, 3),
         "leaderboard": leaderboard,
     }
+
+
+def _generations_done(evaluated: pd.DataFrame | None) -> int:
+    """How many generations TPOT's ``evaluated_individuals`` holds (over all its rounds)."""
+    if evaluated is None or "Generation" not in evaluated:
+        return 0
+    generations = pd.to_numeric(evaluated["Generation"], errors="coerce")
+    return int(generations.max()) + 1 if generations.notna().any() else 0
 
 
 def steps_of(pipeline: Any) -> list[str]:
@@ -492,6 +535,8 @@ def _estimator(settings: SearchSettings, minutes: float, folds: Any) -> Any:
         "random_state": settings.random_state,
         "n_jobs": 1,
         "processes": False,
+        # Later rounds continue the population of the first (see `_next_round`).
+        "warm_start": True,
         "verbose": 0,
     }
     if settings.problem_type == "classification":

@@ -12,7 +12,7 @@ from woken.api.keys import SERVICES
 from woken.errors import BackendError, BadRequest
 from woken.planning.prediction_rows import records_from_csv, records_from_json
 from woken.storage.database import StoredResult
-from woken.system.trained_models import card, model_file, start_prediction
+from woken.system.trained_models import card, model_file, onnx_file, start_prediction
 
 CSV_TYPES = {"text/csv", "application/csv"}
 
@@ -30,6 +30,15 @@ async def download_model(request: web.Request) -> web.FileResponse:
     return web.FileResponse(path, headers={
         "Content-Type": "application/octet-stream",
         "Content-Disposition": f'attachment; filename="{model_id}.joblib"',
+    })
+
+
+async def download_onnx(request: web.Request) -> web.FileResponse:
+    model_id = request.match_info["model_id"]
+    path = await asyncio.to_thread(onnx_file, request.app[SERVICES], model_id)
+    return web.FileResponse(path, headers={
+        "Content-Type": "application/octet-stream",
+        "Content-Disposition": f'attachment; filename="{model_id}.onnx"',
     })
 
 

@@ -32,6 +32,9 @@ class StatisticsSummary:
                 "count": int(n), "mean": float(mean),
                 "std": math.sqrt(m2 / (n - 1)) if n > 1 else None,
                 "min": min(p["min"] for p in parts), "max": max(p["max"] for p in parts),
+                # Coarse: min and max are bounds (rounded outward at some site), not values.
+                "extremes": "exact" if all(p.get("exact_extremes") for p in parts)
+                else "coarse",
             }
         for code in answers[0]["nominal"]:
             counts: dict[str, int | None] = {}
