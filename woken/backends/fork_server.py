@@ -267,11 +267,8 @@ class Server:
     def fork_spare(self) -> None:
         """Fork the child of the next job; it waits for its request on its own socket."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        server_pid = os.getpid()
         try:
-            pid = os.fork()
+            pid, server_pid = _fork()
         except OSError as error:
             ours.close()
             theirs.close()
@@ -323,11 +320,8 @@ class Server:
                  err_fd: int) -> tuple[int, int] | None:
         """Fork the job's child directly (no spare): (its pid, its pidfd), None on failure."""
         job = str(request["job"])
-        sys.stdout.flush()
-        sys.stderr.flush()
-        server_pid = os.getpid()
         try:
-            pid = os.fork()
+            pid, server_pid = _fork()
         except OSError as error:
             self.emit({"event": "error", "job": job, "message": f"fork failed: {error}"})
             return None
@@ -450,6 +444,14 @@ class Server:
             os.waitpid(pid, 0)
             os.close(pidfd)
         self.children.clear()
+
+
+def _fork() -> tuple[int, int]:
+    """``os.fork`` with this process's output flushed first: (the child's pid, the server's)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    server_pid = os.getpid()
+    return os.fork(), server_pid
 
 
 def run_module(module: str) -> int:

@@ -51,12 +51,13 @@ def test_a_dataset_replaced_elsewhere_is_read_again(empty_url: str) -> None:
         loader.dispose()
 
 
-def reflections(database: FeaturesDatabase, read: Callable[[], object]) -> list[str]:
-    """The statements that reflect a table's columns while ``read`` runs."""
+def statements(database: FeaturesDatabase, read: Callable[[], object],
+               wanted: Callable[[str], bool]) -> list[str]:
+    """The statements run while ``read`` runs that are ``wanted``."""
     seen: list[str] = []
 
     def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if "table_xinfo" in statement or "pg_attribute" in statement:
+        if wanted(statement):
             seen.append(statement)
 
     sa.event.listen(database.engine, "before_cursor_execute", record)
@@ -65,6 +66,12 @@ def reflections(database: FeaturesDatabase, read: Callable[[], object]) -> list[
     finally:
         sa.event.remove(database.engine, "before_cursor_execute", record)
     return seen
+
+
+def reflections(database: FeaturesDatabase, read: Callable[[], object]) -> list[str]:
+    """The statements that reflect a table's columns while ``read`` runs."""
+    return statements(database, read,
+                      lambda text: "table_xinfo" in text or "pg_attribute" in text)
 
 
 def test_an_unchanged_catalog_is_not_reflected_again(loaded_url: str) -> None:
@@ -82,18 +89,7 @@ def test_an_unchanged_catalog_is_not_reflected_again(loaded_url: str) -> None:
 
 def metadata_reads(database: FeaturesDatabase, read: Callable[[], object]) -> int:
     """How many times ``read`` selects from the variables' metadata table."""
-    seen: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if "FROM meta_variables" in statement:
-            seen.append(statement)
-
-    sa.event.listen(database.engine, "before_cursor_execute", record)
-    try:
-        read()
-    finally:
-        sa.event.remove(database.engine, "before_cursor_execute", record)
-    return len(seen)
+    return len(statements(database, read, lambda text: "FROM meta_variables" in text))
 
 
 def test_one_snapshot_reads_the_catalog_once_and_the_next_sees_a_new_load(
