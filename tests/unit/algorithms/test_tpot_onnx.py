@@ -93,17 +93,39 @@ def test_onnxruntime_predicts_held_out_rows_as_woken_does(problem: str, build: A
         np.testing.assert_allclose(np.ravel(outputs[0]), woken, rtol=0, atol=1e-6)
 
 
+def _with(problem: str, name: str) -> Any:
+    """A vote of the scaled linear model and one more member."""
+    linear = "scaled logistic" if problem == "classification" else "scaled ridge"
+    return _vote(problem).set_params(estimators=[("0", _member(problem, linear)),
+                                                 ("1", _member(problem, name))], weights=None)
+
+
+def test_a_classifier_with_trees_exports_them_in_single_precision() -> None:
+    model, X_train = _fitted(_with("classification", "gradient boosting"), "classification")
+    exported = onnx_export.export(model.pipeline, model.classes, X_train)
+    assert exported.onnx is not None, exported.status
+    held_out = _rows(2)
+    session = onnxruntime.InferenceSession(exported.onnx, providers=["CPUExecutionProvider"])
+    label, probabilities = session.run(None, {"X": held_out})
+    assert list(label) == list(model.predict(held_out))
+    np.testing.assert_allclose(probabilities, model.pipeline.predict_proba(held_out),
+                               rtol=0, atol=1e-6)
+
+
 def test_a_step_onnx_cannot_express_is_refused_by_name() -> None:
-    # Gradient boosting: onnxruntime evaluates no tree ensemble in double precision.
-    model, X = _fitted(_vote("classification").set_params(
-        estimators=[("0", _member("classification", "scaled logistic")),
-                    ("1", _member("classification", "gradient boosting"))], weights=None),
-        "classification")
+    # Histogram gradient boosting: skl2onnx 1.20 converts it in neither precision.
+    model, X = _fitted(_with("classification", "histogram gradient boosting"),
+                       "classification")
     exported = onnx_export.export(model.pipeline, model.classes, X)
     assert exported.onnx is None
     assert exported.status["exportable"] is False
-    assert "GradientBoostingClassifier" in exported.status["step"]
-    assert "double precision" in exported.status["reason"]
+    assert "HistGradientBoostingClassifier" in exported.status["step"]
+    assert "skl2onnx cannot convert it" in exported.status["reason"]
+    # Regression trees sum their leaves in single precision: further apart than 1e-6.
+    model, X = _fitted(_with("regression", "random forest"), "regression")
+    refused = onnx_export.export(model.pipeline, None, X).status
+    assert refused["exportable"] is False
+    assert "RandomForestRegressor summed in single precision" in refused["reason"]
 
 
 def test_write_keeps_the_model_or_the_reason_beside_the_pickle(tmp_path: Path) -> None:

@@ -15,8 +15,10 @@ category index in its metadata's order; NaN where a value is missing) and answer
 Facts of skl2onnx 1.20 this is written around (measured here): its SimpleImputer converter
 miscounts the columns of ``add_indicator``, and it gives the identity FunctionTransformer
 (a fitted ColumnTransformer's passthrough remainder) no shape; every pipeline's preparation
-step has both, so converters of our own replace them. onnxruntime evaluates no tree
-ensemble in double precision: a pipeline holding one is refused, naming it.
+step has both, so a converter of our own writes the whole step. onnxruntime evaluates no
+tree ensemble in double precision: random forests, extra trees and gradient boosting run
+in single precision (as scikit-learn's trees read their input), which the check then
+accepts or refuses; histogram gradient boosting does not convert, and is refused, named.
 """
 
 from __future__ import annotations
@@ -28,7 +30,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    TransformerMixin,
+    clone,
+)
 
 from woken.algorithms.common.model_store import model_path
 from woken.algorithms.common.volume import write_json_atomically
@@ -88,7 +96,7 @@ def _convert(pipeline: Any, n_columns: int, classes: list[str] | None) -> bytes:
     _register()
     for path, step in _leaves(pipeline):
         if not _in_preparation(path):
-            _check_leaf(path, step)
+            _check_leaf(path, _wrapped(step))
     wrapped = _wrapped(pipeline)
     options = {id(wrapped): {"zipmap": False}} if classes is not None else None
     try:
@@ -106,7 +114,7 @@ def _check_leaf(path: str, step: Any) -> None:
     from skl2onnx import convert_sklearn
     from skl2onnx.common.data_types import DoubleTensorType
 
-    width = getattr(step, "n_features_in_", None)
+    width = getattr(getattr(step, "model", step), "n_features_in_", None)
     if width is None:
         return  # a step that was never fitted on its own (a container's part) is checked whole
     options = {id(step): {"zipmap": False}} if hasattr(step, "classes_") else None
@@ -132,6 +140,9 @@ def _check(onnx: bytes, pipeline: Any, classes: list[str] | None,
     except Exception as error:
         raise NotConvertible(name, f"onnxruntime cannot run the conversion ({_short(error)})"
                              ) from None
+    trees = sorted({type(s).__name__ for _, s in _leaves(pipeline)} & set(IN_FLOAT))
+    if trees:  # the likely cause of a gap: name them
+        name += f" (its {', '.join(trees)} summed in single precision)"
     if classes is None:
         gap = float(np.max(np.abs(np.ravel(outputs[0]) - pipeline.predict(X)), initial=0.0))
         if not gap <= TOLERANCE:
@@ -221,6 +232,39 @@ def _short(error: Exception) -> str:
 _REGISTERED = False
 
 
+class _InFloat(BaseEstimator):
+    """A fitted tree ensemble run in single precision, for its own converter (`_trees_converter`).
+
+    onnxruntime evaluates no tree ensemble in double precision; scikit-learn's trees read
+    their input as float32 themselves, so the same comparisons are made in single
+    precision; the sums of their leaves are then cast back. The check on the training rows
+    (`_check`) still decides: a mismatch refuses the model.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def __sklearn_tags__(self) -> Any:
+        return self.model.__sklearn_tags__()
+
+
+class _ClassifierInFloat(ClassifierMixin, _InFloat):
+    @property
+    def classes_(self) -> Any:
+        return self.model.classes_
+
+
+class _RegressorInFloat(RegressorMixin, _InFloat):
+    pass
+
+
+# Tree ensembles that skl2onnx converts in single precision (its converter of histogram
+# gradient boosting fails in either precision: those are refused, named).
+IN_FLOAT = ("RandomForestClassifier", "RandomForestRegressor", "ExtraTreesClassifier",
+            "ExtraTreesRegressor", "GradientBoostingClassifier", "GradientBoostingRegressor",
+            "DecisionTreeClassifier", "DecisionTreeRegressor")
+
+
 class PreparedColumns(TransformerMixin, BaseEstimator):
     """A fitted preparation step (`prepare`) under a name of its own, for its own converter.
 
@@ -248,6 +292,8 @@ def _wrapped(step: Any) -> Any:
 
     if isinstance(step, ColumnTransformer):
         return PreparedColumns(step)
+    if type(step).__name__ in IN_FLOAT:
+        return (_ClassifierInFloat if hasattr(step, "classes_") else _RegressorInFloat)(step)
     if isinstance(step, Pipeline):
         return Pipeline([(name, _wrapped(part)) for name, part in step.steps])
     if hasattr(step, "estimators_") and hasattr(step, "estimators"):
@@ -266,7 +312,45 @@ def _register() -> None:
 
     update_registered_converter(PreparedColumns, "WokenPreparedColumns", _prepare_shape,
                                 _prepare_converter)
+    update_registered_converter(_ClassifierInFloat, "WokenClassifierInFloat", _trees_shape,
+                                _trees_converter, options={"zipmap": [False, True]})
+    update_registered_converter(_RegressorInFloat, "WokenRegressorInFloat", _trees_shape,
+                                _trees_converter)
     _REGISTERED = True
+
+
+def _trees_shape(operator: Any) -> None:
+    from skl2onnx.common.data_types import DoubleTensorType, Int64TensorType
+
+    model = operator.raw_operator.model
+    if hasattr(model, "classes_"):
+        operator.outputs[0].type = Int64TensorType([None])
+        operator.outputs[1].type = DoubleTensorType([None, len(model.classes_)])
+    else:
+        operator.outputs[0].type = DoubleTensorType([None, 1])
+
+
+def _trees_converter(scope: Any, operator: Any, container: Any) -> None:
+    from onnx import TensorProto
+    from skl2onnx.algebra.onnx_operator import OnnxSubEstimator
+    from skl2onnx.algebra.onnx_ops import OnnxCast, OnnxIdentity
+    from skl2onnx.common.data_types import FloatTensorType
+
+    model = operator.raw_operator.model
+    version = container.target_opset
+    as_float = OnnxCast(operator.inputs[0], to=TensorProto.FLOAT, op_version=version)
+    types = [FloatTensorType([None, int(model.n_features_in_)])]
+    if not hasattr(model, "classes_"):
+        sub = OnnxSubEstimator(model, as_float, op_version=version, input_types=types)
+        OnnxCast(sub, to=TensorProto.DOUBLE, op_version=version,
+                 output_names=[operator.outputs[0].full_name]).add_to(scope, container)
+        return
+    sub = OnnxSubEstimator(model, as_float, op_version=version, options={"zipmap": False},
+                           input_types=types)
+    OnnxIdentity(sub[0], op_version=version,
+                 output_names=[operator.outputs[0].full_name]).add_to(scope, container)
+    OnnxCast(sub[1], to=TensorProto.DOUBLE, op_version=version,
+             output_names=[operator.outputs[1].full_name]).add_to(scope, container)
 
 
 def _prepare_shape(operator: Any) -> None:
