@@ -14,6 +14,11 @@ State diagram::
 Terminal states: DONE, FAILED, CANCELLED. Every path ends with exactly one call
 of `reply(JobEnded)`: the caller never waits forever.
 
+RUNNING is written into woken-db only once the job has run for
+`RUNNING_RECORD_DELAY_S` (RecordRunning): most jobs end before, and their end
+writes their start time with their result (one transaction fewer per job). A
+resumed Woken treats a queued and a running job alike (both are run again).
+
 PollStatus is the timer's tick (it schedules the next one); JobChanged is the
 backend's own word that the job started or ended (a backend that pushes changes
 is polled only as a safety net, every `poll_interval_max_s`).
@@ -28,12 +33,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
 from woken.actors.context import ActorContext
 from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
-from woken.actors.messages import Cancel, JobChanged, JobEnded, PollStatus, StartJob
+from woken.actors.messages import (
+    Cancel,
+    JobChanged,
+    JobEnded,
+    PollStatus,
+    RecordRunning,
+    StartJob,
+)
 from woken.algorithms.common.volume import read_json, result_path
 from woken.backends.base import JobSpec, JobStatus
 from woken.container.job_environment import job_environment
@@ -50,6 +63,8 @@ log = logging.getLogger(__name__)
 
 # How long past its own timeout a running job may go unreported before Woken gives up on it.
 RUNNING_GRACE_S = 30.0
+# How long a job runs before its RUNNING state is written (a shorter one writes only its end).
+RUNNING_RECORD_DELAY_S = 0.25
 ERROR_SHAPE = "error"
 
 
@@ -94,6 +109,8 @@ class CoordinatorActor(FsmActor):
         self.step = step
         self.pin_to_host = pin_to_host
         self._running_since: float | None = None
+        # When the backend was first seen running it; None once written into woken-db.
+        self._started_at: datetime | None = None
         self._reply = reply
         self._poll_interval = services.config.poll_interval_min_s
 
@@ -107,20 +124,26 @@ class CoordinatorActor(FsmActor):
         Written once, already queued: if the submit fails, the crash handler stores the
         failure (one commit per job start instead of two).
         """
+        return self.row_of(self.services, self.plan, self.job_id, self.volume, self.command,
+                           self.experiment_id, self.step)
+
+    @staticmethod
+    def row_of(services: ActorContext, plan: JobPlan, job_id: str, volume: Path,
+               command: str = "compute", experiment_id: str | None = None,
+               step: str | None = None) -> Job:
+        """`queued_row` of the coordinator these arguments start, without asking it."""
         # An experiment's job points to its experiment, which holds the request.
         request = (
-            self.plan.step_request(self.experiment_id, self.step or "")
-            if self.experiment_id else self.plan.request
+            plan.step_request(experiment_id, step or "") if experiment_id else plan.request
         )
         return Job.pending(
-            self.job_id, algorithm=self.plan.algorithm.code, command=self.command,
-            node=self.node, backend=self.services.backend.name, request=request,
-            volume=self.volume, timeout_s=self.plan.timeout_s,
-            experiment_id=self.experiment_id, step=self.step,
-            context=None if self.experiment_id or self.plan.context is None
-            else self.plan.context.to_json(),
+            job_id, algorithm=plan.algorithm.code, command=command,
+            node=services.config.node, backend=services.backend.name, request=request,
+            volume=volume, timeout_s=plan.timeout_s,
+            experiment_id=experiment_id, step=step,
+            context=None if experiment_id or plan.context is None else plan.context.to_json(),
             lease_expires_at=(
-                None if self.experiment_id else lease_expiry(self.services.config.lease_s)
+                None if experiment_id else lease_expiry(services.config.lease_s)
             ),
             state=JobState.QUEUED,
         )
@@ -159,6 +182,11 @@ class CoordinatorActor(FsmActor):
     @on(CoordinatorState.QUEUED, CoordinatorState.RUNNING, message=JobChanged)
     def job_changed(self, _: JobChanged) -> CoordinatorState | None:
         return self._check_status()  # the polls already scheduled go on as a safety net
+
+    @on(CoordinatorState.RUNNING, message=RecordRunning)
+    def record_running(self, _: RecordRunning) -> None:
+        started_at, self._started_at = self._started_at, None
+        self.services.woken_db.set_job_state(self.job_id, JobState.RUNNING, started_at=started_at)
 
     @on(CoordinatorState.QUEUED, CoordinatorState.RUNNING, message=StateTimeout)
     def give_up(self, timeout: StateTimeout) -> CoordinatorState:
@@ -217,7 +245,8 @@ class CoordinatorActor(FsmActor):
             return CoordinatorState.DONE
         if status.state is JobState.RUNNING and self.state is CoordinatorState.QUEUED:
             self._running_since = time.monotonic()
-            self.services.woken_db.set_job_state(self.job_id, JobState.RUNNING)
+            self._started_at = utc_now()
+            self.tell_self_later(RUNNING_RECORD_DELAY_S, RecordRunning())
             # A short job ends soon after it starts: poll from the shortest interval again.
             self._poll_interval = self.services.config.poll_interval_min_s
             self.go_to(CoordinatorState.RUNNING, timeout_s=self.plan.timeout_s + RUNNING_GRACE_S)
@@ -247,11 +276,12 @@ class CoordinatorActor(FsmActor):
         if isinstance(collected, ResultRow):
             # The result and the job's final state in one transaction.
             result = db.finish_job(self.job_id, state, collected, exit_code=status.exit_code,
-                                   message=collected.error, host=status.host)
+                                   message=collected.error, host=status.host,
+                                   started_at=self._started_at)
         else:
             result = collected
             db.set_job_state(self.job_id, state, exit_code=status.exit_code,
-                             message=result.error, host=status.host)
+                             message=result.error, host=status.host, started_at=self._started_at)
         # The backend's own figure when it has one: a short job may end between two polls.
         duration = status.runtime_s
         if duration is None and self._running_since is not None:

@@ -27,6 +27,11 @@ class PollStatus:
 
 
 @dataclass(frozen=True)
+class RecordRunning:
+    """The job still runs a while after it started: write RUNNING into woken-db now."""
+
+
+@dataclass(frozen=True)
 class JobChanged:
     """The backend says the job started or ended: ask it now (nothing is scheduled)."""
 

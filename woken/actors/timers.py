@@ -72,7 +72,11 @@ class Timers:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="woken-timers", daemon=True)
                 self._thread.start()
-            self._condition.notify()
+            if self._queue[0][2] is handle:
+                # Due before everything else: the thread must wake earlier than it meant to.
+                # Otherwise it wakes in time anyway, and is left alone (a job sets several
+                # timers that are all later than the first one due).
+                self._condition.notify()
         return handle
 
     def _count_cancelled(self) -> None:

@@ -37,6 +37,15 @@ Events::
     {"event": "exited", "job": id, "pid": n, "code": c}  (or "signal": s)
     {"event": "error", "job": id, "message": text}      (the fork itself failed)
 
+The fork is kept off a job's path: the server forks one *spare* child ahead, which
+does at once everything that does not depend on the job (its session, the death
+signal, closing the server's descriptors, dropping the algorithm's modules,
+fresh random seeds) and then waits on its own socket for one request. A job's
+request goes to the spare, which becomes that job and nothing else; the server
+then forks the next spare. A spare serves exactly one job (one process per job,
+never reused); a spare that died is replaced, and without one the server forks
+the job's child directly.
+
 The server is single-threaded in Python (OpenBLAS's own worker threads are shut
 down around ``fork`` by its ``pthread_atfork`` handlers) and reaps every child
 itself with ``waitpid`` (a pidfd per child tells it when). When the backend goes
@@ -77,6 +86,8 @@ PR_SET_PDEATHSIG = 1
 # shell does for a command it cannot run; its reason is on the job's stderr.
 EXIT_SETUP_FAILED = 127
 MAX_FDS_PER_MESSAGE = 16
+# The selector's mark of the spare child's pidfd (job ids mark the jobs' pidfds).
+SPARE = object()
 READ_SIZE = 1 << 16
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -187,16 +198,29 @@ class Server:
         self.fds: list[int] = []
         # pidfd -> (job id, pid)
         self.children: dict[int, tuple[str, int]] = {}
+        # The child forked ahead for the next job: (pid, pidfd, the server's end of its socket).
+        self.spare: tuple[int, int, socket.socket] | None = None
+        # Set when a spare died before it had a job: the next one is forked after the next
+        # job, not at once (a child that cannot live would otherwise be forked in a loop).
+        self.spare_lost = False
+        # Listed here once: a child walking sys.modules would copy every page its names
+        # are on (their reference counts change), about 1,700 page faults per job.
+        self.algorithm_modules = _algorithm_module_names()
 
     def serve(self) -> None:
+        self.fork_spare()
         while True:
             for key, _ in self.selector.select():
                 if key.data is None:
                     if not self.read_requests():
                         self.shutdown()
                         return
+                elif key.data is SPARE:
+                    self.spare_died()
                 else:
                     self.reap(key.fd)
+            if self.spare is None and not self.spare_lost:
+                self.fork_spare()
 
     def read_requests(self) -> bool:
         """Handle what the backend sent; False once it has gone."""
@@ -226,28 +250,93 @@ class Server:
                        "message": "the request came without its log file descriptors"})
             return
         out_fd, err_fd = self.fds.pop(0), self.fds.pop(0)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        server_pid = os.getpid()
         try:
-            pid = os.fork()
-        except OSError as error:
+            child = self.hand_to_spare(request, out_fd, err_fd) or self.fork_job(
+                request, out_fd, err_fd)
+        finally:
             os.close(out_fd)
             os.close(err_fd)
-            self.emit({"event": "error", "job": job, "message": f"fork failed: {error}"})
+        if child is None:
             return
-        if pid == 0:
-            self.become_job(request, out_fd, err_fd, server_pid)
-        os.close(out_fd)
-        os.close(err_fd)
-        pidfd = os.pidfd_open(pid)
+        pid, pidfd = child
+        self.spare_lost = False
         self.children[pidfd] = (job, pid)
         self.selector.register(pidfd, selectors.EVENT_READ, job)
         self.emit({"event": "started", "job": job, "pid": pid})
 
-    def become_job(self, request: dict[str, Any], out_fd: int, err_fd: int,
-                   server_pid: int) -> NoReturn:
-        """In the child: set up the process as the exec path would, run the module, exit."""
+    def fork_spare(self) -> None:
+        """Fork the child of the next job; it waits for its request on its own socket."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            pid, server_pid = _fork()
+        except OSError as error:
+            ours.close()
+            theirs.close()
+            print(f"fork server: could not fork a spare child: {error}", file=sys.stderr,
+                  flush=True)
+            return
+        if pid == 0:
+            ours.close()
+            self.prepare_child(server_pid, keep=(theirs.fileno(),))
+            self.wait_for_job(theirs)
+        theirs.close()
+        pidfd = os.pidfd_open(pid)
+        self.spare = (pid, pidfd, ours)
+        self.selector.register(pidfd, selectors.EVENT_READ, SPARE)
+
+    def hand_to_spare(self, request: dict[str, Any], out_fd: int,
+                      err_fd: int) -> tuple[int, int] | None:
+        """Send the job to the spare child: (its pid, its pidfd), or None if no spare took it."""
+        if self.spare is None:
+            return None
+        pid, pidfd, sock = self.spare
+        self.spare = None
+        self.selector.unregister(pidfd)
+        data = json.dumps(request).encode()
+        try:
+            with sock:
+                sent = socket.send_fds(sock, [data], [out_fd, err_fd])
+                sock.sendall(data[sent:])
+        except OSError:
+            # It died, or cannot read: it takes no job. Killed and reaped here.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(pidfd)
+            return None
+        return pid, pidfd
+
+    def spare_died(self) -> None:
+        """The spare ended before it had a job (killed from outside): reap it."""
+        assert self.spare is not None
+        pid, pidfd, sock = self.spare
+        self.spare, self.spare_lost = None, True
+        self.selector.unregister(pidfd)
+        sock.close()
+        os.waitpid(pid, 0)
+        os.close(pidfd)
+
+    def fork_job(self, request: dict[str, Any], out_fd: int,
+                 err_fd: int) -> tuple[int, int] | None:
+        """Fork the job's child directly (no spare): (its pid, its pidfd), None on failure."""
+        job = str(request["job"])
+        try:
+            pid, server_pid = _fork()
+        except OSError as error:
+            self.emit({"event": "error", "job": job, "message": f"fork failed: {error}"})
+            return None
+        if pid == 0:
+            self.prepare_child(server_pid, keep=(out_fd, err_fd))
+            self.become_job(request, out_fd, err_fd)
+        return pid, os.pidfd_open(pid)
+
+    def prepare_child(self, server_pid: int, keep: tuple[int, ...]) -> None:
+        """In a new child, what every job's process gets whatever the job is.
+
+        Its own session, the death signal, none of the server's descriptors but
+        those in ``keep``, stdin from /dev/null, the algorithms' modules dropped (the job
+        imports them afresh) and fresh random seeds.
+        """
         try:
             os.setsid()
             if _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
@@ -259,11 +348,44 @@ class Server:
             # closes a reused descriptor number later.
             self.selector.close()
             self.control.close()
+            if self.spare is not None:
+                self.spare[2].close()
             devnull = os.open(os.devnull, os.O_RDONLY)
             os.dup2(devnull, 0)
+            low = 3
+            for fd in sorted(keep):
+                os.closerange(low, fd)
+                low = fd + 1
+            os.closerange(low, _max_fd())
+            for name in self.algorithm_modules:
+                sys.modules.pop(name, None)
+            _reseed_random()
+        except BaseException:
+            os._exit(EXIT_SETUP_FAILED)
+
+    def wait_for_job(self, sock: socket.socket) -> NoReturn:
+        """In a spare child: wait for the one job this process will be, then become it."""
+        try:
+            # The request and its two log descriptors, then the end of the socket.
+            data, fds, _flags, _address = socket.recv_fds(sock, READ_SIZE, 2)
+            chunks = [data]
+            while chunks[-1]:
+                chunks.append(sock.recv(READ_SIZE))
+            sock.close()
+            if len(fds) != 2:
+                os._exit(0)  # the server went away, or stopped: no job for this one
+            request = json.loads(b"".join(chunks))
+        except BaseException:
+            os._exit(EXIT_SETUP_FAILED)
+        self.become_job(request, fds[0], fds[1])
+
+    def become_job(self, request: dict[str, Any], out_fd: int, err_fd: int) -> NoReturn:
+        """In the prepared child: the job's streams, directory and environment; run it, exit."""
+        try:
             os.dup2(out_fd, 1)
             os.dup2(err_fd, 2)
-            os.closerange(3, _max_fd())
+            for fd in {out_fd, err_fd} - {1, 2}:
+                os.close(fd)
         except BaseException:
             os._exit(EXIT_SETUP_FAILED)
         try:
@@ -281,8 +403,6 @@ class Server:
             # The path of `python -m`: the working directory, then PYTHONPATH, then the rest.
             rest = [p for p in sys.path if p != self.root]
             sys.path[:] = [os.getcwd(), self.root, *extra, *rest]
-            _forget_algorithm_modules()
-            _reseed_random()
         except BaseException:
             traceback.print_exc()
             print("error: the fork server could not set up the job's process",
@@ -309,6 +429,14 @@ class Server:
 
     def shutdown(self) -> None:
         """The backend has gone: no job outlives it."""
+        if self.spare is not None:
+            pid, pidfd, sock = self.spare
+            self.spare = None
+            sock.close()
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(pidfd)
         for _job, pid in self.children.values():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
@@ -316,6 +444,14 @@ class Server:
             os.waitpid(pid, 0)
             os.close(pidfd)
         self.children.clear()
+
+
+def _fork() -> tuple[int, int]:
+    """``os.fork`` with this process's output flushed first: (the child's pid, the server's)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    server_pid = os.getpid()
+    return os.fork(), server_pid
 
 
 def run_module(module: str) -> int:
@@ -358,13 +494,12 @@ def _exit_code(code: object) -> int:
     return 1
 
 
-def _forget_algorithm_modules() -> None:
-    """Drop the algorithm's own modules (not the shared ones): the job imports them afresh."""
+def _algorithm_module_names() -> list[str]:
+    """The algorithms' own modules (not the shared ones), which each job imports afresh."""
     prefix = ALGORITHMS_PACKAGE + "."
-    for name in list(sys.modules):
-        if (name.startswith(prefix) and name != COMMON_PACKAGE
-                and not name.startswith(COMMON_PACKAGE + ".")):
-            del sys.modules[name]
+    return [name for name in sys.modules
+            if name.startswith(prefix) and name != COMMON_PACKAGE
+            and not name.startswith(COMMON_PACKAGE + ".")]
 
 
 def _reseed_random() -> None:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from woken import __version__
+from woken.cli.allocator import use_serve_allocator
 from woken.cli.client import CLIENT_COMMANDS, add_client_commands, run_client
 from woken.cli.load import add_load_arguments, load_data
 from woken.cli.log_format import configure_logging, use_log_format
@@ -99,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "serve":
+        use_serve_allocator()  # may run this command again, with PYTHONMALLOC set
     config = load_config(args.config, data_dir=args.data_dir)
     use_log_format(config.log_format)
     if args.command == "serve":

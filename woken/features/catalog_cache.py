@@ -6,6 +6,11 @@ selection, counts), which made up about a quarter of a small job's cost in Woken
 process. The metadata tables are still read on every use (two plain SELECTs), so a
 ``woken load-data`` run by another process is seen by the next request.
 
+Within a `snapshot` block (one request's planning) a thread reads the catalog once:
+the fingerprint's queries ran four or five times per job before (scope, variables,
+metadata, selection, count), and a request is better planned against one catalog
+anyway.
+
 What this cannot see: a dataset's table dropped or altered behind the loader's back
 with its metadata unchanged. The selection then fails in the database, and the
 caller gets that error (a DatabaseError), not a silent guess.
@@ -14,6 +19,8 @@ caller gets that error (a DatabaseError), not a silent guess.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,9 +36,32 @@ class CatalogCache:
         self._lock = threading.Lock()
         self._fingerprint: tuple[Any, ...] | None = None
         self._catalog = Catalog()
+        # This thread's snapshot: `active` inside a `snapshot` block, `catalog` once read.
+        self._snapshot = threading.local()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """On this thread, within the block, every use sees the catalog as first read."""
+        if getattr(self._snapshot, "active", False):
+            yield  # nested: the outer block's snapshot holds
+            return
+        self._snapshot.active, self._snapshot.catalog = True, None
+        try:
+            yield
+        finally:
+            self._snapshot.active, self._snapshot.catalog = False, None
 
     def catalog(self, connection: sa.Connection) -> Catalog:
         """Every usable dataset in each of its tables."""
+        pinned = getattr(self._snapshot, "catalog", None)
+        if pinned is not None:
+            return pinned
+        found = self._current(connection)
+        if getattr(self._snapshot, "active", False):
+            self._snapshot.catalog = found
+        return found
+
+    def _current(self, connection: sa.Connection) -> Catalog:
         fingerprint = catalog.fingerprint(connection)
         if fingerprint is None:
             return Catalog()

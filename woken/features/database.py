@@ -10,6 +10,7 @@ queries), so that datasets loaded by another process are seen at once.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,10 @@ class FeaturesDatabase:
     @property
     def engine(self) -> sa.Engine:
         return self._engine
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """A block (one request's planning) in which this thread reads the catalog once."""
+        return self._catalog.snapshot()
 
     def datasets(self, table: str | None = None) -> list[Dataset]:
         """Every usable dataset (of ``table``, if given: BadRequest if unknown), by code."""

@@ -140,6 +140,14 @@ def plan_experiment(
     services: PlanningContext, query: ExperimentQuery, experiment_id: str | None = None,
     seed: int | None = None,
 ) -> ExperimentPlan:
+    with services.features.snapshot():
+        return _plan_experiment(services, query, experiment_id, seed)
+
+
+def _plan_experiment(
+    services: PlanningContext, query: ExperimentQuery, experiment_id: str | None,
+    seed: int | None,
+) -> ExperimentPlan:
     limits = services.config.limits
     # Each algorithm is at least one job: refused before any planning work.
     check_experiment_jobs(len(query.algorithms), limits)

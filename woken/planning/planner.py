@@ -248,6 +248,11 @@ def job_plan(
 
 
 def plan_job(services: PlanningContext, query: MiningQuery, algorithm: AlgorithmSpec) -> JobPlan:
+    with services.features.snapshot():
+        return _plan_job(services, query, algorithm)
+
+
+def _plan_job(services: PlanningContext, query: MiningQuery, algorithm: AlgorithmSpec) -> JobPlan:
     selection = resolve_selection(services, query)
     if not selection.variables:
         raise BadRequest("variables: at least one variable (the target) is needed")
@@ -261,9 +266,10 @@ def select_data(
     services: PlanningContext, query: Selection
 ) -> tuple[dict[str, Any], ResultContext]:
     """The `data` pseudo-algorithm: the selected rows as a data resource, no container."""
-    selection = resolve_selection(services, query)
-    if not selection.metas:
-        raise BadRequest("no variable selected: name some in variables or covariables")
-    data, rows = select_rows(services, selection)
+    with services.features.snapshot():
+        selection = resolve_selection(services, query)
+        if not selection.metas:
+            raise BadRequest("no variable selected: name some in variables or covariables")
+        data, rows = select_rows(services, selection)
     resource = data_resource(data.columns, data.rows, selection.metas)
     return resource, context(selection, DATA_ALGORITHM, rows)

@@ -155,9 +155,11 @@ class WokenDatabase:
         exit_code: int | None = None,
         message: str | None = None,
         host: str | None = None,
+        started_at: datetime | None = None,
     ) -> None:
+        """Write the job's state; ``started_at``: when it started, if not written yet."""
         with self._transaction() as session:
-            self._update_job(session, job_id, state, exit_code, message, host)
+            self._update_job(session, job_id, state, exit_code, message, host, started_at)
 
     def finish_job(
         self,
@@ -168,13 +170,15 @@ class WokenDatabase:
         exit_code: int | None = None,
         message: str | None = None,
         host: str | None = None,
+        started_at: datetime | None = None,
     ) -> StoredResult:
         """Store a job's result and its final state in one transaction (one commit per job end)."""
         row = result.row()
         with self._transaction() as session:
-            self._update_job(session, job_id, state, exit_code, message, host)
+            self._update_job(session, job_id, state, exit_code, message, host, started_at)
             session.merge(row)
-        return _decoded(row)
+        # The data as given (JSON values), not its text decoded again.
+        return _decoded(row, result.data)
 
     def end_unstarted_jobs(
         self, state: JobState, reason: str, *, experiment_id: str | None = None,
@@ -311,12 +315,26 @@ class WokenDatabase:
         exit_code: int | None,
         message: str | None,
         host: str | None,
+        started_at: datetime | None = None,
     ) -> None:
-        job = session.get(Job, job_id)
-        if job is None:
+        """One UPDATE of the job's row (its lease checked first); KeyError if there is none.
+
+        The row is not loaded: its request and context (JSON) would be decoded for nothing.
+        """
+        owner = session.execute(
+            select(Job.experiment_id).where(Job.id == job_id)
+        ).first()
+        if owner is None:
             raise KeyError(job_id)
-        self.fences.check(session, *fenced_row(job))
-        _set_state(job, state, exit_code, message, host)
+        experiment_id = owner[0]
+        self.fences.check(session, *(
+            (Experiment, experiment_id) if experiment_id is not None else (Job, job_id)
+        ))
+        session.execute(
+            update(Job).where(Job.id == job_id)
+            .values(_state_values(state, exit_code, message, host, started_at))
+            .execution_options(synchronize_session=False)
+        )
 
 
 @dataclass(frozen=True)
@@ -344,30 +362,40 @@ class ResultRow:
         )
 
 
-def _set_state(
-    job: Job, state: JobState, exit_code: int | None, message: str | None, host: str | None,
-) -> None:
-    job.state = state.value
-    if state is JobState.RUNNING and job.started_at is None:
-        job.started_at = utc_now()
+def _state_values(
+    state: JobState, exit_code: int | None, message: str | None, host: str | None,
+    started_at: datetime | None,
+) -> dict[str, Any]:
+    """The columns a change of state writes; a start time is kept once written."""
+    now = utc_now()
+    values: dict[str, Any] = {"state": state.value}
+    if started_at is not None or state is JobState.RUNNING:
+        values["started_at"] = func.coalesce(Job.started_at, started_at or now)
     if state.is_terminal:
-        job.finished_at = utc_now()
+        values["finished_at"] = now
     if exit_code is not None:
-        job.exit_code = exit_code
+        values["exit_code"] = exit_code
     if message is not None:
-        job.message = message
+        values["message"] = message
     if host is not None:
-        job.host = host
+        values["host"] = host
+    return values
 
 
-def _decoded(row: JobResult) -> StoredResult:
-    data: Any = row.data
-    if row.data is not None:
-        try:
-            data = json.loads(row.data)
-        except json.JSONDecodeError:
-            # Legacy images may store non-JSON data (YAML, HTML, SVG): hand it on as text.
-            data = row.data
+# `_decoded`'s mark of "decode the row's text".
+_UNDECODED: Any = object()
+
+
+def _decoded(row: JobResult, data: Any = _UNDECODED) -> StoredResult:
+    """The row with its data decoded, or with ``data`` (its value before it was encoded)."""
+    if data is _UNDECODED:
+        data = row.data
+        if row.data is not None:
+            try:
+                data = json.loads(row.data)
+            except json.JSONDecodeError:
+                # Legacy images may store non-JSON data (YAML, HTML, SVG): hand it on as text.
+                data = row.data
     return StoredResult(
         job_id=row.job_id,
         node=row.node,

@@ -72,7 +72,8 @@ def run_planned(
     coordinator = CoordinatorActor.start(services, plan, job_id, volume, ended)
     services.jobs.add(job_id, coordinator)
     # Written before the answer: the job's Location can be read as soon as it is given.
-    services.woken_db.add_job(coordinator.proxy().queued_row().get(timeout=10))
+    # The row is the actor's, made here from the same arguments (no round trip to its thread).
+    services.woken_db.add_job(CoordinatorActor.row_of(services, plan, job_id, volume))
     coordinator.tell(StartJob(stored=True))
     return plan, job_id
 

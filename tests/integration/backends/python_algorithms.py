@@ -59,6 +59,17 @@ SOURCES = {
         with open("draw", "w") as out:
             out.write(str(np.random.randint(2**62)))
     """,
+    # Its pid, and a global of a module the fork server preloaded: what it found, then set.
+    "marker": """
+        import json, os
+        import numpy as np
+        import woken.algorithms.common as common
+        found = {"numpy": getattr(np, "woken_job_marker", None),
+                 "common": getattr(common, "woken_job_marker", None)}
+        np.woken_job_marker = common.woken_job_marker = os.environ["JOB_ID"]
+        with open("marker.json", "w") as out:
+            json.dump({"pid": os.getpid(), "found": found}, out)
+    """,
     # Ignores SIGTERM and has a child that must go too.
     "hang": """
         import signal, subprocess, time

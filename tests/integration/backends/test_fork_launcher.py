@@ -227,6 +227,58 @@ def test_forked_jobs_draw_fresh_random_seeds(tmp_path: Path, root: Path) -> None
     assert len(set(draws)) == 3, draws
 
 
+def test_each_job_is_its_own_process_and_sees_no_global_of_the_one_before(
+    tmp_path: Path, root: Path
+) -> None:
+    """One process per job: a spare child is forked ahead, but never serves two jobs."""
+    backend = LocalBackend(tmp_path / "logs", launcher="fork", algorithms_root=root)
+    try:
+        reports = []
+        for n in range(3):
+            spec = job(tmp_path, entrypoint(root, "marker"), f"marker-{n}")
+            assert run(backend, spec).state is JobState.SUCCEEDED
+            reports.append(json.loads((spec.volume / "marker.json").read_text()))
+    finally:
+        backend.close()
+    pids = [report["pid"] for report in reports]
+    assert len(set(pids)) == 3, pids
+    # Each job set the marker on a preloaded module; the next one never sees it.
+    assert [report["found"] for report in reports] == [{"numpy": None, "common": None}] * 3
+
+
+def children_of(pid: int) -> list[int]:
+    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()]
+
+
+def test_a_spare_child_killed_before_its_job_is_replaced(tmp_path: Path, root: Path) -> None:
+    backend = LocalBackend(tmp_path / "logs", launcher="fork", algorithms_root=root)
+    try:
+        deadline = time.monotonic() + WAIT_S
+        while not (backend.fork_server_ready and backend.fork_server_pid is not None
+                   and children_of(backend.fork_server_pid)):
+            assert time.monotonic() < deadline, "no spare child was forked ahead"
+            time.sleep(0.02)
+        server = backend.fork_server_pid
+        [spare] = children_of(server)
+        os.kill(spare, signal.SIGKILL)
+        wait_until_dead(spare)
+        spec = job(tmp_path, entrypoint(root, "marker"), "after-spare")
+        assert run(backend, spec).state is JobState.SUCCEEDED
+        report = json.loads((spec.volume / "marker.json").read_text())
+        assert report["pid"] != spare
+        # The job after the lost spare gets one forked ahead again.
+        deadline = time.monotonic() + WAIT_S
+        while len(children_of(server)) != 1:
+            assert time.monotonic() < deadline, "no new spare child"
+            time.sleep(0.02)
+        spec = job(tmp_path, entrypoint(root, "marker"), "with-spare")
+        assert run(backend, spec).state is JobState.SUCCEEDED
+        assert backend.fork_server_pid == server
+    finally:
+        backend.close()
+
+
 def test_a_job_cancelled_before_the_server_forked_it(tmp_path: Path, root: Path) -> None:
     backend = LocalBackend(tmp_path / "logs", launcher="fork", algorithms_root=root)
     try:

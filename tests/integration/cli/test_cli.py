@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 WOKEN = str(Path(sys.executable).parent / "woken")
 TIMEOUT_S = 120
 LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ [A-Z]+ ")
@@ -101,3 +103,25 @@ def test_a_start_prints_no_third_party_info_lines(tmp_path: Path) -> None:
 def test_an_unknown_log_level_is_one_line() -> None:
     done = woken("--log-level", "LOUD", "algorithms")
     assert_one_line(done, 2, "--log-level must be one of DEBUG, INFO, WARNING, ERROR, got 'LOUD'")
+
+
+def allocator_of(pid: int) -> str | None:
+    environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    found = [entry.split(b"=", 1)[1] for entry in environment
+             if entry.startswith(b"PYTHONMALLOC=")]
+    return found[0].decode() if found else None
+
+
+def test_serve_runs_with_the_c_allocator_unless_one_is_chosen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support.server import woken_server
+
+    monkeypatch.delenv("PYTHONMALLOC", raising=False)
+    for given, expected in ((None, "malloc"), ("pymalloc", "pymalloc")):
+        extra = {} if given is None else {"PYTHONMALLOC": given}
+        data_dir = tmp_path / f"run-{expected}" / "var"
+        data_dir.parent.mkdir()
+        with woken_server(data_dir, extra) as running:
+            # The same process (the command ran itself again), with the allocator set.
+            assert allocator_of(running.process.pid) == expected

@@ -51,12 +51,13 @@ def test_a_dataset_replaced_elsewhere_is_read_again(empty_url: str) -> None:
         loader.dispose()
 
 
-def reflections(database: FeaturesDatabase, read: Callable[[], object]) -> list[str]:
-    """The statements that reflect a table's columns while ``read`` runs."""
+def statements(database: FeaturesDatabase, read: Callable[[], object],
+               wanted: Callable[[str], bool]) -> list[str]:
+    """The statements run while ``read`` runs that are ``wanted``."""
     seen: list[str] = []
 
     def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if "table_xinfo" in statement or "pg_attribute" in statement:
+        if wanted(statement):
             seen.append(statement)
 
     sa.event.listen(database.engine, "before_cursor_execute", record)
@@ -65,6 +66,12 @@ def reflections(database: FeaturesDatabase, read: Callable[[], object]) -> list[
     finally:
         sa.event.remove(database.engine, "before_cursor_execute", record)
     return seen
+
+
+def reflections(database: FeaturesDatabase, read: Callable[[], object]) -> list[str]:
+    """The statements that reflect a table's columns while ``read`` runs."""
+    return statements(database, read,
+                      lambda text: "table_xinfo" in text or "pg_attribute" in text)
 
 
 def test_an_unchanged_catalog_is_not_reflected_again(loaded_url: str) -> None:
@@ -78,3 +85,37 @@ def test_an_unchanged_catalog_is_not_reflected_again(loaded_url: str) -> None:
         assert reflections(database, read) == []
     finally:
         database.dispose()
+
+
+def metadata_reads(database: FeaturesDatabase, read: Callable[[], object]) -> int:
+    """How many times ``read`` selects from the variables' metadata table."""
+    return len(statements(database, read, lambda text: "FROM meta_variables" in text))
+
+
+def test_one_snapshot_reads_the_catalog_once_and_the_next_sees_a_new_load(
+    empty_url: str,
+) -> None:
+    load_datasets(empty_url, ["iris"])
+    serving, loader = FeaturesDatabase(empty_url), FeaturesDatabase(empty_url)
+    try:
+        def plan() -> None:
+            serving.variables(["iris"])
+            serving.resolve(["iris"], ["species"])
+            serving.select(["iris"], ["species"], "")
+            serving.count("iris", "")
+
+        serving.dataset_tables()  # the catalog read and cached once
+        assert metadata_reads(serving, plan) == 4  # each use checks the fingerprint
+
+        def plan_in_one_snapshot() -> None:
+            with serving.snapshot():
+                plan()
+                # A load during the block is not seen by it: one request, one catalog.
+                load_dataset(loader.engine, flowers())
+                assert "flowers" not in serving.dataset_tables()
+
+        assert metadata_reads(serving, plan_in_one_snapshot) == 1
+        assert "flowers" in serving.dataset_tables()
+    finally:
+        serving.dispose()
+        loader.dispose()

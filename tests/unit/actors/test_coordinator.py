@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 
 import pytest
@@ -68,13 +69,45 @@ def test_a_polled_backend_is_followed_from_queued_to_running_to_done(
     context.backend.start(job_id)
     polls = len(context.backend.calls_to("status"))
     context.backend.wait_for("status", polls + 2)
-    assert stored_state(context, job_id) == JobState.RUNNING.value
+    # Written once it has run for a moment (a shorter job writes only its end).
+    deadline = time.monotonic() + 10
+    while stored_state(context, job_id) != JobState.RUNNING.value:
+        assert time.monotonic() < deadline, "RUNNING was never written"
+        time.sleep(0.01)
 
     context.backend.finish(job_id, Succeed(data=[1, 2]))
     ended = inbox.only()
     assert ended.succeeded and ended.result.data == [1, 2]
     job = context.woken_db.get_job(job_id)
     assert job is not None and job.started_at is not None and job.finished_at is not None
+
+
+def test_a_job_ending_soon_after_it_started_writes_no_running_state_but_its_start(
+    context: StubContext, spec: AlgorithmSpec, inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(coordinator_module, "RUNNING_RECORD_DELAY_S", 60.0)
+    context.backend = StubBackend(pushes_changes=False)
+    context.backend.script(Hang(started=False))
+    written: list[JobState] = []
+    set_job_state = context.woken_db.set_job_state
+
+    def record(job_id: str, state: JobState, **kwargs: object) -> None:
+        written.append(state)
+        set_job_state(job_id, state, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(context.woken_db, "set_job_state", record)
+    job_id, _ = run_job(context, job_plan(spec), inbox)
+    context.backend.wait_for("submit")
+    context.backend.start(job_id)
+    polls = len(context.backend.calls_to("status"))
+    context.backend.wait_for("status", polls + 2)
+    context.backend.finish(job_id, Succeed(data=[1]))
+    assert inbox.only().succeeded
+    assert written == []  # the end is written with the result, by finish_job
+    job = context.woken_db.get_job(job_id)
+    assert job is not None and job.state == JobState.SUCCEEDED.value
+    assert job.started_at is not None and job.finished_at is not None
+    assert job.started_at <= job.finished_at
 
 
 def test_a_failed_job_reports_its_exit_code_and_stderr_tail(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -128,6 +129,9 @@ class _Features:
 
     def dataset(self, code: str) -> None:
         assert code == "iris"
+
+    def snapshot(self) -> contextlib.nullcontext[None]:
+        return contextlib.nullcontext()
 
     def dataset_tables(self) -> dict[str, tuple[str, ...]]:
         return {"iris": ("iris",)}

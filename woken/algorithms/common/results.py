@@ -52,10 +52,17 @@ class Result:
 
 def to_jsonable(value: Any) -> Any:
     """A copy of ``value`` made of JSON types only (NaN and infinities become None)."""
+    # The exact built-in types first, by a dictionary lookup: a result holds thousands
+    # of numbers, and `isinstance` against the abstract `Mapping` costs far more.
+    convert = _BY_TYPE.get(type(value))
+    if convert is not None:
+        return convert(value)
     if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
+        return _mapping(value)
+    if isinstance(value, list | tuple):
         return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _array(value)
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -63,6 +70,36 @@ def to_jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     raise TypeError(f"cannot write a {type(value).__name__} into a JSON result: {value!r}")
+
+
+def _mapping(value: Mapping[Any, Any]) -> dict[str, Any]:
+    return {str(k): to_jsonable(v) for k, v in value.items()}
+
+
+def _sequence(value: list[Any] | tuple[Any, ...]) -> list[Any]:
+    return [to_jsonable(v) for v in value]
+
+
+def _float(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _array(value: np.ndarray) -> list[Any]:
+    """An array of numbers in one C call (`tolist` gives Python numbers), else item by item."""
+    kind = value.dtype.kind
+    if value.ndim and (kind in "biu" or (kind == "f" and bool(np.isfinite(value).all()))):
+        return list(value.tolist())
+    return [to_jsonable(v) for v in value]
+
+
+_BY_TYPE: dict[type, Any] = {
+    dict: _mapping, list: _sequence, tuple: _sequence, float: _float, np.ndarray: _array,
+    str: _same, int: _same, bool: _same, type(None): _same,
+}
 
 
 def write_result(volume: Path, command: str, result: Result) -> Path:
