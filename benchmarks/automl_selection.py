@@ -36,7 +36,7 @@ from automl_vs_fixed import BAR_MARGIN, TARGETS  # noqa: E402
 
 from woken.algorithms.common.manifest import parameter_rules  # noqa: E402
 from woken.algorithms.common.parameters import Parameters  # noqa: E402
-from woken.algorithms.tpot import search  # noqa: E402
+from woken.algorithms.tpot import search, selection  # noqa: E402
 from woken.features.bundled import BUILDERS  # noqa: E402
 from woken.validation.folds import make_folds  # noqa: E402
 
@@ -72,12 +72,14 @@ def container_rows(code: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[Any]
     return np.column_stack(columns), y, nominal, problem
 
 
-def run_fold(code: str, fold_index: int, seed: int, portfolio_only: bool) -> dict[str, Any]:
+def run_fold(code: str, fold_index: int, seed: int, portfolio_only: bool,
+             rule: str = selection.RULE) -> dict[str, Any]:
     """One outer fold: the search on its training rows, scored on its test rows."""
     from sklearn.metrics import accuracy_score, r2_score
     from sklearn.preprocessing import LabelEncoder
 
     warnings.simplefilter("ignore")
+    selection.RULE = rule
     if portfolio_only:
         search._run_tpot = lambda *args: search.TpotRun(
             status="skipped: --portfolio-only",
@@ -126,13 +128,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--portfolio-only", action="store_true")
+    parser.add_argument("--rule", choices=selection.RULES, default=selection.RULE,
+                        help="the selection's rule on small tables (woken/algorithms/tpot/"
+                        "selection.py RULE)")
     parser.add_argument("--bar", type=Path,
                         default=ROOT / "benchmarks" / "results" / "automl_vs_fixed.json")
     args = parser.parse_args()
     codes = [c for c in args.datasets.split(",") if c != "anorexia"]
     started = time.monotonic()
     with ProcessPoolExecutor(args.jobs) as pool:
-        futures = [pool.submit(run_fold, code, i, args.seed, args.portfolio_only)
+        futures = [pool.submit(run_fold, code, i, args.seed, args.portfolio_only, args.rule)
                    for code in codes for i in range(K)]
         folds = [f.result() for f in futures]
     known = bars(args.bar) if args.bar.is_file() else {}

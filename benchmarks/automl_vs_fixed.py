@@ -1081,9 +1081,15 @@ def write_chart(path: Path, runs: list[DatasetRun], settings: Settings) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    def shown(run: DatasetRun) -> list[AlgorithmScore]:
+        """Woken's algorithms, the references, and the peers (hollow, like the references)."""
+        return [*run.algorithms, *run.references,
+                *(dataclasses.replace(p, label=f"ref: peer {p.label} (same budget)")
+                  for p in run.peers)]
+
     labels: list[str] = []
     for run in runs:
-        labels += [a.label for a in run.algorithms + run.references if a.label not in labels]
+        labels += [a.label for a in shown(run) if a.label not in labels]
     # TPOT first, then Woken's fixed algorithms, then the in-process references.
     order = sorted(labels, key=lambda name: (
         0 if name.startswith("automl") else 2 if name.startswith("ref: ") else 1,
@@ -1095,7 +1101,7 @@ def write_chart(path: Path, runs: list[DatasetRun], settings: Settings) -> None:
     bottom = figure.add_subplot(grid[1, :])
     for i, run in enumerate(runs):
         top = figure.add_subplot(grid[0, i])
-        present = {a.label: a for a in run.algorithms + run.references}
+        present = {a.label: a for a in shown(run)}
         slots = [name for name in order if name in present]
         bar_width = 0.8 / len([a for a in run.algorithms if a.fit_time_s]) if any(
             a.fit_time_s for a in run.algorithms) else 0.8
@@ -1126,7 +1132,8 @@ def write_chart(path: Path, runs: list[DatasetRun], settings: Settings) -> None:
     figure.suptitle(
         f"TPOT vs fixed algorithms through Woken: {settings.k}-fold, seed {settings.seed}, "
         f"TPOT budgets {', '.join(f'{b:g}' for b in settings.budgets)} min\n"
-        "(hollow squares: scaled scikit-learn references in-process, same folds; "
+        "(hollow squares: scaled scikit-learn references and the AutoML peers in-process, "
+        "same folds; "
         "fit times: Woken's train jobs)", fontsize=10,
     )
     unique: dict[str, Any] = {}

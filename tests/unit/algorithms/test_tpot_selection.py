@@ -219,3 +219,47 @@ def test_tpot_joins_the_vote_only_clearly_ahead_of_the_portfolio() -> None:
         1 - y[(rows >= 80) & (rows % 7 == 0)]]
     joins, words = selection.clearly_ahead(mixed, portfolio, y, shuffles, "accuracy")
     assert not joins, words
+
+
+def test_a_blend_not_clearly_ahead_of_the_uniform_vote_gives_way_to_it() -> None:
+    """Issue 25's small-table rule: the weights greedy selection fitted to the training rows
+    are kept only when their blend beats the uniform vote of the best by more than one SE."""
+    y = _y()
+    rows = np.arange(ROWS)
+    same = [_made_up(f"c{i}", rows % 10 != 0, y) for i in range(3)]
+    shuffles = _shuffles(y, repeats=2)
+    for c in same:
+        c.predictions = c.predictions * 2
+    weighted = selection.Selection([(same[0], 2), (same[1], 1), (same[2], 1)], 0.9)
+    kept = selection._within_one_error(weighted, same, y, shuffles, "accuracy")
+    assert [(c.name, w) for c, w in kept.weights] == [("c0", 1), ("c1", 1), ("c2", 1)]
+    # A candidate right everywhere alone, against a vote dragged down by two sure mistakes.
+    right = _made_up("right", rows >= 0, y)
+    wrong = [_made_up(f"w{i}", rows < 0, y, confidence=0.99) for i in range(2)]
+    for c in (right, *wrong):
+        c.predictions = c.predictions * 2
+        c.predictions[1] = c.predictions[0]
+    for c in wrong:
+        c.predictions = [np.eye(2)[1 - y] for _ in range(2)]
+    alone = selection.Selection([(right, 1)], 1.0)
+    assert selection._within_one_error(alone, [right, *wrong], y, shuffles,
+                                       "accuracy") is alone
+
+
+def test_the_one_se_rule_is_an_option_of_select(monkeypatch: Any) -> None:
+    y = _y()
+    rows = np.arange(ROWS)
+    # The three best are alike: a weighted blend of them is no better than their vote.
+    four = [_made_up("c90", rows % 10 != 0, y), _made_up("c85", rows % 20 > 2, y),
+            _made_up("c80", rows % 5 != 1, y), _made_up("c50", rows % 2 == 0, y)]
+    shuffles = _shuffles(y)
+    greedy = selection.select(four, y, shuffles, "accuracy", "classification")
+    monkeypatch.setattr(selection, "RULE", "one-se")
+    chosen = selection.select(four, y, shuffles, "accuracy", "classification")
+    assert greedy is not None and chosen is not None
+    best = selection.ranked_by_ranking(four, y, shuffles, "accuracy", "classification")
+    expected = selection._within_one_error(greedy, best[:selection.INIT], y, shuffles,
+                                           "accuracy")
+    assert [(c.name, w) for c, w in chosen.weights] == [
+        (c.name, w) for c, w in expected.weights]
+    assert {c.name for c, _ in chosen.weights} == {"c90", "c85", "c80"}
