@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from pathlib import Path
 
 from aiohttp import web
 
@@ -12,6 +14,7 @@ from woken.api.keys import SERVICES
 from woken.errors import BackendError, BadRequest
 from woken.planning.prediction_rows import records_from_csv, records_from_json
 from woken.storage.database import StoredResult
+from woken.system.services import Services
 from woken.system.trained_models import card, model_file, onnx_file, start_prediction
 
 CSV_TYPES = {"text/csv", "application/csv"}
@@ -25,20 +28,21 @@ async def get_model(request: web.Request) -> web.Response:
 
 
 async def download_model(request: web.Request) -> web.FileResponse:
-    model_id = request.match_info["model_id"]
-    path = await asyncio.to_thread(model_file, request.app[SERVICES], model_id)
-    return web.FileResponse(path, headers={
-        "Content-Type": "application/octet-stream",
-        "Content-Disposition": f'attachment; filename="{model_id}.joblib"',
-    })
+    return await _download(request, model_file, "joblib")
 
 
 async def download_onnx(request: web.Request) -> web.FileResponse:
+    return await _download(request, onnx_file, "onnx")
+
+
+async def _download(request: web.Request, find: Callable[[Services, str], Path],
+                    extension: str) -> web.FileResponse:
+    """The model's file that `find` names, as an attachment called <model id>.<extension>."""
     model_id = request.match_info["model_id"]
-    path = await asyncio.to_thread(onnx_file, request.app[SERVICES], model_id)
+    path = await asyncio.to_thread(find, request.app[SERVICES], model_id)
     return web.FileResponse(path, headers={
         "Content-Type": "application/octet-stream",
-        "Content-Disposition": f'attachment; filename="{model_id}.onnx"',
+        "Content-Disposition": f'attachment; filename="{model_id}.{extension}"',
     })
 
 
