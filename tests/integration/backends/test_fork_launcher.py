@@ -214,16 +214,23 @@ def test_a_fork_server_preloads_then_forks(tmp_path: Path, root: Path) -> None:
     wait_until_dead(server)
 
 
-def test_forked_jobs_draw_fresh_random_seeds(tmp_path: Path, root: Path) -> None:
+def three_consecutive_jobs(tmp_path: Path, root: Path, name: str) -> list[Path]:
+    """Run entry point `name` three times, one after the other, on one fork server."""
     backend = LocalBackend(tmp_path / "logs", launcher="fork", algorithms_root=root)
     try:
-        draws = []
+        volumes = []
         for n in range(3):
-            spec = job(tmp_path, entrypoint(root, "draw"), f"draw-{n}")
+            spec = job(tmp_path, entrypoint(root, name), f"{name}-{n}")
             assert run(backend, spec).state is JobState.SUCCEEDED
-            draws.append((spec.volume / "draw").read_text())
+            volumes.append(spec.volume)
     finally:
         backend.close()
+    return volumes
+
+
+def test_forked_jobs_draw_fresh_random_seeds(tmp_path: Path, root: Path) -> None:
+    volumes = three_consecutive_jobs(tmp_path, root, "draw")
+    draws = [(volume / "draw").read_text() for volume in volumes]
     assert len(set(draws)) == 3, draws
 
 
@@ -231,15 +238,8 @@ def test_each_job_is_its_own_process_and_sees_no_global_of_the_one_before(
     tmp_path: Path, root: Path
 ) -> None:
     """One process per job: a spare child is forked ahead, but never serves two jobs."""
-    backend = LocalBackend(tmp_path / "logs", launcher="fork", algorithms_root=root)
-    try:
-        reports = []
-        for n in range(3):
-            spec = job(tmp_path, entrypoint(root, "marker"), f"marker-{n}")
-            assert run(backend, spec).state is JobState.SUCCEEDED
-            reports.append(json.loads((spec.volume / "marker.json").read_text()))
-    finally:
-        backend.close()
+    volumes = three_consecutive_jobs(tmp_path, root, "marker")
+    reports = [json.loads((volume / "marker.json").read_text()) for volume in volumes]
     pids = [report["pid"] for report in reports]
     assert len(set(pids)) == 3, pids
     # Each job set the marker on a preloaded module; the next one never sees it.
