@@ -7,13 +7,5 @@
 # Usage: scripts/autogluon_venv.sh [DIR]   (default .venv-autogluon); prints DIR's python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DIR="${1:-.venv-autogluon}"
-STAMP="$DIR/.installed-autogluon-1.6.3"
-if [ ! -f "$STAMP" ]; then
-    rm -rf "$DIR"
-    "${PYTHON:-python3}" -m venv "$DIR"
-    "$DIR/bin/pip" install --quiet --disable-pip-version-check \
-        "autogluon.tabular[lightgbm,catboost,xgboost]==1.6.3"
-    touch "$STAMP"
-fi
-echo "$DIR/bin/python"
+exec scripts/pinned_venv.sh "${1:-.venv-autogluon}" autogluon-1.6.3 \
+    "autogluon.tabular[lightgbm,catboost,xgboost]==1.6.3"

@@ -6,12 +6,4 @@
 # Usage: scripts/flaml_venv.sh [DIR]   (default .venv-flaml); prints DIR's python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DIR="${1:-.venv-flaml}"
-STAMP="$DIR/.installed-flaml-2.7.0"
-if [ ! -f "$STAMP" ]; then
-    rm -rf "$DIR"
-    "${PYTHON:-python3}" -m venv "$DIR"
-    "$DIR/bin/pip" install --quiet --disable-pip-version-check "flaml[automl]==2.7.0"
-    touch "$STAMP"
-fi
-echo "$DIR/bin/python"
+exec scripts/pinned_venv.sh "${1:-.venv-flaml}" flaml-2.7.0 "flaml[automl]==2.7.0"
