@@ -17,7 +17,7 @@ from woken._guards.database_errors import report_unavailable
 from woken.errors import WokenDbUnavailable
 from woken.shapes import mime_type
 from woken.states import ExperimentState, JobState
-from woken.storage.fencing import OWNED, Fences, fenced_row
+from woken.storage.fencing import OWNED, Fences, fenced_row, lease_owner
 from woken.storage.tables import Experiment, Job, JobResult, utc_now
 from woken.storage.urls import engine_url
 
@@ -326,10 +326,7 @@ class WokenDatabase:
         ).first()
         if owner is None:
             raise KeyError(job_id)
-        experiment_id = owner[0]
-        self.fences.check(session, *(
-            (Experiment, experiment_id) if experiment_id is not None else (Job, job_id)
-        ))
+        self.fences.check(session, *lease_owner(job_id, owner[0]))
         session.execute(
             update(Job).where(Job.id == job_id)
             .values(_state_values(state, exit_code, message, host, started_at))

@@ -84,6 +84,11 @@ class Fences:
 
 def fenced_row(job: Job) -> tuple[Owned, str]:
     """Whose lease covers a job: its experiment's, or its own for a single job."""
-    if job.experiment_id is not None:
-        return Experiment, job.experiment_id
-    return Job, job.id
+    return lease_owner(job.id, job.experiment_id)
+
+
+def lease_owner(job_id: str, experiment_id: str | None) -> tuple[Owned, str]:
+    """`fenced_row` of a job known by its id and experiment alone (its row not loaded)."""
+    if experiment_id is not None:
+        return Experiment, experiment_id
+    return Job, job_id
