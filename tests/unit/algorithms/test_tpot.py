@@ -38,6 +38,8 @@ from tests.unit.algorithms.volumes import (
 from woken.algorithms.common.runner import dispatch
 from woken.algorithms.tpot import portfolio, search
 from woken.algorithms.tpot.algorithm import HANDLERS
+from woken.algorithms.tpot.budget import Clock
+from woken.algorithms.tpot.candidates import Candidate, Splits
 from woken.algorithms.tpot.prepare import preparation
 from woken.catalogue.registry import Registry
 
@@ -275,6 +277,41 @@ def test_a_spent_budget_skips_tpot_and_answers_with_the_portfolio() -> None:
     assert summary["pipelines_evaluated"] == 0 and summary["generations_completed"] == 0
     assert summary["chosen"]["source"] in {"portfolio", "ensemble"}
     assert summary["tpot_best"] is None
+
+
+def _timed(name: str, seconds: float) -> Candidate:
+    return Candidate(name=name, source="portfolio", pipeline=None, score=0.8, seconds=seconds)
+
+
+def test_a_portfolio_phase_starts_a_member_only_with_the_time_the_previous_one_took() -> None:
+    # The very first member whatever the time; then the previous member of the phase is
+    # the estimate of the next (members come cheapest first).
+    assert search.has_time_for_next([], any_tried=False, left_s=-5.0)
+    assert search.has_time_for_next([_timed("a", 2.0)], any_tried=True, left_s=2.0)
+    assert not search.has_time_for_next([_timed("a", 2.0)], any_tried=True, left_s=1.9)
+    # A later phase (what TPOT left) measures again: its first member starts whenever time
+    # is left, however long the first phase's members took beside TPOT's import.
+    assert search.has_time_for_next([], any_tried=True, left_s=0.5)
+    assert not search.has_time_for_next([], any_tried=True, left_s=0.0)
+
+
+def test_the_members_tpot_left_are_scored_though_the_first_phase_was_slow() -> None:
+    # blood_storage at load 11: the linear model alone took 7 s of the portfolio's share,
+    # TPOT could not run, 6 s were left: the fixed algorithms after it must still be scored
+    # (the careful manual choice is among them), not skipped on the slow first measure.
+    X, y, nominal_columns = _rows_with_gaps()
+    splits = Splits.for_rows("classification", SMALL.cv, SMALL.random_state, len(y))
+    board = search._Board(SMALL, X, y, splits)
+    slow_first = [board.evaluate(Candidate(
+        name=portfolio.CLASSIFIERS[0].name, source="portfolio",
+        pipeline=portfolio.CLASSIFIERS[0].pipeline(preparation(5, nominal_columns), 7)))]
+    slow_first[0].seconds = 7.0
+    clock = Clock(60.0)
+    deadline = iter([6.0, 6.0, 0.0])  # left before each member: two more, then no time
+    tried = search._run_portfolio(SMALL, board, preparation(5, nominal_columns), clock,
+                                  slow_first, lambda: next(deadline))
+    assert [c.name for c in tried] == [m.name for m in portfolio.CLASSIFIERS[:3]]
+    assert tried[1].algorithm == "naiveBayes" and tried[1].score is not None
 
 
 def test_a_seeded_search_bounded_by_generations_is_reproducible(
