@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +79,9 @@ class Candidate:
     predictions: list[Predictions] = field(default_factory=list, repr=False)
     # The fixed platform algorithm a portfolio member is, at its defaults (None: another).
     algorithm: str | None = None
+    # Seconds one scoring of its out-of-fold predictions took (on every internal fold):
+    # the unit of the selection's cost (see `budget.reserve_for`).
+    scoring_s: float = 0.0
 
     def report(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -109,28 +113,40 @@ def mean_score(
     return float(np.mean(fold_scores(predictions, y, shuffles, scoring)))
 
 
+class OutOfTime(Exception):
+    """The search's time ran out while a candidate was cross-validated."""
+
+
 def evaluate(
     candidate: Candidate, X: npt.NDArray[np.float64], y: npt.NDArray[Any],
     shuffles: list[list[Split]], scoring: str, n_classes: int | None,
+    out_of_time: Callable[[float], bool] = lambda fit_s: False,
 ) -> Candidate:
     """Cross-validate the candidate in place; a failure is recorded, not raised.
 
     ``n_classes``: the number of classes (the targets are their indices), None for a
-    regression.
+    regression. ``out_of_time`` is asked after each fit, with the seconds that fit took
+    (the estimate of the next): once it says so, the candidate is given up, recorded as
+    stopped (a search then ends by its finish line, not a whole cross-validation later).
     """
     started = time.monotonic()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence warnings by the dozen
             candidate.predictions = [
-                _out_of_fold(candidate.pipeline, X, y, shuffle, n_classes)
+                _out_of_fold(candidate.pipeline, X, y, shuffle, n_classes, out_of_time)
                 for shuffle in shuffles
             ]
+        scoring_started = time.monotonic()
         value = mean_score(candidate.predictions, y, shuffles, scoring)
+        candidate.scoring_s = time.monotonic() - scoring_started
         if np.isfinite(value):
             candidate.score = value
         else:
             candidate.error = "no finite score"
+    except OutOfTime:
+        candidate.error = "stopped: the search's time ran out during its cross-validation"
+        candidate.predictions = []
     except Exception as error:  # a member that cannot fit these rows is left out, said why
         candidate.error = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
         candidate.predictions = []
@@ -140,12 +156,15 @@ def evaluate(
 
 def _out_of_fold(
     pipeline: Any, X: npt.NDArray[np.float64], y: npt.NDArray[Any], shuffle: list[Split],
-    n_classes: int | None,
+    n_classes: int | None, out_of_time: Callable[[float], bool],
 ) -> Predictions:
     predictions = np.zeros((len(y), n_classes) if n_classes else len(y))
     for train, test in shuffle:
+        started = time.monotonic()
         fitted = clone(pipeline).fit(X[train], y[train])
         predictions[test] = predict(fitted, X[test], n_classes)
+        if out_of_time(time.monotonic() - started):
+            raise OutOfTime
     return predictions
 
 

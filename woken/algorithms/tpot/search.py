@@ -49,7 +49,7 @@ from threadpoolctl import threadpool_limits
 from woken.algorithms.common.errors import AlgorithmError, InputError
 from woken.algorithms.common.inputs import JobInputs
 from woken.algorithms.common.parameters import Parameters
-from woken.algorithms.tpot.budget import TPOT_EVAL_SHARE, BackgroundImport, Clock
+from woken.algorithms.tpot.budget import TPOT_EVAL_SHARE, BackgroundImport, Clock, reserve_for
 from woken.algorithms.tpot.candidates import Candidate, Split, Splits, evaluate, ranked
 from woken.algorithms.tpot.portfolio import members
 from woken.algorithms.tpot.prepare import preparation
@@ -188,6 +188,7 @@ def _search(
         # TPOT's best on the portfolio's shuffles too, so that their scores compare.
         tpot.candidate.score = None
         board.evaluate(tpot.candidate)
+        board.reserve(clock, [*portfolio, tpot.candidate])
         tpot.joins, tpot.verdict = clearly_ahead(tpot.candidate, portfolio, y, board.shuffles,
                                                  settings.scoring)
         if tpot.joins:
@@ -227,6 +228,9 @@ def _search(
             "tpot_import_s": (None if importing.seconds is None
                               else round(importing.seconds, 3)),
             "tpot": tpot.status,
+            # The seconds kept for the selection and the refit (see `budget.reserve_for`),
+            # beside what they took: ensemble_s + refit_s.
+            "reserved_s": None if clock.reserve_s is None else round(clock.reserve_s, 3),
             # The share of the budget the search used (its phases and the refit).
             "used_share": round(total_s / clock.budget_s, 3),
         },
@@ -252,8 +256,17 @@ class _Board:
         self.classes = (int(np.max(y)) + 1
                         if settings.problem_type == "classification" else None)
 
-    def evaluate(self, candidate: Candidate) -> Candidate:
-        return evaluate(candidate, self.X, self.y, self.shuffles, self.scoring, self.classes)
+    def evaluate(self, candidate: Candidate,
+                 out_of_time: Callable[[float], bool] = lambda fit_s: False) -> Candidate:
+        return evaluate(candidate, self.X, self.y, self.shuffles, self.scoring, self.classes,
+                        out_of_time)
+
+    def reserve(self, clock: Clock, candidates: list[Candidate]) -> None:
+        """Keep on ``clock`` what choosing among ``candidates`` and the refit will take."""
+        fits_each = sum(len(shuffle) for shuffle in self.shuffles)
+        reserve = reserve_for(candidates, fits_each)
+        if reserve is not None:
+            clock.reserve_s = reserve
 
 
 def _run_portfolio(
@@ -274,7 +287,11 @@ def _run_portfolio(
             pipeline=member.pipeline(clone(prepare), settings.random_state),
             algorithm=member.algorithm,
         )
-        tried.append(board.evaluate(candidate))
+        # A member whose next fit would end past the finish line is given up (not the
+        # first: even a tiny budget has an answer).
+        tried.append(board.evaluate(candidate,
+                                    clock.out_of_time if tried else lambda fit_s: False))
+        board.reserve(clock, tried)
     return tried
 
 

@@ -96,6 +96,15 @@ def select(
     return best
 
 
+def scorings(n_candidates: int) -> int:
+    """How many times `select` scores a set of predictions on every internal fold, at most.
+
+    Each candidate once by `RANKING`, the initial blend, every greedy step's pool
+    (`STEPS` x `TOP`), and the two blends the one-SE rule compares.
+    """
+    return n_candidates + 1 + STEPS * min(TOP, n_candidates) + 2
+
+
 def _blend(weights: list[tuple[Candidate, int]]) -> list[Any]:
     """The weighted mean of the candidates' out-of-fold predictions, per shuffle."""
     total = sum(w for _, w in weights)
