@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import create_engine, event, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -183,7 +184,7 @@ class WokenDatabase:
         row = result.row()
         with self._transaction() as session:
             self._update_job(session, job_id, state, exit_code, message, host, started_at)
-            session.merge(row)
+            _store_result(session, row)
         # The data as given (JSON values), not its text decoded again.
         return _decoded(row, result.data)
 
@@ -313,7 +314,7 @@ class WokenDatabase:
             job = session.get(Job, job_id)
             if job is not None:
                 self.fences.check(session, *fenced_row(job))
-            session.merge(row)
+            _store_result(session, row)
         return _decoded(row)
 
     def get_result(self, job_id: str, node: str) -> StoredResult | None:
@@ -371,6 +372,28 @@ class ResultRow:
             error=self.error,
             parameters=self.parameters,
         )
+
+
+def _store_result(session: Session, row: JobResult) -> None:
+    """Insert the result, or replace the one stored for the same job and node: one statement.
+
+    (``Session.merge`` selected the row first, then inserted it: two round trips and
+    an ORM flush per job.)
+    """
+    upsert = _INSERT_BY_DIALECT[session.get_bind().dialect.name]
+    values = {column.key: getattr(row, column.key) for column in JobResult.__table__.columns}
+    statement = upsert(JobResult).values(values)
+    keys = [column.key for column in JobResult.__table__.primary_key]
+    session.execute(statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={key: statement.excluded[key] for key in values if key not in keys},
+    ))
+
+
+# The INSERT that knows ON CONFLICT, of each database Woken supports.
+_INSERT_BY_DIALECT: dict[str, Callable[..., Any]] = {
+    "sqlite": sqlite.insert, "postgresql": postgresql.insert,
+}
 
 
 def _state_values(
