@@ -23,6 +23,7 @@ from woken.api.middleware import basic_auth_middleware, error_middleware
 from woken.config import Config
 from woken.system.adoption import adopt_orphans, keep_leases_periodically, start_up_claim
 from woken.system.lifecycle import start_services, stop_services
+from woken.system.memory import freeze_startup_objects
 from woken.system.metrics import Metrics, instrument
 from woken.system.retention import sweep_periodically
 
@@ -68,6 +69,7 @@ async def services_context(app: web.Application) -> AsyncIterator[None]:
     services = await asyncio.to_thread(start_services, app[CONFIG])
     services = instrument(services, app[METRICS])
     app[SERVICES] = services
+    freeze_startup_objects()
     # After the services are up: the work a previous process (or a dead instance) left.
     await asyncio.to_thread(adopt_orphans, services, start_up_claim(services))
     yield

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from woken.api.json_answer import json_response
 from woken.errors import (
     BackendError,
     BadRequest,
@@ -72,20 +73,20 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if status >= 500:
             log.error("%s %s: %s", request.method, request.path, error)
         headers = {"WWW-Authenticate": 'Basic realm="woken"'} if status == 401 else None
-        return web.json_response(error_body(str(error), details), status=status, headers=headers)
+        return json_response(error_body(str(error), details), status=status, headers=headers)
     except web.HTTPException as error:
         if error.empty_body or error.status < 400:
             raise
         # Keep the exception's headers: a 405 must say which methods are allowed (`Allow`).
         headers = {k: v for k, v in error.headers.items() if k.lower() != "content-type"}
-        return web.json_response(error_body(error.reason), status=error.status, headers=headers)
+        return json_response(error_body(error.reason), status=error.status, headers=headers)
     except Exception:
         # The answer says nothing of the cause (it may quote SQL, parameters, hosts or
         # paths); the id finds the traceback in the log.
         request_id = uuid.uuid4().hex[:16]
         log.exception("request %s: %s %s failed", request_id, request.method, request.path)
         body = error_body(f"internal error (request {request_id}; the log has the details)")
-        return web.json_response({**body, "requestId": request_id}, status=500)
+        return json_response({**body, "requestId": request_id}, status=500)
 
 
 def check_target(request: web.Request) -> None:

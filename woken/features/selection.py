@@ -9,7 +9,6 @@ splits depend on that order.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from woken.algorithms.common import json_text
 from woken.features.catalog import DatasetSchema
 from woken.features.filter_rules import Filter
 from woken.features.filter_sql import filter_to_sql
@@ -48,8 +48,7 @@ class SelectedData:
         (Three batched algorithms wrote the same 569 x 31 rows three times: a fifth of
         Woken's own CPU per experiment went to encoding them.)
         """
-        document = {"columns": self.columns, "rows": self.rows}
-        return json.dumps(document, allow_nan=False).encode("utf-8")
+        return json_text.dumps({"columns": self.columns, "rows": self.rows})
 
 
 def build_select(

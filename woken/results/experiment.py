@@ -9,7 +9,6 @@ fields, the 2019 ones: ``type`` (the MIME type), ``algorithm``,
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from woken.shapes import EXPERIMENT_SHAPE, mime_type
@@ -53,11 +52,12 @@ def algorithm_entry(
         entry["data"] = None
         entry["error"] = error
         return entry
-    data = copy.deepcopy(model)
+    data = model
     if isinstance(data, dict):
-        cells = data.setdefault("cells", {})
-        cells["validations"] = {"type": {"type": "array", "items": "Validation"},
-                                "init": validations}
+        # Copies of the two levels that change, not of the model (a deep copy of a
+        # k-NN's codebook cost more than the job).
+        data = {**model, "cells": {**model.get("cells", {}), "validations": {
+            "type": {"type": "array", "items": "Validation"}, "init": validations}}}
     elif validations:
         # A model that is not an object cannot carry cells: its validations go beside it.
         entry["validations"] = validations

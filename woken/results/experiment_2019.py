@@ -14,7 +14,6 @@ keeps the 2017 form (`woken.results.experiment`).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,12 +63,14 @@ def entry_2019(entry: dict[str, Any] | None, spec: dict[str, Any], result: dict[
                validation_specs: list[dict[str, Any]]) -> dict[str, Any]:
     """One algorithm's whole result, as in the 2019 experiment's `data`."""
     entry = entry or {"jobId": None, "data": None, "error": "the algorithm did not run"}
-    model = copy.deepcopy(entry.get("data"))
+    model = entry.get("data")
     if isinstance(model, dict) and isinstance(model.get("cells"), dict) \
             and "validations" in model["cells"]:
+        # New dicts down to the validations cell, the rest of the model shared, not copied.
         cell = model["cells"]["validations"]
-        cell["init"] = [validation_2019(v, validation_specs[i] if i < len(validation_specs)
-                                        else None) for i, v in enumerate(cell.get("init", []))]
+        init = [validation_2019(v, validation_specs[i] if i < len(validation_specs) else None)
+                for i, v in enumerate(cell.get("init", []))]
+        model = {**model, "cells": {**model["cells"], "validations": {**cell, "init": init}}}
     if entry.get("error"):
         kind = "text/plain+error"
     else:

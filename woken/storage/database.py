@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import create_engine, event, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from woken._guards.database_errors import report_unavailable
+from woken.algorithms.common import json_text
 from woken.errors import WokenDbUnavailable
 from woken.shapes import mime_type
 from woken.states import ExperimentState, JobState
@@ -70,6 +71,11 @@ POSTGRES_SESSION = {
 }
 
 
+# The JSON columns (an experiment's result) as the job results: orjson's text.
+JSON_CODEC: dict[str, Any] = {"json_serializer": json_text.dumps_text,
+                              "json_deserializer": json_text.loads}
+
+
 def create_database_engine(url: str) -> Engine:
     """An engine tuned for concurrent use by actor threads on SQLite and PostgreSQL."""
     engine = _create_engine(url)
@@ -80,7 +86,8 @@ def create_database_engine(url: str) -> Engine:
 def _create_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
-            engine_url(url), connect_args={"check_same_thread": False, "timeout": 30}
+            engine_url(url), connect_args={"check_same_thread": False, "timeout": 30},
+            **JSON_CODEC,
         )
 
         @event.listens_for(engine, "connect")
@@ -95,7 +102,8 @@ def _create_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(engine_url(url), pool_pre_ping=True, connect_args=POSTGRES_SESSION)
+    return create_engine(engine_url(url), pool_pre_ping=True, connect_args=POSTGRES_SESSION,
+                         **JSON_CODEC)
 
 
 class WokenDatabase:
@@ -176,7 +184,7 @@ class WokenDatabase:
         row = result.row()
         with self._transaction() as session:
             self._update_job(session, job_id, state, exit_code, message, host, started_at)
-            session.merge(row)
+            _store_result(session, row)
         # The data as given (JSON values), not its text decoded again.
         return _decoded(row, result.data)
 
@@ -249,19 +257,26 @@ class WokenDatabase:
         result: Any = None,
         error: str | None = None,
     ) -> None:
+        values: dict[str, Any] = {}
+        if state is not None:
+            values["state"] = state.value
+            if state.is_terminal:
+                values["finished_at"] = utc_now()
+        if result is not None:
+            values["result"] = result
+        if error is not None:
+            values["error"] = error
         with self._transaction() as session:
             self.fences.check(session, Experiment, experiment_id)
-            experiment = session.get(Experiment, experiment_id)
-            if experiment is None:
+            # One UPDATE: loading the row first decoded the result it replaces (megabytes
+            # when the models are k-NN codebooks).
+            updated = session.execute(
+                update(Experiment).where(Experiment.id == experiment_id)
+                .values(values or {"id": experiment_id})
+                .execution_options(synchronize_session=False)
+            )
+            if not getattr(updated, "rowcount", 0):
                 raise KeyError(experiment_id)
-            if state is not None:
-                experiment.state = state.value
-                if state.is_terminal:
-                    experiment.finished_at = utc_now()
-            if result is not None:
-                experiment.result = result
-            if error is not None:
-                experiment.error = error
 
     def experiments_in_state(self, *states: ExperimentState) -> list[Experiment]:
         with self.session() as session:
@@ -299,7 +314,7 @@ class WokenDatabase:
             job = session.get(Job, job_id)
             if job is not None:
                 self.fences.check(session, *fenced_row(job))
-            session.merge(row)
+            _store_result(session, row)
         return _decoded(row)
 
     def get_result(self, job_id: str, node: str) -> StoredResult | None:
@@ -353,10 +368,32 @@ class ResultRow:
             timestamp=utc_now(),
             function=self.function,
             shape=self.shape,
-            data=None if self.data is None else json.dumps(self.data, allow_nan=False),
+            data=None if self.data is None else json_text.dumps_text(self.data),
             error=self.error,
             parameters=self.parameters,
         )
+
+
+def _store_result(session: Session, row: JobResult) -> None:
+    """Insert the result, or replace the one stored for the same job and node: one statement.
+
+    (``Session.merge`` selected the row first, then inserted it: two round trips and
+    an ORM flush per job.)
+    """
+    upsert = _INSERT_BY_DIALECT[session.get_bind().dialect.name]
+    values = {column.key: getattr(row, column.key) for column in JobResult.__table__.columns}
+    statement = upsert(JobResult).values(values)
+    keys = [column.key for column in JobResult.__table__.primary_key]
+    session.execute(statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={key: statement.excluded[key] for key in values if key not in keys},
+    ))
+
+
+# The INSERT that knows ON CONFLICT, of each database Woken supports.
+_INSERT_BY_DIALECT: dict[str, Callable[..., Any]] = {
+    "sqlite": sqlite.insert, "postgresql": postgresql.insert,
+}
 
 
 def _state_values(
@@ -389,8 +426,8 @@ def _decoded(row: JobResult, data: Any = _UNDECODED) -> StoredResult:
         data = row.data
         if row.data is not None:
             try:
-                data = json.loads(row.data)
-            except json.JSONDecodeError:
+                data = json_text.loads(row.data)
+            except json_text.DecodeError:
                 # Legacy images may store non-JSON data (YAML, HTML, SVG): hand it on as text.
                 data = row.data
     return StoredResult(

@@ -68,6 +68,17 @@ class MemoryRelease:
 _TRIM = _malloc_trim()
 
 
+def freeze_startup_objects() -> None:
+    """Keep what start-up made (modules, the catalogue, the engines) out of every collection.
+
+    A result of megabytes decoded in a burst makes thousands of containers, and each
+    collection it triggers walked every object of the process too: a decode of 10 ms
+    became 70 ms. Frozen objects are never collected, so the garbage is collected first.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def release_free_memory() -> None:
     collected = gc.collect()
     returned = _TRIM(0) if _TRIM is not None else 0

@@ -196,7 +196,10 @@ def predict_rows(estimator: Any, X: npt.NDArray[np.float64]) -> list[Any]:
     """The estimator's predictions of encoded rows, as plain Python values."""
     if len(X) == 0:
         return []
-    return [p.item() if isinstance(p, np.generic) else p for p in estimator.predict(X)]
+    predictions = estimator.predict(X)
+    if isinstance(predictions, np.ndarray) and predictions.dtype != object:
+        return list(predictions.tolist())  # Python numbers or strings, in one C call
+    return [p.item() if isinstance(p, np.generic) else p for p in predictions]
 
 
 def describe_model(

@@ -17,7 +17,8 @@ from woken.algorithms.common.predictive import TrainingData
 def knn_pfa(model: Any, data: TrainingData) -> PfaModel:
     target = "string" if data.is_classification else "double"
     point = pfa.record("Point", {"x": pfa.DOUBLE_ARRAY, "y": target})
-    codebook = [{"x": row.tolist(), "y": y.item()} for row, y in zip(data.X, data.y, strict=True)]
+    codebook = [{"x": row, "y": y}
+                for row, y in zip(data.X.tolist(), data.y.tolist(), strict=True)]
     cells = {
         "codebook": pfa.cell_spec(pfa.array_of(point), codebook),
         "nNeighbors": pfa.cell_spec("int", int(model.n_neighbors)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from woken.api.json_answer import json_response
 from woken.api.keys import CONFIG, OPENAPI
 from woken.api.openapi import build_openapi
 
@@ -45,7 +46,7 @@ def add_openapi_document(app: web.Application) -> None:
 
 
 async def openapi_json(request: web.Request) -> web.Response:
-    return web.json_response(request.app[OPENAPI])
+    return json_response(request.app[OPENAPI])
 
 
 async def docs(_: web.Request) -> web.Response:

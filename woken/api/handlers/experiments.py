@@ -9,6 +9,7 @@ from aiohttp import web
 
 from woken.api.body import read_json_body
 from woken.api.bridge import reply_future
+from woken.api.json_answer import json_response
 from woken.api.keys import SERVICES
 from woken.api.params import MAX_OFFSET, MAX_PAGE, int_query, wants_async
 from woken.errors import NotFound
@@ -32,7 +33,7 @@ async def run_experiment(request: web.Request) -> web.Response:
     if wants_async(request):
         plan = await asyncio.to_thread(submit_experiment, services, query)
         headers = {"Location": location(plan.experiment_id)}
-        return web.json_response(
+        return json_response(
             {"experimentId": plan.experiment_id, "state": ExperimentState.PENDING.value,
              "location": headers["Location"]},
             status=202, headers={**headers, "Preference-Applied": "respond-async"},
@@ -45,7 +46,7 @@ async def run_experiment(request: web.Request) -> web.Response:
     try:
         result = await asyncio.wait_for(future, services.config.request_timeout_s)
     except TimeoutError:
-        return web.json_response(
+        return json_response(
             {"message": f"the experiment did not end within "
                         f"{services.config.request_timeout_s:g} s; it goes on: poll "
                         f"{headers['Location']}", "experimentId": plan.experiment_id},
@@ -53,7 +54,7 @@ async def run_experiment(request: web.Request) -> web.Response:
         )
     if is_2019_request(body if isinstance(body, dict) else None):
         result = experiment_2019(result, body)
-    return web.json_response(result, headers=headers)
+    return json_response(result, headers=headers)
 
 
 async def get_experiment(request: web.Request) -> web.Response:
@@ -61,7 +62,7 @@ async def get_experiment(request: web.Request) -> web.Response:
     experiment = await experiment_of(request)
     jobs = await asyncio.to_thread(services.woken_db.jobs_of_experiment, experiment.id)
     models = await asyncio.to_thread(experiment_models, services, experiment)
-    return web.json_response({
+    return json_response({
         **_summary(experiment),
         "progress": progress(jobs),
         "result": experiment_2019(experiment.result, experiment.request)
@@ -77,7 +78,7 @@ async def list_experiments(request: web.Request) -> web.Response:
     experiments, total = await asyncio.to_thread(
         services.woken_db.list_experiments, limit, offset
     )
-    return web.json_response({
+    return json_response({
         "items": [_summary(e) for e in experiments],
         "total": total, "limit": limit, "offset": offset,
     })
@@ -87,9 +88,9 @@ async def cancel_experiment(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     experiment = await experiment_of(request)
     if ExperimentState(experiment.state).is_terminal:
-        return web.json_response({**_summary(experiment), "message": "already ended"})
+        return json_response({**_summary(experiment), "message": "already ended"})
     cancel_experiment_actor(services, experiment)
-    return web.json_response(
+    return json_response(
         {**_summary(experiment), "state": "cancelling"}, status=202,
         headers={"Location": location(experiment.id)},
     )

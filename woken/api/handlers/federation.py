@@ -16,6 +16,7 @@ from aiohttp import web
 
 from woken.api.body import read_json_body
 from woken.api.bridge import reply_future
+from woken.api.json_answer import json_response
 from woken.api.keys import METRICS, SERVICES
 from woken.api.middleware import Unauthorized
 from woken.api.params import MAX_OFFSET, MAX_PAGE, int_query
@@ -64,13 +65,13 @@ async def site_step(request: web.Request) -> web.Response:
         raise answer
     body = json.dumps(answer).encode()
     request.app[METRICS].federation_bytes(len(body))
-    return web.json_response(body=body)
+    return json_response(body=body)
 
 
 async def site_datasets(request: web.Request) -> web.Response:
     _as_site(request)
     found = await asyncio.to_thread(request.app[SERVICES].features.datasets)
-    return web.json_response(datasets_answer(found))
+    return json_response(datasets_answer(found))
 
 
 async def site_variables(request: web.Request) -> web.Response:
@@ -81,7 +82,7 @@ async def site_variables(request: web.Request) -> web.Response:
     exhaustive = request.query.get("exhaustive", "false").lower() == "true"
     found = await asyncio.to_thread(request.app[SERVICES].features.listing, codes, None,
                                     exhaustive)
-    return web.json_response(variables_answer(found))
+    return json_response(variables_answer(found))
 
 
 def central_of(request: web.Request) -> Central:
@@ -107,7 +108,7 @@ async def federated_run(request: web.Request) -> web.Response:
     query = parse_query(body)
     central_of(request).close()  # a Woken that is not a central says so before storing
     answer = await asyncio.to_thread(run_federated, request.app[SERVICES], query, body)
-    return web.json_response(answer, headers={"Location": run_location(answer["id"])})
+    return json_response(answer, headers={"Location": run_location(answer["id"])})
 
 
 def run_location(run_id: str) -> str:
@@ -120,7 +121,7 @@ async def federated_runs(request: web.Request) -> web.Response:
     offset = int_query(request, "offset", 0, 0, MAX_OFFSET)
     runs, total = await asyncio.to_thread(
         FederatedRuns(request.app[SERVICES].woken_db).page, limit, offset)
-    return web.json_response({"items": [run_json(run, with_result=False) for run in runs],
+    return json_response({"items": [run_json(run, with_result=False) for run in runs],
                               "total": total, "limit": limit, "offset": offset})
 
 
@@ -130,19 +131,19 @@ async def federated_run_of(request: web.Request) -> web.Response:
     run = await asyncio.to_thread(FederatedRuns(request.app[SERVICES].woken_db).get, run_id)
     if run is None:
         raise NotFound(f"no federated run {run_id}")
-    return web.json_response(run_json(run))
+    return json_response(run_json(run))
 
 
 async def federated_algorithms(_: web.Request) -> web.Response:
-    return web.json_response(catalogue_answer())
+    return json_response(catalogue_answer())
 
 
 async def central_datasets(request: web.Request) -> web.Response:
-    return web.json_response(await _with_central(request, Central.datasets_answer))
+    return json_response(await _with_central(request, Central.datasets_answer))
 
 
 async def central_variables(request: web.Request) -> web.Response:
     codes = [c for c in request.query.get("datasets", "").split(",") if c]
     exhaustive = request.query.get("exhaustive", "false").lower() == "true"
-    return web.json_response(
+    return json_response(
         await _with_central(request, Central.variables_answer, codes, exhaustive))

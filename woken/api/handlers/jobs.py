@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from woken.api.handlers.mining import job_location
+from woken.api.json_answer import json_response
 from woken.api.keys import SERVICES
 from woken.api.params import MAX_OFFSET, MAX_PAGE, int_query
 from woken.errors import NotFound
@@ -34,7 +35,7 @@ async def list_jobs(request: web.Request) -> web.Response:
     limit = int_query(request, "limit", 20, 1, MAX_PAGE)
     offset = int_query(request, "offset", 0, 0, MAX_OFFSET)
     jobs, total = await asyncio.to_thread(services.woken_db.list_single_jobs, limit, offset)
-    return web.json_response({
+    return json_response({
         "items": [summary(job) for job in jobs], "total": total, "limit": limit, "offset": offset,
     })
 
@@ -48,8 +49,8 @@ async def cancel_job(request: web.Request) -> web.Response:
         # An experiment's job is cancelled with its experiment.
         raise NotFound(f"no single job {job_id}")
     if not cancel_job_coordinator(services, job):
-        return web.json_response({**summary(job), "message": "already ended"})
-    return web.json_response(
+        return json_response({**summary(job), "message": "already ended"})
+    return json_response(
         {**summary(job), "state": "cancelling"}, status=202,
         headers={"Location": job_location(job.id)},
     )

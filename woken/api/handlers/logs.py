@@ -6,6 +6,7 @@ import asyncio
 
 from aiohttp import web
 
+from woken.api.json_answer import json_response
 from woken.api.keys import SERVICES
 from woken.api.params import int_query
 from woken.errors import BadRequest
@@ -31,4 +32,4 @@ async def get_job_logs(request: web.Request) -> web.Response:
         job_logs, request.app[SERVICES], request.match_info["job_id"],
         tail if tail >= 0 else None, start, end if end >= 0 else None,
     )
-    return web.json_response(answer)
+    return json_response(answer)

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from woken import __version__
 from woken.api.handlers.federation import central_datasets, central_variables
+from woken.api.json_answer import json_response
 from woken.api.keys import SERVICES
 from woken.catalogue.catalogue_2019 import catalogue_2019
 from woken.errors import BadRequest
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 async def health(_: web.Request) -> web.Response:
-    return web.json_response({"status": "ok", "version": __version__})
+    return json_response({"status": "ok", "version": __version__})
 
 
 async def health_db(request: web.Request) -> web.Response:
@@ -41,7 +42,7 @@ async def health_db(request: web.Request) -> web.Response:
 
     report = await asyncio.to_thread(probe)
     healthy = all(value == "ok" for value in report.values())
-    return web.json_response(
+    return json_response(
         {"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503
     )
 
@@ -51,12 +52,12 @@ async def readiness(request: web.Request) -> web.Response:
 
 
 async def algorithms(request: web.Request) -> web.Response:
-    return web.json_response(request.app[SERVICES].registry.catalogue())
+    return json_response(request.app[SERVICES].registry.catalogue())
 
 
 async def methods(request: web.Request) -> web.Response:
     """The catalogue in the 2019 form (`GET /mining/methods`, the 2019 route)."""
-    return web.json_response(catalogue_2019(request.app[SERVICES].registry))
+    return json_response(catalogue_2019(request.app[SERVICES].registry))
 
 
 async def datasets(request: web.Request) -> web.Response:
@@ -66,7 +67,7 @@ async def datasets(request: web.Request) -> web.Response:
         return await central_datasets(request)
     features = request.app[SERVICES].features
     found = await asyncio.to_thread(features.datasets, _table(request))
-    return web.json_response(datasets_answer(found))
+    return json_response(datasets_answer(found))
 
 
 async def variables(request: web.Request) -> web.Response:
@@ -87,7 +88,7 @@ async def variables(request: web.Request) -> web.Response:
         raise BadRequest(f"exhaustive is true or false, not {exhaustive!r}")
     found = await asyncio.to_thread(
         services.features.listing, codes, _table(request), exhaustive == "true")
-    return web.json_response(variables_answer(found))
+    return json_response(variables_answer(found))
 
 
 def _table(request: web.Request) -> str | None:

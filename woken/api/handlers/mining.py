@@ -10,6 +10,7 @@ from aiohttp import web
 
 from woken.api.body import read_json_body
 from woken.api.bridge import reply_future
+from woken.api.json_answer import json_response
 from woken.api.keys import SERVICES
 from woken.api.params import wants_async
 from woken.errors import NotFound
@@ -39,12 +40,12 @@ async def run_job(request: web.Request) -> web.Response:
             job_id="", node=services.config.node, timestamp=utc_now(),
             function=DATA_ALGORITHM, shape=DATA_SHAPE, data=rows, error=None,
         ).to_query_result(selected.to_json())
-        return web.json_response({**answer, "jobId": None})
+        return json_response({**answer, "jobId": None})
 
     if wants_async(request):
         job_id = await asyncio.to_thread(submit_job, services, query)
         headers = {"Location": job_location(job_id), "Preference-Applied": "respond-async"}
-        return web.json_response(
+        return json_response(
             {"jobId": job_id, "state": JobState.PENDING.value, "location": headers["Location"]},
             status=202, headers=headers,
         )
@@ -56,12 +57,12 @@ async def run_job(request: web.Request) -> web.Response:
         result = await asyncio.wait_for(future, services.config.request_timeout_s)
     except TimeoutError:
         # The job goes on; the client can read it back later.
-        return web.json_response(
+        return json_response(
             {"message": f"the job did not end within {services.config.request_timeout_s:g} s; "
                         f"poll {job_location(job_id)}", "jobId": job_id},
             status=504, headers={"Location": job_location(job_id)},
         )
-    return web.json_response(result.to_query_result(context))
+    return json_response(result.to_query_result(context))
 
 
 async def get_job(request: web.Request) -> web.Response:
@@ -81,4 +82,4 @@ async def get_job(request: web.Request) -> web.Response:
         # Where the job's stdout and stderr are: an error quotes only the stderr's tail.
         "logs": f"/mining/jobs/{job.id}/logs",
     }
-    return web.json_response(body, status=200 if result else 202)
+    return json_response(body, status=200 if result else 202)

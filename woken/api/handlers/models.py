@@ -10,6 +10,7 @@ from aiohttp import web
 
 from woken.api.body import read_body, read_json_body
 from woken.api.bridge import reply_future
+from woken.api.json_answer import json_response
 from woken.api.keys import SERVICES
 from woken.errors import BackendError, BadRequest
 from woken.planning.prediction_rows import records_from_csv, records_from_json
@@ -22,7 +23,7 @@ CSV_TYPES = {"text/csv", "application/csv"}
 
 async def get_model(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    return web.json_response(
+    return json_response(
         await asyncio.to_thread(card, services, request.match_info["model_id"])
     )
 
@@ -64,7 +65,7 @@ async def predict(request: web.Request) -> web.Response:
     try:
         result = await asyncio.wait_for(future, services.config.request_timeout_s)
     except TimeoutError:
-        return web.json_response(
+        return json_response(
             {"message": f"the prediction did not end within "
                         f"{services.config.request_timeout_s:g} s; poll /mining/jobs/{job_id}",
              "jobId": job_id},
@@ -73,4 +74,4 @@ async def predict(request: web.Request) -> web.Response:
     if result.error or not isinstance(result.data, dict):
         raise BackendError(f"the prediction job {job_id} failed: {result.error} "
                            f"(logs: /mining/jobs/{job_id}/logs)")
-    return web.json_response({"modelId": model_id, "jobId": job_id, **result.data})
+    return json_response({"modelId": model_id, "jobId": job_id, **result.data})

@@ -18,7 +18,7 @@ from typing import Any
 
 from woken.algorithms.common.encoding import FeatureEncoder
 from woken.algorithms.common.pfa import expressions as pfa
-from woken.algorithms.common.results import to_jsonable
+from woken.algorithms.common.results import json_bytes
 from woken.algorithms.common.variables import Variable
 
 INPUT = "Input"
@@ -91,7 +91,7 @@ def pfa_document(model: PfaModel, encoder: FeatureEncoder,
         "output": model.output,
         "cells": cells,
         "action": [*action, *model.action],
-        "metadata": {key: json.dumps(to_jsonable(value)) for key, value in
+        "metadata": {key: json_bytes(value).decode("utf-8") for key, value in
                      description.items()},
     }
     if model.fcns:
