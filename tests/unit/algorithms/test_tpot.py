@@ -189,6 +189,18 @@ def test_missing_values_and_a_nominal_column_go_through_the_pipeline(
     assert len(outcome.pipeline.predict(odd)) == 2
 
 
+def test_the_chosen_pipelines_text_is_made_once_and_is_its_str(
+    outcome: search.SearchOutcome,
+) -> None:
+    assert outcome.text == str(outcome.pipeline)
+    assert outcome.summary["chosen"]["pipeline"] == search.one_line(outcome.pipeline)
+    chosen = [row for row in outcome.summary["leaderboard"]
+              if row["name"] == outcome.summary["chosen"]["name"]]
+    # In the leaderboard when among the best few, with the same text.
+    assert len(chosen) <= 1
+    assert all(row["pipeline"] == search.one_line(outcome.pipeline) for row in chosen)
+
+
 def test_the_budget_split_is_reported(outcome: search.SearchOutcome) -> None:
     budget = outcome.summary["budget"]
     assert budget["budget_s"] == 180.0

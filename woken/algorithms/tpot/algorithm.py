@@ -64,7 +64,7 @@ def fit(data: TrainingData) -> TpotModel:
     return TpotModel(
         pipeline=outcome.pipeline,
         label_encoder=label_encoder,
-        text=str(outcome.pipeline),
+        text=outcome.text,
         search=outcome.summary,
         settings=settings.to_json(),
     )

@@ -135,6 +135,9 @@ class SearchOutcome:
 
     pipeline: Any
     summary: dict[str, Any]
+    # ``str(pipeline)``: scikit-learn's layout of a vote of pipelines takes seconds (2.4 s
+    # for five members on pbc's nominal columns): it is made once, here.
+    text: str = ""
 
 
 def run_search(
@@ -204,13 +207,15 @@ def _search(
     chosen = as_candidate(selection, settings.problem_type)
     pipeline = _refit(chosen, tpot, X, y)
     total_s = clock.elapsed()
+    # The same text as the chosen candidate's (a refit changes no parameter).
+    text = str(pipeline)
     refit_s = total_s - portfolio_s - search_s - selection_s
     summary = {
         **tpot.summary,
         "tpot_leaderboard": tpot.summary["leaderboard"],
         "best_cv_score": chosen.score,
         "cv_repeats": splits.repeats,
-        "chosen": {**chosen.report(), "pipeline": one_line(pipeline)},
+        "chosen": {**chosen.report(), "pipeline": one_line(text)},
         "portfolio": [member.report() for member in portfolio],
         "tpot_best": ({**tpot.candidate.report(), "joins_the_vote": tpot.joins,
                        "against_the_portfolio": tpot.verdict} if tpot.candidate else None),
@@ -235,14 +240,14 @@ def _search(
             "used_share": round(total_s / clock.budget_s, 3),
         },
         "search_time_s": round(total_s, 3),
-        "leaderboard": _leaderboard(portfolio, tpot, chosen),
+        "leaderboard": _leaderboard(portfolio, tpot, chosen, one_line(text)),
     }
     _say(
         f"portfolio {portfolio_s:.1f} s ({len(portfolio)} members), TPOT {search_s:.1f} s "
         f"({tpot.status}), selection {selection_s:.1f} s, refit {refit_s:.1f} s; chosen "
         f"{chosen.name} ({chosen.source}), {settings.scoring} {chosen.score:.4g}"
     )
-    return SearchOutcome(pipeline=pipeline, summary=summary)
+    return SearchOutcome(pipeline=pipeline, summary=summary, text=text)
 
 
 class _Board:
@@ -444,19 +449,20 @@ def _refit(
 
 
 def _leaderboard(
-    portfolio: list[Candidate], tpot: TpotRun, chosen: Candidate
+    portfolio: list[Candidate], tpot: TpotRun, chosen: Candidate, chosen_text: str
 ) -> list[dict[str, Any]]:
     """The best few of the candidates scored on the same splits.
 
-    The portfolio's members, TPOT's best, the chosen ensemble; TPOT's own ranking, on its
-    folds, is the summary's ``tpot_leaderboard``.
+    The portfolio's members, TPOT's best, the chosen ensemble (its one-line text given:
+    made once); TPOT's own ranking, on its folds, is the summary's ``tpot_leaderboard``.
     """
     scored = [*portfolio, *([tpot.candidate] if tpot.candidate else []),
               *([chosen] if chosen.source == "ensemble" else [])]
     rows = ranked(scored)
     return [
         {"rank": rank, "score": c.score, "estimator": steps_of(c.pipeline)[-1],
-         "steps": steps_of(c.pipeline), "pipeline": one_line(c.pipeline), "source": c.source,
+         "steps": steps_of(c.pipeline),
+         "pipeline": chosen_text if c is chosen else one_line(c.pipeline), "source": c.source,
          "name": c.name}
         for rank, c in enumerate(rows[:LEADERBOARD_SIZE], start=1)
     ]
@@ -547,7 +553,7 @@ def steps_of(pipeline: Any) -> list[str]:
 
 
 def one_line(pipeline: Any) -> str:
-    """``str(pipeline)`` with its layout whitespace collapsed, for tables and logs."""
+    """``str(pipeline)``, or a text made of it, with its layout whitespace collapsed."""
     return " ".join(str(pipeline).split())
 
 
