@@ -147,7 +147,7 @@ class WokenDatabase:
         model, row_id = fenced_row(job)
         with self._transaction() as session:
             self.fences.check(session, model, row_id)
-            session.merge(job)
+            _upsert(session, job)
         if model is Job and self.fences.token(row_id) is None:
             self.fences.hold(row_id, 0)  # a new single job: this process owns it
 
@@ -184,7 +184,7 @@ class WokenDatabase:
         row = result.row()
         with self._transaction() as session:
             self._update_job(session, job_id, state, exit_code, message, host, started_at)
-            _store_result(session, row)
+            _upsert(session, row)
         # The data as given (JSON values), not its text decoded again.
         return _decoded(row, result.data)
 
@@ -314,7 +314,7 @@ class WokenDatabase:
             job = session.get(Job, job_id)
             if job is not None:
                 self.fences.check(session, *fenced_row(job))
-            _store_result(session, row)
+            _upsert(session, row)
         return _decoded(row)
 
     def get_result(self, job_id: str, node: str) -> StoredResult | None:
@@ -374,19 +374,21 @@ class ResultRow:
         )
 
 
-def _store_result(session: Session, row: JobResult) -> None:
-    """Insert the result, or replace the one stored for the same job and node: one statement.
+def _upsert(session: Session, row: JobResult | Job) -> None:
+    """Insert the row, or update the stored one with the same key: one statement.
 
-    (``Session.merge`` selected the row first, then inserted it: two round trips and
-    an ORM flush per job.)
+    As ``Session.merge`` did, only the attributes set on ``row`` are written (a
+    column it leaves unset keeps its stored value, or gets its default in a new
+    row); merge selected the row first, then wrote it: two round trips and a flush.
     """
-    upsert = _INSERT_BY_DIALECT[session.get_bind().dialect.name]
-    values = {column.key: getattr(row, column.key) for column in JobResult.__table__.columns}
-    statement = upsert(JobResult).values(values)
-    keys = [column.key for column in JobResult.__table__.primary_key]
+    table = type(row).__table__
+    given = {column.key: getattr(row, column.key) for column in table.columns
+             if column.key in vars(row)}
+    keys = [column.key for column in table.primary_key]
+    statement = _INSERT_BY_DIALECT[session.get_bind().dialect.name](table).values(given)
     session.execute(statement.on_conflict_do_update(
         index_elements=keys,
-        set_={key: statement.excluded[key] for key in values if key not in keys},
+        set_={key: statement.excluded[key] for key in given if key not in keys},
     ))
 
 
