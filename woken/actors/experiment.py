@@ -6,11 +6,15 @@ State diagram::
     RUNNING ──Cancel──▶ CANCELLING ──AlgorithmCompleted (the last one)──▶ DONE (cancelled)
     RUNNING ──StateTimeout (experiment_timeout_s)──▶ CANCELLING
     CANCELLING ──StateTimeout──▶ DONE (algorithms still silent get an error)
+    RUNNING, CANCELLING ──StorePartialResult──▶ same state (the results so far stored)
     any state ──handler raised──▶ crash: the experiment is stored FAILED, the reply sent
 
 Terminal state: DONE. `reply`, when given, is called exactly once with the
-final QueryResult. Each AlgorithmCompleted is stored at once: `GET
-/mining/experiments/{id}` shows the results so far, and a restart keeps them.
+final QueryResult. An AlgorithmCompleted that is not the last is stored
+`PARTIAL_RESULT_DELAY_S` later (one write for those that end together, none when
+the experiment ends first): `GET /mining/experiments/{id}` shows the results so
+far. Each algorithm's jobs and their results are in woken-db as they end, so a
+restart loses none of them.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import pykka
 from woken.actors.algorithm import AlgorithmActor
 from woken.actors.context import ActorContext
 from woken.actors.fsm import FsmActor, StateTimeout, on, tell_quietly
-from woken.actors.messages import AlgorithmCompleted, Cancel, Start
+from woken.actors.messages import AlgorithmCompleted, Cancel, Start, StorePartialResult
 from woken.container.job_errors import crash_message
 from woken.errors import WorkInterrupted
 from woken.planning.experiment_plan import ExperimentPlan
@@ -36,6 +40,10 @@ log = logging.getLogger(__name__)
 
 # How long cancelled algorithms may take to report before the experiment ends without them.
 CANCEL_GRACE_S = 60.0
+# How long after an algorithm ends its entry is stored with the others, if the experiment
+# still runs then: the whole result (models included) was encoded and written after
+# every algorithm, most often just before the experiment's own final write.
+PARTIAL_RESULT_DELAY_S = 0.5
 
 Reply = Callable[[dict[str, Any]], None]
 
@@ -69,6 +77,7 @@ class ExperimentActor(FsmActor):
         self._entries: list[dict[str, Any] | None] = [None] * len(plan.algorithms)
         self._children: dict[int, pykka.ActorRef] = {}
         self._cancel_reason: str | None = None
+        self._partial_result_due = False
         # Registered as soon as it exists (not when its first message runs): a cancel
         # that comes right after the start must find it.
         self.running.add(self.experiment_id, self.actor_ref)
@@ -98,10 +107,17 @@ class ExperimentActor(FsmActor):
     def algorithm_completed(self, message: AlgorithmCompleted) -> Phase | None:
         self._entries[message.index] = message.entry
         self._children.pop(message.index, None)
-        if self._children:
-            self.services.woken_db.update_experiment(self.experiment_id, result=self._result())
-            return None
-        return self._finish()
+        if not self._children:
+            return self._finish()
+        if not self._partial_result_due:
+            self._partial_result_due = True
+            self.tell_self_later(PARTIAL_RESULT_DELAY_S, StorePartialResult())
+        return None
+
+    @on(Phase.RUNNING, Phase.CANCELLING, message=StorePartialResult)
+    def store_partial_result(self, _: StorePartialResult) -> None:
+        self._partial_result_due = False
+        self.services.woken_db.update_experiment(self.experiment_id, result=self._result())
 
     @on(Phase.RUNNING, message=Cancel)
     def cancel(self, message: Cancel) -> None:

@@ -94,6 +94,11 @@ class AlgorithmCompleted:
 
 
 @dataclass(frozen=True)
+class StorePartialResult:
+    """The experiment still runs a while after an algorithm ended: store its results so far."""
+
+
+@dataclass(frozen=True)
 class ScoreCrossValidation:
     """Ask the validation pool to score a cross-validation; it answers `CrossValidationScored`."""
 

@@ -19,6 +19,7 @@ from tests.unit.actors.support import (
     experiment_plan,
     job_id_of,
     stopped,
+    wait_until,
 )
 from woken.actors import experiment as experiment_module
 from woken.actors.experiment import ExperimentActor
@@ -101,6 +102,44 @@ def test_cancel_ends_the_experiment_cancelled_with_what_finished(
     assert "was cancelled: cancelled by the client" in model["error"]
     assert stats["error"] is None
     assert stored(context, two_algorithms)[:2] == ("cancelled", "cancelled by the client")
+
+
+def test_an_ended_algorithm_is_stored_while_the_others_run(
+    context: StubContext, two_algorithms: ExperimentPlan, inbox: Inbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(experiment_module, "PARTIAL_RESULT_DELAY_S", 0.05)
+    context.backend.script(Hang(), algorithm="stubModel")
+    actor = start_experiment(context, two_algorithms, inbox)
+
+    def stats_stored() -> bool:
+        result = stored(context, two_algorithms)[2] or {}
+        entries = [e for e in result.get("data") or [] if e]
+        return any(e["code"] == "stubStats" and e["error"] is None for e in entries)
+
+    wait_until(stats_stored)
+    assert stored(context, two_algorithms)[0] == "running"
+    actor.tell(Cancel("done looking"))
+    assert inbox.only()["data"][1]["error"] is None
+
+
+def test_an_experiment_whose_algorithms_end_together_is_written_once_at_its_end(
+    context: StubContext, two_algorithms: ExperimentPlan, inbox: Inbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(experiment_module, "PARTIAL_RESULT_DELAY_S", 60.0)
+    writes: list[dict[str, Any]] = []
+    update = context.woken_db.update_experiment
+    monkeypatch.setattr(context.woken_db, "update_experiment",
+                        lambda *args, **kwargs: writes.append(kwargs) or update(*args, **kwargs))
+    context.backend.script(Succeed(data={"weights": [2.0]}), command="compute")
+    context.backend.script(Succeed(data=predictions(1.0)), command="test")
+    start_experiment(context, two_algorithms, inbox)
+
+    inbox.only()
+    # RUNNING at the start, COMPLETED with the result at the end: no write in between.
+    assert [w.get("state") for w in writes] == ["running", "completed"]
+    assert stored(context, two_algorithms)[0] == "completed"
 
 
 def test_the_experiment_timeout_cancels_it(
