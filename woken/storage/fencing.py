@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import update
+from sqlalchemy import Update, bindparam, update
 from sqlalchemy.orm import Session
 
 from woken.errors import LeaseLost, WorkInterrupted
@@ -70,16 +70,22 @@ class Fences:
         if interrupted:
             raise WorkInterrupted(f"{row_id}: its copy here stopped when woken-db was "
                                   "unavailable; it resumes from woken-db")
-        kept = session.execute(
-            update(model).where(model.id == row_id, model.fence == token)
-            .values(fence=model.fence)
-            .execution_options(synchronize_session=False)
-        )
+        kept = session.execute(_FENCE_CHECK[model], {"row_id": row_id, "token": token})
         if not getattr(kept, "rowcount", 0):
             # The token is kept: every later write of this copy is refused the same way.
             what = "experiment" if model is Experiment else "job"
             raise LeaseLost(f"{what} {row_id} was adopted by another instance "
                             f"(its fencing token is past {token}): this copy stops")
+
+
+def _fence_check(model: Owned) -> Update:
+    """A write to the row that matches only while its token is ours (built once per table)."""
+    return (update(model).where(model.id == bindparam("row_id"), model.fence == bindparam("token"))
+            .values(fence=model.fence).execution_options(synchronize_session=False))
+
+
+# Every write of an owned row runs its check first: built once, not per write.
+_FENCE_CHECK: dict[Owned, Update] = {model: _fence_check(model) for model in (Experiment, Job)}
 
 
 def fenced_row(job: Job) -> tuple[Owned, str]:
