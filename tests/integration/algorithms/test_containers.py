@@ -142,7 +142,7 @@ def test_the_images_pin_the_libraries_the_tests_ran_with() -> None:
     pins = dict(line.split("==") for line in lines if line and not line.startswith("#"))
     assert pins == {"numpy": np.__version__, "scipy": scipy.__version__,
                     "scikit-learn": sklearn.__version__, "joblib": joblib.__version__,
-                    "networkx": version("networkx")}
+                    "networkx": version("networkx"), "orjson": version("orjson")}
 
 
 @pytest.mark.parametrize("code", ALGORITHM_CODES)
