@@ -13,6 +13,9 @@ from aiohttp import web
 from woken.algorithms.common import json_text
 
 
-def json_response(data: Any = None, **kwargs: Any) -> web.Response:
-    """`aiohttp.web.json_response` with orjson's text (NaN written as ``null``)."""
-    return web.json_response(data, dumps=json_text.dumps_text, **kwargs)
+def json_response(*args: Any, **kwargs: Any) -> web.Response:
+    """`aiohttp.web.json_response` with orjson's text (NaN written as ``null``).
+
+    Its arguments as aiohttp takes them: ``data``, or ``body`` already encoded.
+    """
+    return web.json_response(*args, dumps=json_text.dumps_text, **kwargs)
