@@ -31,7 +31,7 @@ def dumps(document: Any) -> bytes:
 
 def dumps_text(document: Any) -> str:
     """``document`` as compact JSON text (for APIs that take a ``str``)."""
-    return orjson.dumps(document, option=_OPTIONS).decode("utf-8")
+    return dumps(document).decode("utf-8")
 
 
 def loads(text: bytes | str) -> Any:
