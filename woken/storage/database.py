@@ -21,7 +21,7 @@ from woken.algorithms.common import json_text
 from woken.errors import WokenDbUnavailable
 from woken.shapes import mime_type
 from woken.states import ExperimentState, JobState
-from woken.storage.fencing import OWNED, Fences, fenced_row, lease_owner
+from woken.storage.fencing import OWNED, Fences, Owned, fenced_row, lease_owner
 from woken.storage.tables import Experiment, Job, JobResult, utc_now
 from woken.storage.urls import engine_url
 
@@ -314,9 +314,9 @@ class WokenDatabase:
         """Insert or replace the result of a job on a node."""
         row = ResultRow(job_id, node, function, shape, data, error, parameters).row()
         with self._transaction() as session:
-            job = session.get(Job, job_id)
-            if job is not None:
-                self.fences.check(session, *fenced_row(job))
+            owner = _lease_owner_of(session, job_id)
+            if owner is not None:
+                self.fences.check(session, *owner)
             _upsert(session, row)
         return _decoded(row)
 
@@ -339,10 +339,10 @@ class WokenDatabase:
 
         The row is not loaded: its request and context (JSON) would be decoded for nothing.
         """
-        owner = session.execute(_EXPERIMENT_OF_JOB, {"job_id": job_id}).first()
+        owner = _lease_owner_of(session, job_id)
         if owner is None:
             raise KeyError(job_id)
-        self.fences.check(session, *lease_owner(job_id, owner[0]))
+        self.fences.check(session, *owner)
         session.execute(
             update(Job).where(Job.id == job_id)
             .values(_state_values(state, exit_code, message, host, started_at))
@@ -406,6 +406,15 @@ def _upsert_statement(dialect: str, table: Table, columns: tuple[str, ...]) -> E
 
 # The experiment of a job (None for a single job), read before every write of its state.
 _EXPERIMENT_OF_JOB = select(Job.experiment_id).where(Job.id == bindparam("job_id"))
+
+
+def _lease_owner_of(session: Session, job_id: str) -> tuple[Owned, str] | None:
+    """Whose lease covers the stored job (`fencing.lease_owner`); None if there is no row.
+
+    Only its experiment's id is read: the row's request and context (JSON) are not decoded.
+    """
+    found = session.execute(_EXPERIMENT_OF_JOB, {"job_id": job_id}).first()
+    return None if found is None else lease_owner(job_id, found[0])
 
 
 # The INSERT that knows ON CONFLICT, of each database Woken supports.
