@@ -141,13 +141,15 @@ def best_alone_competes(scored: list[Candidate], fold: dict[str, Any]) -> dict[s
     return {c.name: w for c, w in blend.weights}
 
 
-WOKENS = "greedy selection, ranked by log loss (Woken's)"
+WOKENS = "greedy selection, ranked by the smoothed log loss (Woken's)"
 RULES: dict[str, Rule] = {
     "single best by the job's scorer": single_best,
-    "greedy selection, ranked by the job's scorer (before)": woken_rule({}),
-    WOKENS: woken_rule(selection.RANKING),
-    "uniform vote of the 5 best by log loss": uniform_vote(5),
+    "greedy selection, ranked by the job's scorer (issue 11)": woken_rule({}),
+    "greedy selection, ranked by log loss (before)": woken_rule(
+        {"classification": "neg_log_loss"}),
+    "uniform vote of the 5 best by Woken's ranking": uniform_vote(5),
     "greedy, or the best alone by the job's scorer if it scores as well": best_alone_competes,
+    WOKENS: woken_rule(selection.RANKING),
 }
 
 

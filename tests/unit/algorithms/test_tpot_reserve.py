@@ -34,7 +34,7 @@ def test_the_reserve_is_the_selections_scorings_and_the_refit_of_the_best() -> N
     failed = _timed(300.0, 9.0, score=None)  # left out: it is not among the choices
     # Four scored (and room for TPOT's best): each scoring as long as their median...
     scorings = selection.scorings(5)
-    assert scorings == 5 + 1 + selection.STEPS * selection.TOP + 2
+    assert scorings == 5 * len(selection.SMOOTHINGS) + 1 + selection.STEPS * selection.TOP + 2
     # ...and the refit of each (at most TOP): one fit of its cross-validation (15 fits).
     fits = [(15.0 - 0.01) / 15, (15.5 - 0.02) / 15, (16.0 - 0.03) / 15, (30.5 - 0.5) / 15]
     expected = budget.RESERVE_MARGIN * (0.025 * scorings + sum(fits))

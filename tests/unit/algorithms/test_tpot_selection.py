@@ -99,6 +99,36 @@ def test_the_best_are_ranked_by_log_loss_not_by_accuracy() -> None:
     assert kept is not None and "sure" in {c.name for c, _ in kept.weights}
 
 
+def test_a_vote_sure_of_one_wrong_row_still_ranks_by_how_it_sorts_the_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    y = _y()
+    rows = np.arange(ROWS)
+    # A k-nearest-neighbours vote: right on all rows but one, where none of its
+    # neighbours had the true class (probability 0). The others are right on 5 rows of 6.
+    votes = _made_up("votes", rows != 7, y, confidence=1.0)
+    votes.predictions[0][7] = np.eye(2)[1 - y[7]]
+    others = [_made_up(f"c{i}", rows % 6 != i, y) for i in range(selection.TOP)]
+    chosen = selection.select([*others, votes], y, _shuffles(y), "accuracy",
+                              "classification")
+    assert chosen is not None and "votes" in {c.name for c, _ in chosen.weights}
+    # Ranked by the plain log loss, that one row puts it last, out of the blend's pool.
+    monkeypatch.setattr(selection, "RANKING", {"classification": "neg_log_loss"})
+    ranked_plain = selection.ranked_by_ranking([*others, votes], y, _shuffles(y), "accuracy",
+                                               "classification")
+    assert ranked_plain[-1] is votes
+
+
+def test_the_smoothed_log_loss_is_the_log_loss_where_no_smoothing_helps() -> None:
+    y = _y()
+    hesitant = _made_up("hesitant", np.arange(ROWS) % 3 != 0, y, confidence=0.7)
+    plain = score("neg_log_loss", y, hesitant.predictions[0])
+    smoothed = score("neg_smoothed_log_loss", y, hesitant.predictions[0])
+    assert plain <= smoothed < 0
+    sure = np.eye(2)[y]
+    assert score("neg_smoothed_log_loss", y, sure) == pytest.approx(0.0)
+
+
 def test_a_single_candidate_is_the_answer_itself() -> None:
     y = _y()
     only = _made_up("only", np.arange(ROWS) % 10 != 0, y)

@@ -21,6 +21,16 @@ one run to the next (19 to 24 of 32 for every rule tried: on tables of 150-300 r
 that count is mostly noise), but ranking by log loss raised the mean gap to the best
 fixed algorithm in both runs: from -0.003 to +0.001 with the fixed algorithms seeded by
 the search, from -0.0026 to -0.0010 with them exactly as their own jobs fit them.
+
+The log loss is taken after the additive smoothing that suits each candidate best
+(`metrics.RANKING_METRICS`): a k-nearest-neighbours vote gives probability 0 to a class
+none of its neighbours has, and the plain log loss ranked it 10th of 12 on biopsy where
+it was the most accurate member; smoothed, it is judged by how it orders the rows.
+Measured in-process on the 8 tuned tables (seed 2026, `benchmarks/results/issue25/
+selection_rules.md`, rule 6): biopsy against the careful manual choice from
+-0.0073 +/- 0.0052 to -0.0044 +/- 0.0060; within 0.005 of the best in-process reference
+on 6 of 8 tables instead of 5; the mean gap to the best fixed algorithm -0.0078 against
+-0.0064, within the noise of one seed.
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ import numpy.typing as npt
 from sklearn.ensemble import VotingClassifier, VotingRegressor
 
 from woken.algorithms.tpot.candidates import Candidate, Split, fold_scores, mean_score, ranked
+from woken.algorithms.tpot.metrics import SMOOTHINGS
 
 # The best few candidates the greedy steps choose from...
 TOP = 5
@@ -43,7 +54,7 @@ INIT = 3
 STEPS = 25
 # The scorer that ranks the candidates by problem type (absent: the job's own scorer; a
 # regression's scorers are continuous already).
-RANKING = {"classification": "neg_log_loss"}
+RANKING = {"classification": "neg_smoothed_log_loss"}
 # "one-se" (issue 25, for small tables: pima, birthwt): where the greedy blend cannot be
 # told apart from the uniform vote of the `INIT` best (its internal score ahead by no more
 # than one standard error of their paired fold differences), keep the uniform vote, which
@@ -99,10 +110,11 @@ def select(
 def scorings(n_candidates: int) -> int:
     """How many times `select` scores a set of predictions on every internal fold, at most.
 
-    Each candidate once by `RANKING`, the initial blend, every greedy step's pool
-    (`STEPS` x `TOP`), and the two blends the one-SE rule compares.
+    Each candidate by `RANKING` (the smoothed log loss: once per smoothing tried), the
+    initial blend, every greedy step's pool (`STEPS` x `TOP`), and the two blends the
+    one-SE rule compares.
     """
-    return n_candidates + 1 + STEPS * min(TOP, n_candidates) + 2
+    return n_candidates * len(SMOOTHINGS) + 1 + STEPS * min(TOP, n_candidates) + 2
 
 
 def _blend(weights: list[tuple[Candidate, int]]) -> list[Any]:
