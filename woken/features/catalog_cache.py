@@ -3,8 +3,10 @@
 Reading the catalog reflects every dataset's table (whether it exists, its columns):
 a few queries per dataset, several times per request (scope, variables, filters,
 selection, counts), which made up about a quarter of a small job's cost in Woken's
-process. The metadata tables are still read on every use (two plain SELECTs), so a
-``woken load-data`` run by another process is seen by the next request.
+process. A number the database raises with every change to the metadata tables
+(`catalog_version`) is read on every use, so a ``woken load-data`` run by another process
+is seen by the next request; where the database keeps no such number (metadata made
+before it), the whole metadata is read and compared instead.
 
 Within a `snapshot` block (one request's planning) a thread reads the catalog once:
 the fingerprint's queries ran four or five times per job before (scope, variables,
@@ -25,7 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from woken.features import catalog
+from woken.features import catalog, catalog_version
 from woken.features.catalog import Catalog, DatasetSchema
 
 
@@ -35,6 +37,8 @@ class CatalogCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._fingerprint: tuple[Any, ...] | None = None
+        # Once seen, the database's change number is trusted (it is not dropped).
+        self._versioned = False
         self._catalog = Catalog()
         # This thread's snapshot: `active` inside a `snapshot` block, `catalog` once read.
         self._snapshot = threading.local()
@@ -62,7 +66,7 @@ class CatalogCache:
         return found
 
     def _current(self, connection: sa.Connection) -> Catalog:
-        fingerprint = catalog.fingerprint(connection)
+        fingerprint = self._fingerprint_of(connection)
         if fingerprint is None:
             return Catalog()
         with self._lock:
@@ -72,6 +76,14 @@ class CatalogCache:
         with self._lock:
             self._fingerprint, self._catalog = fingerprint, read
         return read
+
+    def _fingerprint_of(self, connection: sa.Connection) -> tuple[Any, ...] | None:
+        if not self._versioned and catalog_version.present(connection):
+            self._versioned = True
+        number = catalog_version.read(connection) if self._versioned else None
+        if number is not None:
+            return ("version", number)
+        return catalog.fingerprint(connection)
 
     def schemas(self, connection: sa.Connection) -> dict[str, DatasetSchema]:
         """Every usable dataset in its home table, by code (in code order)."""

@@ -62,6 +62,15 @@ def _dataset_and_table() -> tuple[sa.Column, sa.Column]:
     )
 
 
+# One row: a number that triggers on the three tables above raise with every change to
+# them, by whatever writer (`catalog_version`). The catalog cache compares this number
+# instead of reading all the metadata on every request.
+meta_catalog_version = sa.Table(
+    "meta_catalog_version",
+    metadata,
+    sa.Column("version", sa.BigInteger, nullable=False),
+)
+
 meta_dataset_tables = sa.Table(
     "meta_dataset_tables",
     metadata,

@@ -12,6 +12,7 @@ import logging
 
 import sqlalchemy as sa
 
+from woken.features import catalog_version
 from woken.features.schema import meta_dataset_tables, meta_datasets, meta_variables, metadata
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def ensure_schema(connection: sa.Connection) -> None:
                 f"ALTER INDEX IF EXISTS {meta_variables.name}_pkey "
                 f"RENAME TO {_OLD_VARIABLES}_pkey"))
     metadata.create_all(connection, checkfirst=True)
+    catalog_version.install(connection)
     if upgrade:
         columns = [c.name for c in meta_variables.columns if c.name != "table_name"]
         old = sa.table(_OLD_VARIABLES, *(sa.column(name) for name in columns))

@@ -8,9 +8,10 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from tests.integration.features.conftest import flowers
+from woken.features import catalog_version
 from woken.features.database import FeaturesDatabase
 from woken.features.loading import load_dataset, load_datasets
-from woken.features.schema import meta_variables
+from woken.features.schema import meta_dataset_tables, meta_datasets, meta_variables
 
 
 def test_a_dataset_loaded_elsewhere_is_seen_by_the_next_read(empty_url: str) -> None:
@@ -87,9 +88,10 @@ def test_an_unchanged_catalog_is_not_reflected_again(loaded_url: str) -> None:
         database.dispose()
 
 
-def metadata_reads(database: FeaturesDatabase, read: Callable[[], object]) -> int:
-    """How many times ``read`` selects from the variables' metadata table."""
-    return len(statements(database, read, lambda text: "FROM meta_variables" in text))
+def metadata_reads(database: FeaturesDatabase, read: Callable[[], object],
+                   table: str = "meta_catalog_version") -> int:
+    """How many times ``read`` selects from ``table`` (the change number's, by default)."""
+    return len(statements(database, read, lambda text: f"FROM {table}" in text))
 
 
 def test_one_snapshot_reads_the_catalog_once_and_the_next_sees_a_new_load(
@@ -105,7 +107,8 @@ def test_one_snapshot_reads_the_catalog_once_and_the_next_sees_a_new_load(
             serving.count("iris", "")
 
         serving.dataset_tables()  # the catalog read and cached once
-        assert metadata_reads(serving, plan) == 4  # each use checks the fingerprint
+        assert metadata_reads(serving, plan) == 4  # each use checks the change number...
+        assert metadata_reads(serving, plan, "meta_variables") == 0  # ...and nothing else
 
         def plan_in_one_snapshot() -> None:
             with serving.snapshot():
@@ -119,3 +122,59 @@ def test_one_snapshot_reads_the_catalog_once_and_the_next_sees_a_new_load(
     finally:
         serving.dispose()
         loader.dispose()
+
+
+def test_any_writer_of_the_metadata_raises_the_change_number(empty_url: str) -> None:
+    load_datasets(empty_url, ["iris"])
+    database = FeaturesDatabase(empty_url)
+    try:
+        def number() -> int:
+            with database.engine.connect() as connection:
+                return catalog_version.read(connection)
+
+        changes = [
+            sa.update(meta_variables).where(meta_variables.c.code == "species")
+            .values(label="Kind"),
+            sa.update(meta_datasets).values(description="changed by hand"),
+            sa.insert(meta_dataset_tables).values(dataset="iris", table_name="iris_copy"),
+            sa.delete(meta_dataset_tables).where(meta_dataset_tables.c.table_name == "iris_copy"),
+            sa.delete(meta_variables).where(meta_variables.c.code == "species"),
+        ]
+        for change in changes:
+            before = number()
+            with database.engine.begin() as connection:
+                connection.execute(change)
+            assert number() > before, change
+        # Nothing written, nothing changed.
+        before = number()
+        database.dataset_tables()
+        assert number() == before
+    finally:
+        database.dispose()
+
+
+def test_a_database_without_the_change_number_compares_the_whole_metadata(
+    empty_url: str,
+) -> None:
+    load_datasets(empty_url, ["iris"])
+    serving = FeaturesDatabase(empty_url)
+    try:
+        with serving.engine.begin() as connection:  # as made before the number was kept
+            for (name,) in connection.execute(sa.text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                    if connection.dialect.name == "sqlite" else
+                    "SELECT DISTINCT trigger_name FROM information_schema.triggers")):
+                on = ("" if connection.dialect.name == "sqlite"
+                      else f" ON {name.removesuffix('_changes_catalog')}")
+                connection.execute(sa.text(f"DROP TRIGGER {name}{on}"))
+            connection.execute(sa.text("DROP TABLE meta_catalog_version"))
+        assert serving.dataset_tables() == {"iris": ("iris",)}
+        assert metadata_reads(serving, serving.dataset_tables, "meta_variables") == 1
+        with serving.engine.begin() as connection:
+            connection.execute(sa.update(meta_variables)
+                               .where(meta_variables.c.code == "species")
+                               .values(label="Kind"))
+        (species,) = serving.resolve(["iris"], ["species"])
+        assert species.label == "Kind"
+    finally:
+        serving.dispose()
