@@ -13,7 +13,16 @@ import pytest
 from sklearn.datasets import load_iris
 from sklearn.ensemble import VotingClassifier
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import get_scorer
+from sklearn.metrics import (
+    accuracy_score,
+    explained_variance_score,
+    get_scorer,
+    log_loss,
+    mean_absolute_error,
+    mean_squared_error,
+    r2_score,
+    root_mean_squared_error,
+)
 from sklearn.model_selection import StratifiedKFold, cross_val_predict, cross_val_score
 from sklearn.naive_bayes import GaussianNB
 from sklearn.svm import LinearSVC
@@ -221,6 +230,41 @@ def test_each_classification_scorer_is_scikit_learns(scoring: str) -> None:
     model = LogisticRegression(max_iter=1000).fit(X[::2], y[::2])
     mine = score(scoring, y[1::2], predict(model, X[1::2], n_classes=3))
     assert mine == pytest.approx(get_scorer(scoring)(model, X[1::2], y[1::2]))
+
+
+SKLEARN_FUNCTIONS = {
+    "accuracy": lambda y, p: accuracy_score(y, p.argmax(axis=1)),
+    "neg_log_loss": lambda y, p: -log_loss(y, np.clip(p, 1e-15, 1.0),
+                                           labels=np.arange(p.shape[1])),
+    "r2": r2_score,
+    "neg_mean_squared_error": lambda y, p: -mean_squared_error(y, p),
+    "neg_root_mean_squared_error": lambda y, p: -root_mean_squared_error(y, p),
+    "neg_mean_absolute_error": lambda y, p: -mean_absolute_error(y, p),
+    "explained_variance": explained_variance_score,
+}
+
+
+@pytest.mark.parametrize("scoring", sorted(SKLEARN_FUNCTIONS))
+def test_the_scorers_computed_here_equal_scikit_learns_functions(scoring: str) -> None:
+    rng = np.random.default_rng(7)
+    for rows in (1, 2, 17, 300):
+        if scoring in SCORERS["classification"]:
+            # Three classes, some rows sure of the wrong one (probability 0 for the truth),
+            # a fold that may hold only some of the classes.
+            y = rng.integers(0, 3, rows)
+            p = rng.dirichlet([0.3, 0.3, 0.3], rows)
+            wrong = rng.random(rows) < 0.2
+            p[wrong] = np.eye(3)[(y[wrong] + 1) % 3]
+            cases = [(y, p), (y, np.eye(3)[(y + 1) % 3])]
+        else:
+            y = rng.normal(size=rows)
+            cases = [(y, y + rng.normal(size=rows)), (np.full(rows, 2.0), np.full(rows, 2.0)),
+                     (np.full(rows, 2.0), rng.normal(size=rows))]
+        for truth, predictions in cases:
+            if rows == 1 and scoring in {"r2", "explained_variance"}:
+                continue  # scikit-learn: not well-defined with less than two samples
+            assert score(scoring, truth, predictions) == pytest.approx(
+                SKLEARN_FUNCTIONS[scoring](truth, predictions), rel=1e-9, abs=1e-12)
 
 
 @pytest.mark.parametrize("scoring", SCORERS["regression"])
