@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -39,14 +40,41 @@ BATCH = 32
 
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
+_pools_started = 0  # names each pool's threads apart: woken-actor-<n>_<i>
 
 
-def _executor() -> ThreadPoolExecutor:
-    global _pool
+def _submit(work: Any) -> None:
+    """Run ``work`` on the pool, started (again) if needed."""
+    global _pool, _pools_started
+    # Under the lock: `release_threads` may not shut a pool down between the two steps.
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(POOL_THREADS, thread_name_prefix="woken-actor")
-        return _pool
+            _pools_started += 1
+            _pool = ThreadPoolExecutor(POOL_THREADS,
+                                       thread_name_prefix=f"woken-actor-{_pools_started}")
+        _pool.submit(work)
+
+
+def release_threads(timeout_s: float) -> bool:
+    """End the pool's threads once their work is done; the next message starts a new pool.
+
+    After a burst the pool keeps every thread it started (32), and the memory they
+    touched stays with them (`woken.system.memory` calls this when Woken is idle).
+    Waits up to ``timeout_s`` for them to end; False if some had not.
+    """
+    global _pool
+    with _pool_lock:
+        pool, _pool, name = _pool, None, f"woken-actor-{_pools_started}_"
+    if pool is None:
+        return True
+    pool.shutdown(wait=False)
+    # Its threads, by their names (a pool started after this has other names).
+    threads = [t for t in threading.enumerate() if t.name.startswith(name)]
+    deadline = time.monotonic() + timeout_s
+    for thread in threads:
+        if thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
+    return not any(thread.is_alive() for thread in threads)
 
 
 class _PooledInbox(queue.Queue[Envelope]):
@@ -88,7 +116,7 @@ class PooledActor(pykka.Actor):
             if not force and self._inbox.empty() and self._pool_set_up:
                 return
             self._pool_scheduled = True
-        _executor().submit(self._run)
+        _submit(self._run)
 
     def _run(self) -> None:
         """Handle up to BATCH messages on a pool thread, then let the thread go."""

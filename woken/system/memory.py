@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 
+from woken.actors import runtime
 from woken.actors.timers import TimerHandle, timers
 from woken.system.admission import Admission
 
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 # Seconds of idleness before the release: long enough that back-to-back requests
 # never wait for a collection, short enough to be done before anyone looks.
 IDLE_DELAY_S = 2.0
+# How long the release waits for the idle actor threads to end (they have no work).
+THREADS_END_TIMEOUT_S = 1.0
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
@@ -80,6 +83,8 @@ def freeze_startup_objects() -> None:
 
 
 def release_free_memory() -> None:
+    if not runtime.release_threads(THREADS_END_TIMEOUT_S):
+        log.warning("idle: some actor threads had not ended after %.1f s", THREADS_END_TIMEOUT_S)
     collected = gc.collect()
     returned = _TRIM(0) if _TRIM is not None else 0
     log.debug("idle: %d objects collected, memory returned to the system: %s",

@@ -8,7 +8,7 @@ from typing import Any
 import pykka
 import pytest
 
-from woken.actors.runtime import POOL_THREADS, PooledActor
+from woken.actors.runtime import POOL_THREADS, PooledActor, release_threads
 
 
 class Recorder(PooledActor):
@@ -62,3 +62,20 @@ def test_ask_gets_the_answer_and_a_failure_stops_the_actor() -> None:
     assert not actor.is_alive()
     with pytest.raises(pykka.ActorDeadError):
         actor.tell(1)
+
+
+def test_released_threads_end_and_the_next_message_starts_a_new_pool() -> None:
+    actor = Recorder.start([], threading.Event(), -1)
+    try:
+        assert actor.ask(1) == 2
+        (first,) = actor.ask("threads")
+        pool = first.rsplit("_", 1)[0] + "_"
+        assert any(t.name.startswith(pool) for t in threading.enumerate())
+        assert release_threads(timeout_s=10.0)
+        assert not any(t.name.startswith(pool) for t in threading.enumerate())
+        # The actor lives on: its next message runs on a pool started for it.
+        assert actor.ask(2) == 4
+        assert any(name.startswith("woken-actor") and not name.startswith(pool)
+                   for name in actor.ask("threads"))
+    finally:
+        actor.stop()
