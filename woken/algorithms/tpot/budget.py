@@ -9,7 +9,10 @@ saving the model and the process start.
 The budget is spent, not merely bounded (issue 25: searches ended at 25-43 s of 60): TPOT
 is imported in the background while the portfolio is scored, then evolves in rounds (each
 continuing the last one's population) until the finish line is too close for another,
-and when TPOT cannot run at all the portfolio's remaining members take its time. Folds run
+and when TPOT cannot run at all the portfolio's remaining members take its time, then
+more shuffles of the candidates (`search._Board.more_shuffles`, up to
+`search.MAX_SHUFFLES`): at 20 s per fold TPOT never had time for a round, and the search
+ended at 55-78 % of its budget on a quiet machine. Folds run
 side by side (two on two cores), so a job that ends in time is what keeps a k-fold
 experiment near (k + 1) / 2 budgets.
 """

@@ -154,6 +154,32 @@ def evaluate(
     return candidate
 
 
+def add_shuffle(
+    candidates: list[Candidate], X: npt.NDArray[np.float64], y: npt.NDArray[Any],
+    shuffle: list[Split], n_classes: int | None, out_of_time: Callable[[float], bool],
+) -> bool:
+    """Cross-validate every candidate on one more shuffle: all of them, or none (False).
+
+    Their predictions grow by one shuffle only if every candidate got through it (their
+    scores compare only on the same shuffles); the caller scores them again.
+    """
+    added = []
+    for candidate in candidates:
+        started = time.monotonic()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                added.append(_out_of_fold(candidate.pipeline, X, y, shuffle, n_classes,
+                                          out_of_time))
+        except Exception:  # out of time, or a fold it cannot fit: the shuffle is dropped
+            return False
+        finally:
+            candidate.seconds += time.monotonic() - started
+    for candidate, predictions in zip(candidates, added, strict=True):
+        candidate.predictions.append(predictions)
+    return True
+
+
 def _out_of_fold(
     pipeline: Any, X: npt.NDArray[np.float64], y: npt.NDArray[Any], shuffle: list[Split],
     n_classes: int | None, out_of_time: Callable[[float], bool],

@@ -50,7 +50,15 @@ from woken.algorithms.common.errors import AlgorithmError, InputError
 from woken.algorithms.common.inputs import JobInputs
 from woken.algorithms.common.parameters import Parameters
 from woken.algorithms.tpot.budget import TPOT_EVAL_SHARE, BackgroundImport, Clock, reserve_for
-from woken.algorithms.tpot.candidates import Candidate, Split, Splits, evaluate, ranked
+from woken.algorithms.tpot.candidates import (
+    Candidate,
+    Split,
+    Splits,
+    add_shuffle,
+    evaluate,
+    mean_score,
+    ranked,
+)
 from woken.algorithms.tpot.portfolio import members
 from woken.algorithms.tpot.prepare import preparation
 from woken.algorithms.tpot.selection import Selection, as_candidate, clearly_ahead, select
@@ -70,6 +78,9 @@ SCORERS: dict[str, tuple[str, ...]] = {
     ),
 }
 AUTO = "auto"
+# The most shuffles the candidates are cross-validated on, with time to spare (AutoGluon
+# repeats its bagging up to 20 times; the selection's cost grows with them).
+MAX_SHUFFLES = 10
 LEADERBOARD_SIZE = 5
 
 
@@ -181,10 +192,12 @@ def _search(
     portfolio_s = clock.elapsed()
     tpot = _run_tpot(settings, X, y, splits, prepare, clock, importing)
     search_s = clock.elapsed() - portfolio_s
+    extra_shuffles = 0
     if tpot.candidate is None:
         # TPOT gave nothing (too little time, or it failed): the portfolio's members it
-        # did not reach take the rest of the search's time.
+        # did not reach take the rest of the search's time, then more shuffles.
         portfolio = _run_portfolio(settings, board, prepare, clock, portfolio, clock.left)
+        extra_shuffles = board.more_shuffles(splits, clock, portfolio)
         portfolio_s += clock.elapsed() - portfolio_s - search_s
     compared = list(portfolio)
     if tpot.candidate is not None:
@@ -214,7 +227,7 @@ def _search(
         **tpot.summary,
         "tpot_leaderboard": tpot.summary["leaderboard"],
         "best_cv_score": chosen.score,
-        "cv_repeats": splits.repeats,
+        "cv_repeats": len(board.shuffles),
         "chosen": {**chosen.report(), "pipeline": one_line(text)},
         "portfolio": [member.report() for member in portfolio],
         "tpot_best": ({**tpot.candidate.report(), "joins_the_vote": tpot.joins,
@@ -233,6 +246,8 @@ def _search(
             "tpot_import_s": (None if importing.seconds is None
                               else round(importing.seconds, 3)),
             "tpot": tpot.status,
+            # Shuffles beyond the first `cv_repeats` - these, on the time TPOT left.
+            "extra_shuffles": extra_shuffles,
             # The seconds kept for the selection and the refit (see `budget.reserve_for`),
             # beside what they took: ensemble_s + refit_s.
             "reserved_s": None if clock.reserve_s is None else round(clock.reserve_s, 3),
@@ -265,6 +280,38 @@ class _Board:
                  out_of_time: Callable[[float], bool] = lambda fit_s: False) -> Candidate:
         return evaluate(candidate, self.X, self.y, self.shuffles, self.scoring, self.classes,
                         out_of_time)
+
+    def more_shuffles(self, splits: Splits, clock: Clock, candidates: list[Candidate]) -> int:
+        """Cross-validate the scored candidates on more shuffles while the time allows.
+
+        The time TPOT could not use: AutoGluon spends its leftover time the same way,
+        repeating its bagging. Each shuffle more makes every score less a matter of
+        which rows fell together, on the small tables where the candidates are close.
+        A shuffle is started when the time left holds one more as long as the last ones
+        took; one the clock stops is dropped for all. Returns how many were added.
+        """
+        scored = [c for c in candidates if c.predictions]
+        added = 0
+        while scored and len(self.shuffles) < MAX_SHUFFLES:
+            per_shuffle = sum(c.seconds for c in scored) / len(self.shuffles)
+            if clock.left() < per_shuffle:
+                break
+            # After the candidates' shuffles and TPOT's own (see `Splits.tpot_splitter`).
+            splitter = splits.splitter(splits.repeats + 1 + added)
+            shuffle = list(splitter.split(self.X, self.y))
+            if not add_shuffle(scored, self.X, self.y, shuffle, self.classes,
+                               clock.out_of_time):
+                break
+            self.shuffles.append(shuffle)
+            added += 1
+            for candidate in scored:
+                scoring_started = time.monotonic()
+                candidate.score = mean_score(candidate.predictions, self.y, self.shuffles,
+                                             self.scoring)
+                # The selection's unit of cost grows with the shuffles (`reserve_for`).
+                candidate.scoring_s = time.monotonic() - scoring_started
+            self.reserve(clock, candidates)
+        return added
 
     def reserve(self, clock: Clock, candidates: list[Candidate]) -> None:
         """Keep on ``clock`` what choosing among ``candidates`` and the refit will take."""
