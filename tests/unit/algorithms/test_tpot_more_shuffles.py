@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import GaussianNB
@@ -50,14 +49,33 @@ def test_no_time_left_adds_no_shuffle() -> None:
     assert all(len(c.predictions) == 1 for c in candidates[:2])
 
 
-def test_a_shuffle_one_candidate_cannot_finish_is_added_to_none() -> None:
+def test_a_shuffle_the_clock_stops_keeps_the_folds_every_candidate_finished() -> None:
     board, splits, candidates = _board(repeats=1)
     scored = candidates[:2]
     shuffle = list(splits.splitter(5).split(board.X, board.y))
-    fits = iter(range(100))
-    # The clock stops during the second candidate's folds.
-    stopped = add_shuffle(scored, board.X, board.y, shuffle, board.classes,
-                          lambda fit_s: next(fits) >= 4)
-    assert not stopped
-    assert all(len(c.predictions) == 1 for c in scored)
-    assert np.isfinite(scored[0].seconds) and scored[0].seconds > 0
+    asked = iter(range(100))
+    # Asked before each fold and between the two candidates of a fold: the clock stops
+    # in the second fold, after its first candidate.
+    done = add_shuffle(scored, board.X, board.y, shuffle, board.classes,
+                       lambda next_s: next(asked) >= 3, fold_s=0.0)
+    assert done == shuffle[:1]
+    board.shuffles.append(done)
+    for candidate in scored:
+        assert len(candidate.predictions) == 2
+        scores = mean_score(candidate.predictions, board.y, board.shuffles, "accuracy")
+        assert 0.5 < scores <= 1.0
+    # No time for even one fold: nothing is added.
+    assert add_shuffle(scored, board.X, board.y, shuffle, board.classes,
+                       lambda next_s: True, fold_s=0.0) == []
+    assert all(len(c.predictions) == 2 for c in scored)
+
+
+def test_the_last_shuffle_may_be_cut_short_and_its_folds_count() -> None:
+    board, splits, candidates = _board(repeats=1)
+    asked = iter(range(1000))
+    clock = Clock(budget_s=3600.0)
+    # The clock's answer is replaced: it stops in the third fold of the second new shuffle.
+    clock.out_of_time = lambda next_s=0.0: next(asked) >= 3 * 2 + 2 * 2  # type: ignore
+    assert board.more_shuffles(splits, clock, candidates) == 2
+    assert [len(s) for s in board.shuffles] == [3, 3, 2]
+    assert all(len(c.predictions) == 3 for c in candidates[:2])

@@ -157,27 +157,45 @@ def evaluate(
 def add_shuffle(
     candidates: list[Candidate], X: npt.NDArray[np.float64], y: npt.NDArray[Any],
     shuffle: list[Split], n_classes: int | None, out_of_time: Callable[[float], bool],
-) -> bool:
-    """Cross-validate every candidate on one more shuffle: all of them, or none (False).
+    fold_s: float,
+) -> list[Split]:
+    """Cross-validate every candidate on one more shuffle, fold by fold, while time allows.
 
-    Their predictions grow by one shuffle only if every candidate got through it (their
-    scores compare only on the same shuffles); the caller scores them again.
+    Each fold is fitted by every candidate before the next one starts, so that the folds
+    all of them finished count even when the clock stops the shuffle: a fold is started
+    when ``out_of_time(fold_s)`` says one more (``fold_s`` seconds, then as long as the
+    last one took) ends in time, and one that the clock or a failing fit stops is
+    dropped. The candidates' predictions grow by the shuffle's arrays, and the returned
+    folds (a prefix of ``shuffle``; empty: nothing was added) are what to score them on.
     """
-    added = []
-    for candidate in candidates:
-        started = time.monotonic()
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                added.append(_out_of_fold(candidate.pipeline, X, y, shuffle, n_classes,
-                                          out_of_time))
-        except Exception:  # out of time, or a fold it cannot fit: the shuffle is dropped
-            return False
-        finally:
-            candidate.seconds += time.monotonic() - started
-    for candidate, predictions in zip(candidates, added, strict=True):
-        candidate.predictions.append(predictions)
-    return True
+    added = [np.zeros((len(y), n_classes) if n_classes else len(y)) for _ in candidates]
+    done: list[Split] = []
+    last = len(candidates) - 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence warnings by the dozen
+        for train, test in shuffle:
+            if out_of_time(fold_s):
+                break
+            fold_started = time.monotonic()
+            try:
+                for i, (candidate, predictions) in enumerate(zip(candidates, added,
+                                                                 strict=True)):
+                    started = time.monotonic()
+                    try:
+                        fitted = clone(candidate.pipeline).fit(X[train], y[train])
+                        predictions[test] = predict(fitted, X[test], n_classes)
+                    finally:
+                        candidate.seconds += time.monotonic() - started
+                    if i < last and out_of_time(0.0):
+                        raise OutOfTime
+            except Exception:  # out of time, or a fold one cannot fit: the fold is dropped
+                break
+            done.append((train, test))
+            fold_s = time.monotonic() - fold_started
+    if done:
+        for candidate, predictions in zip(candidates, added, strict=True):
+            candidate.predictions.append(predictions)
+    return done
 
 
 def _out_of_fold(

@@ -287,22 +287,22 @@ class _Board:
         The time TPOT could not use: AutoGluon spends its leftover time the same way,
         repeating its bagging. Each shuffle more makes every score less a matter of
         which rows fell together, on the small tables where the candidates are close.
-        A shuffle is started when the time left holds one more as long as the last ones
-        took; one the clock stops is dropped for all. Returns how many were added.
+        Fold by fold (see `add_shuffle`): the last shuffle may be cut short by the
+        clock, and its finished folds count. Returns how many shuffles were added.
         """
         scored = [c for c in candidates if c.predictions]
         added = 0
         while scored and len(self.shuffles) < MAX_SHUFFLES:
-            per_shuffle = sum(c.seconds for c in scored) / len(self.shuffles)
-            if clock.left() < per_shuffle:
-                break
+            fits = sum(len(shuffle) for shuffle in self.shuffles)
+            fold_s = sum(c.seconds for c in scored) / fits  # every candidate fits a fold
             # After the candidates' shuffles and TPOT's own (see `Splits.tpot_splitter`).
             splitter = splits.splitter(splits.repeats + 1 + added)
             shuffle = list(splitter.split(self.X, self.y))
-            if not add_shuffle(scored, self.X, self.y, shuffle, self.classes,
-                               clock.out_of_time):
+            done = add_shuffle(scored, self.X, self.y, shuffle, self.classes,
+                               clock.out_of_time, fold_s)
+            if not done:
                 break
-            self.shuffles.append(shuffle)
+            self.shuffles.append(done)
             added += 1
             for candidate in scored:
                 scoring_started = time.monotonic()
@@ -311,6 +311,8 @@ class _Board:
                 # The selection's unit of cost grows with the shuffles (`reserve_for`).
                 candidate.scoring_s = time.monotonic() - scoring_started
             self.reserve(clock, candidates)
+            if len(done) < len(shuffle):
+                break
         return added
 
     def reserve(self, clock: Clock, candidates: list[Candidate]) -> None:
