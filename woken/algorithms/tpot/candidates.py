@@ -113,6 +113,16 @@ def mean_score(
     return float(np.mean(fold_scores(predictions, y, shuffles, scoring)))
 
 
+def timed_score(
+    candidate: Candidate, y: npt.NDArray[Any], shuffles: list[list[Split]], scoring: str,
+) -> float:
+    """The candidate's mean score over ``shuffles``; the time it took is its `scoring_s`."""
+    started = time.monotonic()
+    value = mean_score(candidate.predictions, y, shuffles, scoring)
+    candidate.scoring_s = time.monotonic() - started
+    return value
+
+
 class OutOfTime(Exception):
     """The search's time ran out while a candidate was cross-validated."""
 
@@ -137,9 +147,7 @@ def evaluate(
                 _out_of_fold(candidate.pipeline, X, y, shuffle, n_classes, out_of_time)
                 for shuffle in shuffles
             ]
-        scoring_started = time.monotonic()
-        value = mean_score(candidate.predictions, y, shuffles, scoring)
-        candidate.scoring_s = time.monotonic() - scoring_started
+        value = timed_score(candidate, y, shuffles, scoring)
         if np.isfinite(value):
             candidate.score = value
         else:
@@ -168,12 +176,12 @@ def add_shuffle(
     dropped. The candidates' predictions grow by the shuffle's arrays, and the returned
     folds (a prefix of ``shuffle``; empty: nothing was added) are what to score them on.
     """
-    added = [np.zeros((len(y), n_classes) if n_classes else len(y)) for _ in candidates]
+    added = [_no_predictions(len(y), n_classes) for _ in candidates]
     done: list[Split] = []
     last = len(candidates) - 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence warnings by the dozen
-        for train, test in shuffle:
+        for fold in shuffle:
             if out_of_time(fold_s):
                 break
             fold_started = time.monotonic()
@@ -182,15 +190,14 @@ def add_shuffle(
                                                                  strict=True)):
                     started = time.monotonic()
                     try:
-                        fitted = clone(candidate.pipeline).fit(X[train], y[train])
-                        predictions[test] = predict(fitted, X[test], n_classes)
+                        _fit_fold(candidate.pipeline, X, y, fold, n_classes, predictions)
                     finally:
                         candidate.seconds += time.monotonic() - started
                     if i < last and out_of_time(0.0):
                         raise OutOfTime
             except Exception:  # out of time, or a fold one cannot fit: the fold is dropped
                 break
-            done.append((train, test))
+            done.append(fold)
             fold_s = time.monotonic() - fold_started
     if done:
         for candidate, predictions in zip(candidates, added, strict=True):
@@ -202,14 +209,28 @@ def _out_of_fold(
     pipeline: Any, X: npt.NDArray[np.float64], y: npt.NDArray[Any], shuffle: list[Split],
     n_classes: int | None, out_of_time: Callable[[float], bool],
 ) -> Predictions:
-    predictions = np.zeros((len(y), n_classes) if n_classes else len(y))
-    for train, test in shuffle:
+    predictions = _no_predictions(len(y), n_classes)
+    for fold in shuffle:
         started = time.monotonic()
-        fitted = clone(pipeline).fit(X[train], y[train])
-        predictions[test] = predict(fitted, X[test], n_classes)
+        _fit_fold(pipeline, X, y, fold, n_classes, predictions)
         if out_of_time(time.monotonic() - started):
             raise OutOfTime
     return predictions
+
+
+def _no_predictions(rows: int, n_classes: int | None) -> Predictions:
+    """The out-of-fold predictions of one shuffle before any fold is fitted."""
+    return np.zeros((rows, n_classes) if n_classes else rows)
+
+
+def _fit_fold(
+    pipeline: Any, X: npt.NDArray[np.float64], y: npt.NDArray[Any], fold: Split,
+    n_classes: int | None, predictions: Predictions,
+) -> None:
+    """Fit a clone of ``pipeline`` on the fold's training rows; predict its test rows."""
+    train, test = fold
+    fitted = clone(pipeline).fit(X[train], y[train])
+    predictions[test] = predict(fitted, X[test], n_classes)
 
 
 def predict(fitted: Any, X: npt.NDArray[np.float64], n_classes: int | None) -> Predictions:

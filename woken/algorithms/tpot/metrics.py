@@ -115,5 +115,5 @@ RANKING_METRICS: dict[str, Metric] = {"neg_smoothed_log_loss": _neg_smoothed_log
 
 def score(scoring: str, y: npt.NDArray[Any], predictions: Predictions) -> float:
     """The scorer ``scoring`` of ``predictions`` against the truth ``y``."""
-    return METRICS[scoring](y, predictions) if scoring in METRICS else RANKING_METRICS[scoring](
-        y, predictions)
+    metric = METRICS[scoring] if scoring in METRICS else RANKING_METRICS[scoring]
+    return metric(y, predictions)

@@ -56,8 +56,8 @@ from woken.algorithms.tpot.candidates import (
     Splits,
     add_shuffle,
     evaluate,
-    mean_score,
     ranked,
+    timed_score,
 )
 from woken.algorithms.tpot.portfolio import members
 from woken.algorithms.tpot.prepare import preparation
@@ -305,11 +305,9 @@ class _Board:
             self.shuffles.append(done)
             added += 1
             for candidate in scored:
-                scoring_started = time.monotonic()
-                candidate.score = mean_score(candidate.predictions, self.y, self.shuffles,
-                                             self.scoring)
-                # The selection's unit of cost grows with the shuffles (`reserve_for`).
-                candidate.scoring_s = time.monotonic() - scoring_started
+                # Timed again: the selection's unit of cost grows with the shuffles
+                # (`reserve_for`).
+                candidate.score = timed_score(candidate, self.y, self.shuffles, self.scoring)
             self.reserve(clock, candidates)
             if len(done) < len(shuffle):
                 break

@@ -110,9 +110,10 @@ def select(
 def scorings(n_candidates: int) -> int:
     """How many times `select` scores a set of predictions on every internal fold, at most.
 
-    Each candidate by `RANKING` (the smoothed log loss: once per smoothing tried), the
-    initial blend, every greedy step's pool (`STEPS` x `TOP`), and the two blends the
-    one-SE rule compares.
+    Each candidate by `RANKING` (the smoothed log loss, counted once per smoothing tried:
+    an upper bound, as they are computed together in one call that costs about four
+    plain scorings), the initial blend, every greedy step's pool (`STEPS` x `TOP`), and
+    the two blends the one-SE rule compares.
     """
     return n_candidates * len(SMOOTHINGS) + 1 + STEPS * min(TOP, n_candidates) + 2
 
