@@ -13,6 +13,19 @@ from woken.features.database import FeaturesDatabase
 from woken.features.loading import load_dataset, load_datasets
 from woken.features.schema import meta_dataset_tables, meta_datasets, meta_variables
 
+RELABEL_SPECIES = (sa.update(meta_variables).where(meta_variables.c.code == "species")
+                   .values(label="Kind"))
+
+
+def assert_a_label_changed_by_hand_is_seen(writer: FeaturesDatabase, serving: FeaturesDatabase,
+                                           dataset: str) -> None:
+    """The variable ``species`` relabelled in the metadata only, through ``writer``'s
+    engine, is seen by ``serving``'s next read."""
+    with writer.engine.begin() as connection:
+        connection.execute(RELABEL_SPECIES)
+    (species,) = serving.resolve([dataset], ["species"])
+    assert species.label == "Kind"
+
 
 def test_a_dataset_loaded_elsewhere_is_seen_by_the_next_read(empty_url: str) -> None:
     load_datasets(empty_url, ["iris"])
@@ -41,12 +54,7 @@ def test_a_dataset_replaced_elsewhere_is_read_again(empty_url: str) -> None:
         load_dataset(loader.engine, without_colour, replace=True)
         assert "colour" not in {m.code for m in serving.variables(["flowers"])}
         # A label changed in the metadata only is a change too.
-        with loader.engine.begin() as connection:
-            connection.execute(sa.update(meta_variables)
-                               .where(meta_variables.c.code == "species")
-                               .values(label="Kind"))
-        (species,) = serving.resolve(["flowers"], ["species"])
-        assert species.label == "Kind"
+        assert_a_label_changed_by_hand_is_seen(loader, serving, "flowers")
     finally:
         serving.dispose()
         loader.dispose()
@@ -133,8 +141,7 @@ def test_any_writer_of_the_metadata_raises_the_change_number(empty_url: str) -> 
                 return catalog_version.read(connection)
 
         changes = [
-            sa.update(meta_variables).where(meta_variables.c.code == "species")
-            .values(label="Kind"),
+            RELABEL_SPECIES,
             sa.update(meta_datasets).values(description="changed by hand"),
             sa.insert(meta_dataset_tables).values(dataset="iris", table_name="iris_copy"),
             sa.delete(meta_dataset_tables).where(meta_dataset_tables.c.table_name == "iris_copy"),
@@ -170,11 +177,6 @@ def test_a_database_without_the_change_number_compares_the_whole_metadata(
             connection.execute(sa.text("DROP TABLE meta_catalog_version"))
         assert serving.dataset_tables() == {"iris": ("iris",)}
         assert metadata_reads(serving, serving.dataset_tables, "meta_variables") == 1
-        with serving.engine.begin() as connection:
-            connection.execute(sa.update(meta_variables)
-                               .where(meta_variables.c.code == "species")
-                               .values(label="Kind"))
-        (species,) = serving.resolve(["iris"], ["species"])
-        assert species.label == "Kind"
+        assert_a_label_changed_by_hand_is_seen(serving, serving, "iris")
     finally:
         serving.dispose()
