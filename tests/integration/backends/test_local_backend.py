@@ -42,7 +42,8 @@ def is_alive(pid: int) -> bool:
     """True if the process runs; a zombie (killed, not yet reaped by init) is not alive."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
+        # Gone before the open, or reaped between the open and the read (ESRCH).
         return False
     return fields[0] != "Z"
 
