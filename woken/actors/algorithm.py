@@ -93,6 +93,7 @@ class AlgorithmActor(FsmActor):
             self.model_job_id, volume, self.actor_ref,
             command=BATCHED_COMMAND if batched else "compute",
             experiment_id=self.experiment.experiment_id, step=self.model_step,
+            reuse=self.experiment.resumed, planned=not self.experiment.resumed,
         )
         for validation in self.algorithm.validations:
             child = CrossValidationActor.start(

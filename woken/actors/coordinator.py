@@ -151,8 +151,11 @@ class CoordinatorActor(FsmActor):
     @on(CoordinatorState.IDLE, message=StartJob)
     def start_job(self, message: StartJob) -> None:
         config = self.services.config
-        if not message.stored:
+        if message.stored is None:
             self.services.woken_db.add_job(self.queued_row())
+        elif message.stored is JobState.PENDING:
+            # The row is the one `queued_row` would write, but for its state.
+            self.services.woken_db.set_job_state(self.job_id, JobState.QUEUED)
         if self.command != "test":  # `test` runs on the volume its `train` filled
             write_inputs(self.volume, self.plan, self.job_id)
         self.services.backend.submit(JobSpec(

@@ -113,7 +113,7 @@ class CrossValidationActor(FsmActor):
         step = fold_step(self.algorithm.index, self.validation.index, fold.index)
         child = InteractiveActor.start(
             self.services, plan, self.experiment.experiment_id, step, fold.index,
-            self.actor_ref,
+            self.actor_ref, resumed=self.experiment.resumed,
         )
         tell_quietly(child, Start())
         self._folds[fold.index] = child

@@ -60,6 +60,7 @@ class InteractiveActor(FsmActor):
         fold_step: str,
         fold: int,
         parent: pykka.ActorRef,
+        resumed: bool = False,
     ) -> None:
         super().__init__()
         self.services = services
@@ -68,6 +69,8 @@ class InteractiveActor(FsmActor):
         self.fold_step = fold_step
         self.fold = fold
         self.parent = parent
+        # Its experiment was started again: its train and test may have run already.
+        self.resumed = resumed
         self.volume = volume_path(services.config.volumes_dir, derived_id(experiment_id, fold_step))
         self._job: pykka.ActorRef | None = None
         self._fit_time_s: float | None = None
@@ -77,7 +80,7 @@ class InteractiveActor(FsmActor):
         # Created by Woken under its root; exists already when an experiment resumes.
         self.volume.mkdir(mode=0o770, parents=True, exist_ok=True)
         train_id = self._job_id("train")
-        reuse_train = (self.volume / MODEL_DIR).is_dir() and (
+        reuse_train = self.resumed and (self.volume / MODEL_DIR).is_dir() and (
             stored_success(self.services, train_id, self.volume) is not None
         )
         self._job = self._start("train", reuse=reuse_train)
@@ -90,7 +93,7 @@ class InteractiveActor(FsmActor):
             return self._report(None, f"train failed: {ended.result.error}")
         self._fit_time_s = ended.duration_s
         # On the host that trained: its model is in the volume there.
-        self._job = self._start("test", reuse=True, pin_to_host=ended.host)
+        self._job = self._start("test", reuse=self.resumed, pin_to_host=ended.host)
         return InteractiveState.TESTING
 
     @on(InteractiveState.TESTING, message=JobEnded)
@@ -132,7 +135,8 @@ class InteractiveActor(FsmActor):
         return start_job(
             self.services, self.plan, self._job_id(command), self.volume, self.actor_ref,
             command=command, experiment_id=self.experiment_id,
-            step=command_step(self.fold_step, command), reuse=reuse, pin_to_host=pin_to_host,
+            step=command_step(self.fold_step, command), reuse=reuse,
+            planned=not self.resumed, pin_to_host=pin_to_host,
         )
 
     def _report(self, predictions: list[Any] | None, error: str | None) -> InteractiveState:

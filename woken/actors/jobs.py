@@ -39,12 +39,15 @@ def start_job(
     experiment_id: str | None = None,
     step: str | None = None,
     reuse: bool = True,
+    planned: bool = False,
     pin_to_host: str | None = None,
 ) -> pykka.ActorRef | None:
     """Run the job under a coordinator that tells `reply_to` its `JobEnded`.
 
     With `reuse`, a job that already succeeded is not run again: its stored
     outcome is told at once and no coordinator is started (None is returned).
+    `planned`: its row is in woken-db already, pending (a new experiment writes all its
+    jobs' rows with itself): only its state is written when it is submitted.
     `pin_to_host`: the job must run where another did (the test of a pair, where its
     train ran); backends with one host ignore it.
     """
@@ -57,5 +60,5 @@ def start_job(
         services, plan, job_id, volume, lambda ended: tell_quietly(reply_to, ended),
         command=command, experiment_id=experiment_id, step=step, pin_to_host=pin_to_host,
     )
-    coordinator.tell(StartJob())
+    coordinator.tell(StartJob(stored=JobState.PENDING if planned else None))
     return coordinator

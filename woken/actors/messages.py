@@ -14,11 +14,13 @@ from woken.storage.database import StoredResult
 class StartJob:
     """Persist, submit and watch the coordinator's job.
 
-    ``stored``: the caller already wrote the job's row, queued (a single job's row is
-    written before its answer); the coordinator does not write it again.
+    ``stored``: the state of the job's row if the caller already wrote it. None: there
+    is none, the coordinator writes it, queued. QUEUED: a single job's row, written
+    before its answer; nothing is written again. PENDING: a new experiment's job,
+    written with the experiment's plan; only its state is changed to queued.
     """
 
-    stored: bool = False
+    stored: JobState | None = None
 
 
 @dataclass(frozen=True)

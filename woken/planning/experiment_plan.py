@@ -95,6 +95,9 @@ class ExperimentPlan:
     request: dict[str, Any]
     # The 2019 fields of its result (provenance, feedback, the query as understood).
     context: ResultContext | None = None
+    # Started again after a restart: some of its jobs may have run already, and their
+    # stored results are reused. A new experiment's jobs are the rows just written with it.
+    resumed: bool = False
 
     @property
     def problem_type(self) -> ProblemType:

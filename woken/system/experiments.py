@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 from typing import Any
@@ -123,7 +124,8 @@ def resume_experiment(services: Services, experiment: Experiment) -> bool:
     """
     try:
         query = load_body(ExperimentSchema(), experiment.request)
-        plan = plan_experiment(services, query, experiment.id, experiment.seed)
+        plan = dataclasses.replace(
+            plan_experiment(services, query, experiment.id, experiment.seed), resumed=True)
     except WokenError as error:
         reason = f"could not resume the experiment: {error}"
         log.warning("experiment %s: %s", experiment.id, reason)

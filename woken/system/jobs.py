@@ -74,7 +74,7 @@ def run_planned(
     # Written before the answer: the job's Location can be read as soon as it is given.
     # The row is the actor's, made here from the same arguments (no round trip to its thread).
     services.woken_db.add_job(CoordinatorActor.row_of(services, plan, job_id, volume))
-    coordinator.tell(StartJob(stored=True))
+    coordinator.tell(StartJob(stored=JobState.QUEUED))
     return plan, job_id
 
 

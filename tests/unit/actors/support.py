@@ -17,6 +17,8 @@ from tests.support.stub_backend import StubBackend
 from woken.actors.running import RunningExperiments
 from woken.actors.steps import derived_id
 from woken.actors.validation_pool import ValidationPool
+from woken.algorithms.common.volume import FOLDS_FILE, read_json
+from woken.backends.base import JobSpec
 from woken.catalogue.registry import AlgorithmSpec
 from woken.config import Config
 from woken.features.selection import SelectedData
@@ -24,6 +26,7 @@ from woken.features.variables import VariableMeta
 from woken.planning.experiment_plan import AlgorithmPlan, ExperimentPlan, ValidationPlan
 from woken.planning.job_plan import JobPlan
 from woken.storage.database import WokenDatabase
+from woken.system.experiments import persist_experiment
 from woken.validation.folds import make_folds
 
 # Every wait of a test ends: an answer comes within this, or the test fails.
@@ -145,6 +148,28 @@ def experiment_plan(*algorithms: AlgorithmPlan, experiment_id: str | None = None
         experiment_id=experiment_id or str(uuid.uuid4()), seed=7, target=TARGET,
         algorithms=list(algorithms), request={"algorithms": [a.code for a in algorithms]},
     )
+
+
+def persisted(context: StubContext, plan: ExperimentPlan) -> ExperimentPlan:
+    """The plan with its experiment's and jobs' rows in woken-db, as `submit_experiment`
+    writes them before an actor starts (once: a restarted test finds them there)."""
+    if context.woken_db.get_experiment(plan.experiment_id) is None:
+        persist_experiment(context, plan)  # type: ignore[arg-type]
+    return plan
+
+
+def resumed(plan: ExperimentPlan) -> ExperimentPlan:
+    """The plan as `resume_experiment` makes it after a restart: stored jobs are reused."""
+    return replace(plan, resumed=True)
+
+
+def batch_result(spec: JobSpec) -> dict[str, Any]:
+    """What `cross_validate` writes: the model, and 4.0 predicted for each held-out row."""
+    folds = read_json(spec.volume / FOLDS_FILE)["validations"][0]["fold_of_row"]
+    return {"model": {"type": "model", "weights": [2.0]}, "validations": [{"index": 0, "folds": [
+        {"fold": f, "predictions": [4.0] * folds.count(f), "fit_time_s": 0.1 * (f + 1)}
+        for f in sorted(set(folds))
+    ]}]}
 
 
 def job_id_of(plan: ExperimentPlan, step: str) -> str:

@@ -14,8 +14,11 @@ from tests.unit.actors.support import (
     StubContext,
     algorithm_plan,
     algorithm_spec,
+    batch_result,
     experiment_plan,
     job_id_of,
+    persisted,
+    resumed,
 )
 from woken.actors.algorithm import AlgorithmActor
 from woken.actors.messages import AlgorithmCompleted, Cancel, Start
@@ -26,7 +29,7 @@ from woken.planning.experiment_plan import ExperimentPlan
 
 
 def start_algorithm(context: StubContext, plan: ExperimentPlan, inbox: Inbox) -> pykka.ActorRef:
-    actor = AlgorithmActor.start(context, plan, plan.algorithms[0], inbox.ref)
+    actor = AlgorithmActor.start(context, persisted(context, plan), plan.algorithms[0], inbox.ref)
     actor.tell(Start())
     return actor
 
@@ -115,7 +118,7 @@ def test_a_resumed_algorithm_reuses_its_stored_model(
     assert inbox.only().entry["error"] is None
 
     restarted = context.restarted()
-    start_algorithm(restarted, plan, inbox)
+    start_algorithm(restarted, resumed(plan), inbox)
     entry = inbox.only().entry
     assert entry["data"]["weights"] == [1.0] and entry["error"] is None
     assert restarted.backend.submitted == []
@@ -125,19 +128,10 @@ def _batched(spec: AlgorithmSpec, k: int = 2) -> ExperimentPlan:
     return experiment_plan(dataclasses.replace(algorithm_plan(spec, k=k), batched=True))
 
 
-def _batch_result(spec: JobSpec) -> dict[str, Any]:
-    """What `cross_validate` writes: the model, and 4.0 predicted for each held-out row."""
-    folds = read_json(spec.volume / FOLDS_FILE)["validations"][0]["fold_of_row"]
-    return {"model": {"type": "model", "weights": [2.0]}, "validations": [{"index": 0, "folds": [
-        {"fold": f, "predictions": [4.0] * folds.count(f), "fit_time_s": 0.1 * (f + 1)}
-        for f in sorted(set(folds))
-    ]}]}
-
-
 def test_a_batched_algorithm_runs_one_job_scored_as_its_folds(
     context: StubContext, spec: AlgorithmSpec, inbox: Inbox
 ) -> None:
-    context.backend.script(Succeed(data=_batch_result), command="cross_validate")
+    context.backend.script(Succeed(data=batch_result), command="cross_validate")
     plan = _batched(spec)
     start_algorithm(context, plan, inbox)
 
@@ -168,7 +162,7 @@ def test_a_fold_the_batch_reports_failed_fails_the_validation(
     context: StubContext, spec: AlgorithmSpec, inbox: Inbox
 ) -> None:
     def one_fold_failed(job: JobSpec) -> dict[str, Any]:
-        data = _batch_result(job)
+        data = batch_result(job)
         data["validations"][0]["folds"][1] = {"fold": 1, "error": "k is too large"}
         return data
 

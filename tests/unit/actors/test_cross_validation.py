@@ -14,6 +14,8 @@ from tests.unit.actors.support import (
     algorithm_plan,
     experiment_plan,
     job_id_of,
+    persisted,
+    resumed,
     wait_until,
 )
 from woken.actors import cross_validation as cross_validation_module
@@ -45,7 +47,7 @@ def start_validation(
 ) -> pykka.ActorRef:
     algorithm = plan.algorithms[0]
     actor = CrossValidationActor.start(
-        context, plan, algorithm, algorithm.validations[0], inbox.ref
+        context, persisted(context, plan), algorithm, algorithm.validations[0], inbox.ref
     )
     actor.tell(Start())
     return actor
@@ -166,7 +168,7 @@ def test_a_resumed_validation_reuses_every_stored_fold(
     first = inbox.only().entry
 
     restarted = context.restarted()
-    start_validation(restarted, plan, inbox)
+    start_validation(restarted, resumed(plan), inbox)
     again = inbox.only().entry
     assert restarted.backend.submitted == []
     assert again["data"]["average"] == first["data"]["average"]

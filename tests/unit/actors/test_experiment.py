@@ -9,6 +9,7 @@ from typing import Any
 
 import pykka
 import pytest
+from sqlalchemy import select
 
 from tests.support.stub_backend import Fail, Hang, Succeed, predictions
 from tests.unit.actors.support import (
@@ -16,16 +17,19 @@ from tests.unit.actors.support import (
     StubContext,
     algorithm_plan,
     algorithm_spec,
+    batch_result,
     experiment_plan,
     job_id_of,
+    resumed,
     stopped,
     wait_until,
 )
 from woken.actors import experiment as experiment_module
 from woken.actors.experiment import ExperimentActor
 from woken.actors.messages import AlgorithmCompleted, Cancel, Start
-from woken.catalogue.registry import AlgorithmSpec
+from woken.catalogue.registry import BATCHED_COMMAND, AlgorithmSpec
 from woken.planning.experiment_plan import ExperimentPlan
+from woken.storage.tables import Job
 from woken.system.experiments import persist_experiment
 
 
@@ -207,8 +211,72 @@ def test_a_resumed_experiment_reuses_every_stored_job(
     first = inbox.only()
 
     restarted = context.restarted()
-    start_experiment(restarted, two_algorithms, inbox)
+    start_experiment(restarted, resumed(two_algorithms), inbox)
     again = inbox.only()
     assert restarted.backend.submitted == []
     assert [e["data"] for e in again["data"]] == [e["data"] for e in first["data"]]
     assert again["data"][0]["jobId"] == job_id_of(two_algorithms, "a0.model")
+
+
+def _job_rows(context: StubContext, experiment_id: str) -> dict[str, dict[str, Any]]:
+    """Every job row of the experiment, as the values of its columns."""
+    with context.woken_db.session() as session:
+        jobs = session.scalars(select(Job).where(Job.experiment_id == experiment_id)).all()
+        return {job.id: {c.key: getattr(job, c.key) for c in Job.__table__.columns}
+                for job in jobs}
+
+
+@pytest.fixture
+def batched_and_folded(context: StubContext, spec: AlgorithmSpec) -> ExperimentPlan:
+    """One algorithm batched (one job), one with a train/test pair per fold."""
+    batched = dataclasses.replace(algorithm_plan(spec, 0, k=2), batched=True)
+    plan = experiment_plan(batched, algorithm_plan(spec, 1, k=2))
+    persist_experiment(context, plan)  # type: ignore[arg-type]
+    return plan
+
+
+def test_a_new_experiment_writes_each_job_row_once_and_looks_up_none(
+    context: StubContext, batched_and_folded: ExperimentPlan, inbox: Inbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its jobs' rows were written with it, pending: each start only marks its row queued."""
+    calls: list[tuple[str, Any]] = []
+    for name in ("add_job", "get_job", "set_job_state"):
+        method = getattr(context.woken_db, name)
+        monkeypatch.setattr(context.woken_db, name, lambda *a, _m=method, _n=name, **k: (
+            calls.append((_n, a[1] if len(a) > 1 else None)) or _m(*a, **k)))
+    context.backend.script(Succeed(data={"weights": [2.0]}), command="compute")
+    context.backend.script(Succeed(data=predictions(1.0)), command="test")
+    context.backend.script(Succeed(data=batch_result), command=BATCHED_COMMAND)
+    start_experiment(context, batched_and_folded, inbox)
+
+    assert [e["error"] for e in inbox.only()["data"]] == [None, None]
+    rows = _job_rows(context, batched_and_folded.experiment_id)
+    assert len(rows) == 1 + 1 + 2 * 2 and {r["state"] for r in rows.values()} == {"succeeded"}
+    assert [name for name, _ in calls if name != "set_job_state"] == []
+    queued = [state for name, state in calls if name == "set_job_state" and state == "queued"]
+    assert len(queued) == len(rows)
+
+
+def test_the_rows_a_new_experiment_writes_first_are_those_its_coordinators_would_write(
+    context: StubContext, batched_and_folded: ExperimentPlan, inbox: Inbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Why a new experiment's coordinators only mark their rows queued: they hold the rest."""
+    planned = _job_rows(context, batched_and_folded.experiment_id)
+    written: list[Job] = []
+    add_job = context.woken_db.add_job
+    monkeypatch.setattr(context.woken_db, "add_job",
+                        lambda job: written.append(job) or add_job(job))
+    context.backend.script(Succeed(data={"weights": [2.0]}), command="compute")
+    context.backend.script(Succeed(data=predictions(1.0)), command="test")
+    context.backend.script(Succeed(data=batch_result), command=BATCHED_COMMAND)
+    # A resumed run writes every job's row again, as the coordinator makes it.
+    start_experiment(context, resumed(batched_and_folded), inbox)
+    inbox.only()
+
+    assert sorted(job.id for job in written) == sorted(planned)
+    for job in written:
+        given = {key: value for key, value in vars(job).items() if not key.startswith("_")}
+        assert given.pop("state") == "queued" and planned[job.id]["state"] == "pending"
+        assert given == {key: planned[job.id][key] for key in given}, job.step

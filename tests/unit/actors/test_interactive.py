@@ -8,7 +8,14 @@ import shutil
 import pykka
 
 from tests.support.stub_backend import Fail, Hang, Succeed, predictions
-from tests.unit.actors.support import Inbox, StubContext, algorithm_plan, experiment_plan
+from tests.unit.actors.support import (
+    Inbox,
+    StubContext,
+    algorithm_plan,
+    experiment_plan,
+    persisted,
+    resumed,
+)
 from woken.actors.interactive import InteractiveActor
 from woken.actors.messages import Cancel, FoldPredicted, Start
 from woken.actors.steps import command_step, derived_id
@@ -25,7 +32,9 @@ def start_fold(
     algorithm = plan.algorithms[0]
     fold = algorithm.validations[0].folds[1]
     job, _truth = plan.fold_job(algorithm, fold)
-    actor = InteractiveActor.start(context, job, plan.experiment_id, FOLD_STEP, 1, inbox.ref)
+    persisted(context, plan)
+    actor = InteractiveActor.start(context, job, plan.experiment_id, FOLD_STEP, 1, inbox.ref,
+                                   resumed=plan.resumed)
     actor.tell(Start())
     return actor, len(fold.test_rows)
 
@@ -138,7 +147,7 @@ def test_a_resumed_fold_reuses_its_stored_train(
 
     restarted = context.restarted()
     restarted.backend.script(Succeed(data=predictions(5.0)), command="test")
-    _, n_test = start_fold(restarted, plan, inbox)
+    _, n_test = start_fold(restarted, resumed(plan), inbox)
     answer = inbox.only()
     assert answer.predictions == [5.0] * n_test and answer.error is None
     assert [s.command for s in restarted.backend.submitted] == ["test"]
@@ -156,6 +165,6 @@ def test_a_stored_train_without_its_model_runs_again(
 
     restarted = context.restarted()
     restarted.backend.script(Succeed(data=predictions(5.0)), command="test")
-    start_fold(restarted, plan, inbox)
+    start_fold(restarted, resumed(plan), inbox)
     assert inbox.only().error is None
     assert [s.command for s in restarted.backend.submitted] == ["train", "test"]
