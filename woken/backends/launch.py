@@ -41,13 +41,14 @@ SEND_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 5.0
 LOG_TAIL_CHARS = 600
 
-# The fork server's allocator: glibc's malloc with transparent huge pages instead of
-# CPython's own small-object arenas. Each fork copies the page tables of the server's
-# heap (numpy, scipy and scikit-learn loaded, about 160 MB), and with 2 MiB pages there
-# are far fewer entries to copy: on the 2-core test machine the fork and exit of an
-# empty child fell from 17-25 ms to about 8.5 ms, a knn `test` job from 36-41 ms to
-# 31 ms. A job's own subprocesses do not inherit it (a job gets its own environment).
-FORK_SERVER_ALLOCATOR = {"PYTHONMALLOC": "malloc", "GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"}
+# The fork server's allocator: CPython's own for Python's objects, and glibc's malloc on
+# transparent huge pages for the large blocks CPython hands it (numpy's arrays).
+# Measured by what a job costs (benchmarks/fork_allocator.py): with glibc's malloc for
+# every object (PYTHONMALLOC=malloc) an empty child's fork and exit were cheaper, but a
+# job wrote to about twice as many pages of the heap it shares with the server (each a
+# copy-on-write fault), and P1's batched jobs took about 20 % longer. A job's own
+# subprocesses do not inherit it (a job gets its own environment).
+FORK_SERVER_ALLOCATOR = {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"}
 
 
 def fork_server_environment(root: Path) -> dict[str, str]:
