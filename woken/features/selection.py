@@ -9,6 +9,7 @@ splits depend on that order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -124,22 +125,57 @@ def to_rows(
     row is dropped like a NULL one, and JSON never sees it. With ``keep_missing`` every
     missing value (NULL or NaN) stays in its row as None, except in ``required`` columns.
     """
-    converters = [_converter(meta) for meta in metas]
-    # Only a real column's values are floats (the others convert to int or str).
-    reals = [i for i, convert in enumerate(converters) if convert is float]
-    must_have = {i for i, meta in enumerate(metas) if meta.code in required}
-    rows = []
-    # Every row fetched at once, and NaN found as the value not equal to itself: the
-    # per-value function calls took most of a 569-row selection's 10 ms.
-    for raw in result.all():
-        row = [None if value is None else convert(value)
-               for convert, value in zip(converters, raw, strict=True)]
-        nan = [i for i in reals if row[i] != row[i]]
-        if not nan:
-            rows.append(row)
-        elif keep_missing and must_have.isdisjoint(nan):
-            rows.append([None if i in nan else value for i, value in enumerate(row)])
-    return rows
+    fetched = result.all()
+    if not fetched:
+        return []
+    # Column by column: a column the driver already gave in the right type (a real
+    # column's floats) is kept as it is, and rows are rebuilt by C-level transposes.
+    # Converting and checking value by value took 30 ms of 5,000 x 21 rows.
+    by_column = zip(*fetched, strict=True)
+    columns = [_converted(meta, values)
+               for meta, values in zip(metas, by_column, strict=True)]
+    rows = [list(row) for row in zip(*columns, strict=True)]
+    nan_rows = {
+        number for meta, values in zip(metas, columns, strict=True) if meta.type == "real"
+        for number in _nan_positions(values)
+    }
+    if not nan_rows:
+        return rows
+    if not keep_missing:
+        return [row for number, row in enumerate(rows) if number not in nan_rows]
+    required_reals = [i for i, meta in enumerate(metas)
+                      if meta.type == "real" and meta.code in required]
+    kept = []
+    for number, row in enumerate(rows):
+        if number in nan_rows:
+            if any(row[i] != row[i] for i in required_reals):
+                continue
+            row = [None if value != value else value for value in row]
+        kept.append(row)
+    return kept
+
+
+def _converted(meta: VariableMeta, values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """One column's values in the type of its metadata (None stays None)."""
+    convert = _converter(meta)
+    if set(map(type, values)) <= {convert, type(None)}:
+        return values
+    return tuple(None if value is None else convert(value) for value in values)
+
+
+def _nan_positions(values: tuple[Any, ...]) -> list[int]:
+    """Where a real column holds NaN (the value not equal to itself; None is not NaN).
+
+    A sum is NaN only if a term is (or infinities cancel): the values are compared one
+    by one only then, or when a NULL stops the sum. The sum runs at C speed.
+    """
+    try:
+        total = sum(values)
+    except TypeError:  # a None
+        total = math.nan
+    if total == total:
+        return []
+    return [number for number, value in enumerate(values) if value != value]
 
 
 def _converter(meta: VariableMeta) -> Callable[[Any], Any]:
