@@ -56,6 +56,7 @@ from woken.errors import WorkInterrupted
 from woken.planning.job_plan import JobPlan
 from woken.states import JobState
 from woken.storage.database import ResultRow, StoredResult
+from woken.storage.fencing import lease_owner
 from woken.storage.leases import lease_expiry
 from woken.storage.tables import Job, utc_now
 
@@ -108,6 +109,8 @@ class CoordinatorActor(FsmActor):
         self.experiment_id = experiment_id
         self.step = step
         self.pin_to_host = pin_to_host
+        # Whose lease covers the job: given with each write of its state.
+        self.lease_owner = lease_owner(job_id, experiment_id)
         self._running_since: float | None = None
         # When the backend was first seen running it; None once written into woken-db.
         self._started_at: datetime | None = None
@@ -155,7 +158,8 @@ class CoordinatorActor(FsmActor):
             self.services.woken_db.add_job(self.queued_row())
         elif message.stored is JobState.PENDING:
             # The row is the one `queued_row` would write, but for its state.
-            self.services.woken_db.set_job_state(self.job_id, JobState.QUEUED)
+            self.services.woken_db.set_job_state(self.job_id, JobState.QUEUED,
+                                                 owner=self.lease_owner)
         if self.command != "test":  # `test` runs on the volume its `train` filled
             write_inputs(self.volume, self.plan, self.job_id)
         self.services.backend.submit(JobSpec(
@@ -189,7 +193,8 @@ class CoordinatorActor(FsmActor):
     @on(CoordinatorState.RUNNING, message=RecordRunning)
     def record_running(self, _: RecordRunning) -> None:
         started_at, self._started_at = self._started_at, None
-        self.services.woken_db.set_job_state(self.job_id, JobState.RUNNING, started_at=started_at)
+        self.services.woken_db.set_job_state(self.job_id, JobState.RUNNING, started_at=started_at,
+                                             owner=self.lease_owner)
 
     @on(CoordinatorState.QUEUED, CoordinatorState.RUNNING, message=StateTimeout)
     def give_up(self, timeout: StateTimeout) -> CoordinatorState:
@@ -280,11 +285,12 @@ class CoordinatorActor(FsmActor):
             # The result and the job's final state in one transaction.
             result = db.finish_job(self.job_id, state, collected, exit_code=status.exit_code,
                                    message=collected.error, host=status.host,
-                                   started_at=self._started_at)
+                                   started_at=self._started_at, owner=self.lease_owner)
         else:
             result = collected
             db.set_job_state(self.job_id, state, exit_code=status.exit_code,
-                             message=result.error, host=status.host, started_at=self._started_at)
+                             message=result.error, host=status.host, started_at=self._started_at,
+                             owner=self.lease_owner)
         # The backend's own figure when it has one: a short job may end between two polls.
         duration = status.runtime_s
         if duration is None and self._running_since is not None:

@@ -21,6 +21,7 @@ from woken.algorithms.common import json_text
 from woken.errors import WokenDbUnavailable
 from woken.shapes import mime_type
 from woken.states import ExperimentState, JobState
+from woken.storage.checkpoints import WalCheckpointer
 from woken.storage.fencing import OWNED, Fences, Owned, fenced_row, lease_owner
 from woken.storage.tables import Experiment, Job, JobResult, utc_now
 from woken.storage.urls import engine_url
@@ -116,6 +117,10 @@ class WokenDatabase:
         self.url = url
         self.engine = create_database_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite's log is copied back beside the writers, not in one of their commits.
+        self._checkpointer = (
+            WalCheckpointer(self.engine) if self.engine.dialect.name == "sqlite" else None
+        )
         # The fencing tokens of the experiments and single jobs this process owns: every
         # write for one of them is refused once another instance claimed it since.
         self.fences = Fences()
@@ -141,6 +146,8 @@ class WokenDatabase:
             raise
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         self.engine.dispose()
 
     # Jobs
@@ -167,10 +174,17 @@ class WokenDatabase:
         message: str | None = None,
         host: str | None = None,
         started_at: datetime | None = None,
+        owner: tuple[Owned, str] | None = None,
     ) -> None:
-        """Write the job's state; ``started_at``: when it started, if not written yet."""
+        """Write the job's state; ``started_at``: when it started, if not written yet.
+
+        ``owner``: whose lease covers the job (`fencing.lease_owner`), if the caller knows
+        it. It spares reading it, and a write that fails because woken-db does not answer
+        then stops that owner's work here (`Fences.interrupt`) even if it failed first.
+        """
         with self._transaction() as session:
-            self._update_job(session, job_id, state, exit_code, message, host, started_at)
+            self._update_job(session, job_id, state, exit_code, message, host, started_at,
+                             owner)
 
     def finish_job(
         self,
@@ -182,11 +196,16 @@ class WokenDatabase:
         message: str | None = None,
         host: str | None = None,
         started_at: datetime | None = None,
+        owner: tuple[Owned, str] | None = None,
     ) -> StoredResult:
-        """Store a job's result and its final state in one transaction (one commit per job end)."""
+        """Store a job's result and its final state in one transaction (one commit per job end).
+
+        ``owner``: as for `set_job_state`.
+        """
         row = result.row()
         with self._transaction() as session:
-            self._update_job(session, job_id, state, exit_code, message, host, started_at)
+            self._update_job(session, job_id, state, exit_code, message, host, started_at,
+                             owner)
             _upsert(session, row)
         # The data as given (JSON values), not its text decoded again.
         return _decoded(row, result.data)
@@ -334,20 +353,25 @@ class WokenDatabase:
         message: str | None,
         host: str | None,
         started_at: datetime | None = None,
+        owner: tuple[Owned, str] | None = None,
     ) -> None:
         """One UPDATE of the job's row (its lease checked first); KeyError if there is none.
 
         The row is not loaded: its request and context (JSON) would be decoded for nothing.
+        ``owner``: whose lease covers it, read from its row if not given.
         """
-        owner = _lease_owner_of(session, job_id)
         if owner is None:
-            raise KeyError(job_id)
+            owner = _lease_owner_of(session, job_id)
+            if owner is None:
+                raise KeyError(job_id)
         self.fences.check(session, *owner)
-        session.execute(
+        updated = session.execute(
             update(Job).where(Job.id == job_id)
             .values(_state_values(state, exit_code, message, host, started_at))
             .execution_options(synchronize_session=False)
         )
+        if not getattr(updated, "rowcount", 0):
+            raise KeyError(job_id)
 
 
 @dataclass(frozen=True)

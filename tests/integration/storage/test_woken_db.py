@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
+from woken.errors import WokenDbUnavailable, WorkInterrupted
 from woken.states import JobState
 from woken.storage.database import WokenDatabase
 from woken.storage.leases import Claim, Leases, lease_expiry
@@ -123,3 +125,39 @@ def test_single_jobs_have_leases_and_experiments_jobs_follow_their_experiment(
     b = Leases(woken_db, "node-b", 60)
     assert [job.id for job in b.orphaned_jobs(Claim())] == ["s1"]
     assert b.claim_job("s1", Claim()) and not b.claim_job("s1", Claim())
+
+
+def test_a_state_write_that_cannot_reach_woken_db_stops_its_experiment_here(
+    tmp_path: Path,
+) -> None:
+    """Given its owner, the first write of a job that fails interrupts the experiment's copy.
+
+    (Read from the row instead, the owner was what failed first: nothing was interrupted,
+    and the experiment went on with jobs it could no longer record.)
+    """
+    folder = tmp_path / "db"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'woken.db'}"
+    upgrade_to_head(url)
+    woken_db = WokenDatabase(url)
+    try:
+        woken_db.add_experiment(
+            Experiment(id="e1", state="running", node="node-a", request={}, seed=1),
+            [pending_job("j1", Path("/v"), "e1")],
+        )
+        woken_db.engine.dispose()
+        folder.rename(tmp_path / "away")  # no connection can open it
+        with pytest.raises(WokenDbUnavailable):
+            woken_db.set_job_state("j1", JobState.QUEUED, owner=(Experiment, "e1"))
+        (tmp_path / "away").rename(folder)
+        with pytest.raises(WorkInterrupted):
+            woken_db.set_job_state("j1", JobState.QUEUED, owner=(Experiment, "e1"))
+    finally:
+        woken_db.dispose()
+
+
+def test_a_state_write_of_a_job_without_a_row_is_a_key_error(woken_db: WokenDatabase) -> None:
+    with pytest.raises(KeyError):
+        woken_db.set_job_state("nowhere", JobState.QUEUED, owner=(Job, "nowhere"))
+    with pytest.raises(KeyError):
+        woken_db.set_job_state("nowhere", JobState.QUEUED)
