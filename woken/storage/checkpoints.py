@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 INTERVAL_S = 0.5
 # How long `close` waits for a checkpoint under way.
 CLOSE_TIMEOUT_S = 10.0
+# How long the idle thread sleeps between two looks (`close` and commits wake it).
+IDLE_WAIT_S = 60.0
 
 
 class WalCheckpointer:
@@ -66,7 +68,7 @@ class WalCheckpointer:
 
     def _run(self) -> None:
         while not self._closing.is_set():
-            if not self._committed.wait(timeout=self._interval_s):
+            if not self._committed.wait(timeout=IDLE_WAIT_S) or self._closing.is_set():
                 continue
             # Let the commits of the moment pile up: one copy for all of them.
             self._closing.wait(timeout=self._interval_s)
@@ -86,6 +88,7 @@ class WalCheckpointer:
         """End the thread, then checkpoint what the last commits left in the log."""
         with self._lock:
             self._closing.set()
+            self._committed.set()  # wakes the thread, which sees it is closing
             thread = self._thread
         event.remove(self._engine, "commit", self._on_commit)
         if thread is None:
