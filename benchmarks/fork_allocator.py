@@ -36,12 +36,21 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.perf_suite import SEED, K, breast_cancer, fork_floor, uptime  # noqa: E402
-from tests.unit.algorithms.volumes import iris, nominal, real, write_volume  # noqa: E402
+from benchmarks.job_startup import knn_job  # noqa: E402
+from benchmarks.perf_suite import (  # noqa: E402
+    SEED,
+    K,
+    breast_cancer,
+    cpu_times,
+    fork_floor,
+    uptime,
+)
+from tests.unit.algorithms.volumes import nominal, real, write_volume  # noqa: E402
 from woken.algorithms.common.volume import FOLDS_FILE, write_json_atomically  # noqa: E402
 from woken.backends import launch  # noqa: E402
 from woken.backends.job_process import base_environment  # noqa: E402
 from woken.backends.launch import ForkServer  # noqa: E402
+from woken.planning.experiment_plan import fold_of_row  # noqa: E402
 from woken.validation.folds import make_folds  # noqa: E402
 
 HUGE_PAGES = {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"}
@@ -55,12 +64,9 @@ WAIT_S = 60.0
 
 
 def cpu_of_server(pid: int) -> tuple[float, float]:
-    """(its own CPU seconds, its reaped children's) from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    # After the command's ")": utime, stime, cutime, cstime are fields 14-17 of stat(5).
-    utime, stime, cutime, cstime = (int(fields[n - 3]) for n in (14, 15, 16, 17))
-    return (utime + stime) / tick, (cutime + cstime) / tick
+    """(its own CPU seconds, its reaped children's)."""
+    utime, stime, cutime, cstime = cpu_times(pid)
+    return utime + stime, cutime + cstime
 
 
 class Server:
@@ -106,9 +112,7 @@ class Server:
 
 
 def knn_compute_volume(directory: Path) -> Path:
-    target, features = iris()
-    return write_volume(directory, algorithm="knn", variables=[target], covariables=features,
-                        parameters={"k": "5"})
+    return knn_job(directory.parent, directory.name).volume
 
 
 def cross_validate_volume(directory: Path, algorithm: str, parameters: dict[str, str]) -> Path:
@@ -117,12 +121,9 @@ def cross_validate_volume(directory: Path, algorithm: str, parameters: dict[str,
     volume = write_volume(directory, algorithm=algorithm,
                           variables=[nominal("diagnosis", list(y))], covariables=features,
                           parameters=parameters)
-    fold_of_row = [0] * len(y)
-    for fold in make_folds(len(y), K, SEED, list(y)):
-        for row in fold.test_rows:
-            fold_of_row[row] = fold.index
+    folds = make_folds(len(y), K, SEED, list(y))
     write_json_atomically(volume / FOLDS_FILE, {"validations": [
-        {"index": 0, "k": K, "fold_of_row": fold_of_row}]})
+        {"index": 0, "k": K, "fold_of_row": fold_of_row(folds)}]})
     return volume
 
 

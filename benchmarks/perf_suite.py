@@ -367,11 +367,19 @@ def fork_floor(n: int, environment: dict[str, str] | None = None) -> list[float]
     return [float(t) for t in output.stdout.split()]
 
 
-def tree_cpu_s(pid: int) -> float:
-    """CPU seconds used by a process and its descendants, the reaped ones included."""
+def cpu_times(pid: int) -> list[float]:
+    """A process's CPU seconds from /proc/<pid>/stat: utime, stime, cutime, cstime.
+
+    (cutime and cstime: its reaped children's.)
+    """
     tick = os.sysconf("SC_CLK_TCK")
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    total = sum(int(value) for value in fields[11:15]) / tick  # utime stime cutime cstime
+    return [int(value) / tick for value in fields[11:15]]
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds used by a process and its descendants, the reaped ones included."""
+    total = sum(cpu_times(pid))
     for task in Path(f"/proc/{pid}/task").iterdir():
         for child in (task / "children").read_text().split():
             total += tree_cpu_s(int(child))
@@ -380,19 +388,13 @@ def tree_cpu_s(pid: int) -> float:
 
 def process_cpu(woken_pid: int) -> dict[str, float]:
     """CPU seconds so far of Woken's process, of its fork server and of the server's reaped jobs."""
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def times(pid: int) -> list[float]:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return [int(value) / tick for value in fields[11:15]]  # utime stime cutime cstime
-
-    woken = times(woken_pid)
+    woken = cpu_times(woken_pid)
     figures = {"Woken": woken[0] + woken[1]}
     servers = [child for task in Path(f"/proc/{woken_pid}/task").iterdir()
                for child in map(int, (task / "children").read_text().split())
                if b"fork_server" in Path(f"/proc/{child}/cmdline").read_bytes()]
     if servers:
-        server = times(servers[0])
+        server = cpu_times(servers[0])
         figures["fork server"] = server[0] + server[1]
         figures["jobs"] = server[2] + server[3]
     return figures
