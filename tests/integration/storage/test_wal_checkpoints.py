@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from tests.support.waiting import wait_until
 from woken.storage.checkpoints import WalCheckpointer
 from woken.storage.database import WokenDatabase, create_database_engine
 
 # Past SQLite's default automatic checkpoint (1,000 pages of 4 KiB).
 LARGE = "x" * 6_000_000
 WAIT_S = 15.0
-
-
-def wait_until(predicate: Callable[[], bool], timeout_s: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, "not true in time"
-        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -58,7 +51,7 @@ def test_a_large_commit_leaves_the_log_and_the_thread_copies_it_back(
         database, log = sizes(tmp_path)
         # The commit returned before any copy: the rows are in the log only.
         assert log > len(LARGE) and database < len(LARGE)
-        wait_until(lambda: checkpointer.checkpoints >= 1)
+        wait_until(lambda: checkpointer.checkpoints >= 1, WAIT_S)
         assert sizes(tmp_path)[0] > len(LARGE)
     finally:
         checkpointer.close()
@@ -88,7 +81,7 @@ def test_woken_db_on_sqlite_checkpoints_beside_its_writers(tmp_path: Path) -> No
     try:
         write_large(woken_db.engine)
         assert sizes(tmp_path)[0] < len(LARGE)
-        wait_until(lambda: sizes(tmp_path)[0] > len(LARGE))
+        wait_until(lambda: sizes(tmp_path)[0] > len(LARGE), WAIT_S)
     finally:
         woken_db.dispose()
     assert not any(t.is_alive() for t in checkpoint_threads())

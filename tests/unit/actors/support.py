@@ -4,9 +4,7 @@ database, and an inbox that stands for a parent actor or a reply callback."""
 from __future__ import annotations
 
 import queue
-import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 import pykka
 
 from tests.support.stub_backend import StubBackend
+from tests.support.waiting import WAIT_S
 from woken.actors.running import RunningExperiments
 from woken.actors.steps import derived_id
 from woken.actors.validation_pool import ValidationPool
@@ -29,8 +28,6 @@ from woken.storage.database import WokenDatabase
 from woken.system.experiments import persist_experiment
 from woken.validation.folds import make_folds
 
-# Every wait of a test ends: an answer comes within this, or the test fails.
-WAIT_S = 5.0
 # How long "no second answer" is watched for.
 QUIET_S = 0.3
 ROWS = 12
@@ -93,15 +90,6 @@ class Inbox:
         except queue.Empty:
             return
         raise AssertionError(f"a second answer: {extra!r}")
-
-
-def wait_until(condition: Callable[[], object], timeout_s: float = WAIT_S) -> None:
-    """Wait, polling, until `condition()` is true; AssertionError after `timeout_s`."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout_s:g} s: {condition}")
-        time.sleep(0.005)
 
 
 def stopped(ref: pykka.ActorRef, timeout_s: float = WAIT_S) -> bool:

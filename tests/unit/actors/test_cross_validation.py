@@ -8,6 +8,7 @@ import pykka
 import pytest
 
 from tests.support.stub_backend import Fail, Hang, Succeed, predictions
+from tests.support.waiting import wait_until
 from tests.unit.actors.support import (
     Inbox,
     StubContext,
@@ -16,7 +17,6 @@ from tests.unit.actors.support import (
     job_id_of,
     persisted,
     resumed,
-    wait_until,
 )
 from woken.actors import cross_validation as cross_validation_module
 from woken.actors.cross_validation import CrossValidationActor

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.support.stub_backend import Fail, Hang, Succeed, predictions
+from tests.support.waiting import wait_until
 from tests.unit.actors.support import (
     Inbox,
     StubContext,
@@ -22,7 +23,6 @@ from tests.unit.actors.support import (
     job_id_of,
     resumed,
     stopped,
-    wait_until,
 )
 from woken.actors import experiment as experiment_module
 from woken.actors.experiment import ExperimentActor

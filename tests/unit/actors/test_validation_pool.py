@@ -7,7 +7,8 @@ import logging
 import pykka
 import pytest
 
-from tests.unit.actors.support import Inbox, wait_until
+from tests.support.waiting import wait_until
+from tests.unit.actors.support import Inbox
 from woken.actors.messages import CrossValidationScored, ScoreCrossValidation
 from woken.actors.validation_pool import ScorerActor, ValidationPool
 from woken.errors import ConfigurationError
